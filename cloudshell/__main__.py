@@ -1,0 +1,3 @@
+from cloudshell.cli import main
+
+raise SystemExit(main())

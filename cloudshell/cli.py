@@ -1,0 +1,265 @@
+"""Entry point: read the global flags, pick a face, import only that face.
+
+``cloudshell`` → the full-screen monitor; ``cloudshell repl`` → the command
+line; ``cloudshell COMMAND …`` → one command for scripts. Every error is one
+line on stderr with exit code 1 (the cloud) or 2 (bad usage); never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# Global flags that take a value → GlobalFlags field.
+VALUE_FLAGS = {
+    "--endpoint-url": "endpoint_url", "-U": "endpoint_url", "--url": "endpoint_url",
+    "--s3-endpoint-url": "s3_endpoint_url", "--region": "region", "--profile": "profile",
+    "--access-key": "access_key", "-I": "access_key", "--access-key-id": "access_key",
+    "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
+    "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme",
+}
+BOOL_FLAGS = {"--no-verify-ssl": "no_verify_ssl", "--demo": "demo", "--demo-activity": "demo_activity",
+              "--read-only": "read_only", "--debug": "debug"}
+# Command options users often put first; moved behind the command.
+CARRIED_FLAGS = {"--output": True, "--query": True, "--yes": False, "--dry-run": False}
+
+USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
+
+  cloudshell                 full-screen monitor (live tables, actions by key)
+  cloudshell repl            interactive command line with live ID completion
+  cloudshell COMMAND …       one command, e.g. describe-instances --output json
+  cloudshell help            every command, by group
+
+global flags:
+  --demo                     start an embedded demo cloud (no credentials needed)
+  --demo-activity            … and let it change slowly, to watch live updates
+  --endpoint-url URL         EC2 endpoint (Eucalyptus: http://HOST:8773/services/compute)
+  --s3-endpoint-url URL      S3/Walrus endpoint
+  --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too
+  --profile NAME             a profile of ~/.aws/config
+  --access-key KEY, --secret-key KEY   (discouraged: visible in ps)
+  --eucarc FILE              read credentials from a eucarc (parsed, never executed)
+  --no-verify-ssl            do not verify TLS certificates
+  --read-only                refuse every command that would change the cloud
+  --interval SECONDS         poll interval of the live faces (default 5)
+  --theme NAME               monitor theme: dark, light, high-contrast
+  --version, --help
+"""
+
+
+@dataclass
+class CliArgs:
+    values: dict = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
+
+
+def split_argv(argv: Sequence[str]) -> CliArgs:
+    """Pull global flags out of argv wherever they stand (as awscli does), up to a ``--``."""
+    from cloudshell.cloud.errors import UsageError
+
+    out = CliArgs()
+    carried: list[str] = []
+    i = 0
+    args = list(argv)
+    while i < len(args):
+        tok = args[i]
+        if tok == "--":
+            out.command.extend(args[i:])
+            break
+        name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+        if name in VALUE_FLAGS and (out.command or not out.command):
+            if eq:
+                value, i = inline, i + 1
+            elif i + 1 < len(args):
+                value, i = args[i + 1], i + 2
+            else:
+                raise UsageError(f"{name} needs a value (see cloudshell --help)")
+            out.values[VALUE_FLAGS[name]] = value
+            continue
+        if name in BOOL_FLAGS and not eq:
+            out.values[BOOL_FLAGS[name]] = True
+            i += 1
+            continue
+        if not out.command and name in CARRIED_FLAGS:
+            takes = CARRIED_FLAGS[name]
+            carried.append(tok)
+            if takes and not eq:
+                if i + 1 >= len(args):
+                    raise UsageError(f"{name} needs a value")
+                carried.append(args[i + 1])
+                i += 1
+            i += 1
+            continue
+        if not out.command and tok in ("--version", "-V"):
+            out.values["version"] = True
+            i += 1
+            continue
+        if not out.command and tok in ("--help", "-h"):
+            out.values["help"] = True
+            i += 1
+            continue
+        if not out.command and tok.startswith("-"):
+            raise UsageError(f"unknown flag {tok} (see cloudshell --help)")
+        out.command.append(tok)
+        i += 1
+    if carried:
+        out.command[1:1] = carried if out.command else []
+        if not out.command:
+            out.values["carried"] = carried
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from cloudshell.cloud.errors import CloudshellError
+
+    runtime = None
+    try:
+        args = split_argv(argv)
+        if args.values.get("version"):
+            from cloudshell import __version__
+
+            print(f"cloudshell {__version__}")
+            return 0
+        if args.values.get("help") and not args.command:
+            print(USAGE, end="")
+            return 0
+        runtime = _open(args)
+        face = args.command[0] if args.command else None
+        if face is None:
+            from cloudshell.app import run_monitor
+
+            return run_monitor(runtime, theme=args.values.get("theme"))
+        if face == "repl" and len(args.command) == 1:
+            from cloudshell.repl import run_repl
+
+            return run_repl(runtime)
+        return run_one_shot(runtime, args.command)
+    except CloudshellError as exc:
+        print(f"cloudshell: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("cloudshell: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `cloudshell describe-instances | head`: the reader left; not an error worth a word.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - never a traceback; the log has the details
+        path = _crash_log(exc)
+        print(f"cloudshell: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+              f" (details in {path})", file=sys.stderr)
+        return 1
+    finally:
+        if runtime is not None:
+            try:
+                runtime.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def _open(args: CliArgs):
+    from cloudshell.cloud.config import GlobalFlags
+    from cloudshell.cloud.errors import UsageError
+    from cloudshell.cloud.runtime import open_runtime
+
+    v = args.values
+    interval = 5.0
+    if "interval" in v:
+        try:
+            interval = float(v["interval"])
+        except ValueError:
+            interval = -1.0
+        if not 0.2 <= interval <= 3600:
+            raise UsageError(f"--interval {v['interval']!r}: expected seconds between 0.2 and 3600")
+    flags = GlobalFlags(endpoint_url=v.get("endpoint_url"), s3_endpoint_url=v.get("s3_endpoint_url"),
+                        region=v.get("region"), profile=v.get("profile"), access_key=v.get("access_key"),
+                        secret_key=v.get("secret_key"), eucarc=v.get("eucarc"),
+                        no_verify_ssl=bool(v.get("no_verify_ssl")))
+    if args.command and args.command[0] not in ("repl", "config", "help") and not v.get("demo") \
+            and not v.get("demo_activity"):
+        # Fail on an unknown command before any credential or network work.
+        from cloudshell.commands import registry
+
+        registry().parse(args.command)
+    return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
+                        interval=interval, read_only=bool(v.get("read_only")))
+
+
+def make_context(runtime, *, interactive: bool, poller=None, confirm=None, progress=None):
+    """The command context the faces share for one runtime."""
+    from cloudshell.commands import Context
+
+    kw = {}
+    if confirm is not None:
+        kw["confirm"] = confirm
+    if progress is not None:
+        kw["progress"] = progress
+    return Context(session=runtime.session, poller=poller, settings=runtime.settings,
+                   user_config=runtime.user_config, read_only=runtime.read_only,
+                   interactive=interactive, **kw)
+
+
+def run_one_shot(runtime, argv: list[str]) -> int:
+    """Run one command and print its result: table on a terminal, else as asked."""
+    from rich.console import Console
+
+    from cloudshell.commands import registry, run
+    from cloudshell.output import emit
+
+    inv = registry().parse(argv)
+    err = Console(stderr=True, highlight=False)
+    ctx = make_context(runtime, interactive=False, confirm=_tty_confirm,
+                       progress=lambda line: err.print(line, markup=False))
+    result = run(ctx, inv)
+    fmt = inv.output or default_output(runtime)
+    console = Console(highlight=False, soft_wrap=False)
+    emit(result, fmt=fmt, query=inv.query, console=console)
+    return result.exit_code
+
+
+def default_output(runtime) -> str:
+    """Table on a terminal; for pipes tab-separated text (grep/awk friendly), unless configured."""
+    chosen = os.environ.get("CLOUDSHELL_OUTPUT") or runtime.user_config.get("output")
+    if chosen in ("table", "json", "text"):
+        return chosen
+    return "table" if sys.stdout.isatty() else "text"
+
+
+def _tty_confirm(question: str) -> bool:
+    """Ask on the terminal; without one, the answer is no (scripts pass --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _crash_log(exc: BaseException) -> str:
+    """Write the traceback to a private file (secrets are never in it: no locals)."""
+    import tempfile
+    import traceback
+
+    try:
+        from cloudshell.cloud.userconfig import data_dir
+
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except Exception:  # noqa: BLE001
+        folder = __import__("pathlib").Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as fh:
+        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return str(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

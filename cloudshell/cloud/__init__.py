@@ -1,0 +1,1 @@
+"""The core: credentials, session, inventory, poller, demo cloud. No UI imports here."""

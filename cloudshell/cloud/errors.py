@@ -1,0 +1,59 @@
+"""The typed errors every face shows as one line (never a traceback)."""
+
+from __future__ import annotations
+
+
+class CloudshellError(Exception):
+    """Base of every error a face turns into one line and an exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # one line, always
+        return " ".join(self.message.split())
+
+
+class UsageError(CloudshellError):
+    """Bad input: wrong command, option or value. Nothing was sent. Exit 2."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A credential source or setting is missing, unreadable or malformed."""
+
+
+class CloudError(CloudshellError):
+    """The cloud refused, or could not be reached. Exit 1.
+
+    ``code`` is the API error code (``InvalidVolume.NotFound``) or a local one
+    (``EndpointUnreachable``, ``Timeout``, ``BadResponse``); ``retryable`` says
+    whether the same call may succeed later unchanged.
+    """
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str, *, retryable: bool = False,
+                 operation: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.retryable = retryable
+        self.operation = operation
+        self.status = status
+
+    def __str__(self) -> str:
+        text = " ".join(self.message.split())
+        return f"{self.code}: {text}" if self.code and self.code not in text else text
+
+
+class OutcomeUnknown(CloudError):
+    """A mutating call failed in a way that leaves its effect unknown (timeout, reset)."""
+
+
+class Refused(CloudshellError):
+    """A safety guard or read-only mode refused the command before sending. Exit 1."""
+
+    exit_code = 1

@@ -1,0 +1,226 @@
+"""Immutable snapshots of the cloud, fetched by one generic paginated function.
+
+An :class:`Inventory` is swapped whole on each refresh and never mutated, so
+readers (tables, completers, guards) never lock. :func:`diff` of two snapshots
+yields the change events the timeline shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+from cloudshell.cloud.kinds import KINDS, ResourceKind, Raw
+
+EMPTY_MAP: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Record:
+    """One resource, normalised for display; ``raw`` is the API's own dict (read-only by contract)."""
+
+    kind: str
+    id: str
+    name: str
+    state: str
+    zone: str
+    fields: Mapping[str, str]
+    raw: Raw = field(compare=False, repr=False)
+
+    @classmethod
+    def from_raw(cls, kind: ResourceKind, raw: Raw) -> Record:
+        fields = {c.key: _display(c.get(raw)) for c in kind.columns}
+        return cls(kind=kind.name, id=str(raw.get(kind.id_key, "")), name=kind.name_of(raw),
+                   state=kind.state(raw), zone=kind.zone(raw),
+                   fields=MappingProxyType(fields), raw=raw)
+
+    def __getitem__(self, key: str) -> str:
+        return self.fields.get(key, "")
+
+
+def _display(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Every kind's records keyed by ID, as of ``fetched_at`` (wall clock, seconds)."""
+
+    records: Mapping[str, Mapping[str, Record]] = field(default_factory=lambda: EMPTY_MAP)
+    fetched_at: float = 0.0
+    truncated: frozenset[str] = frozenset()   # kinds cut off by the page cap
+
+    def of(self, kind: str) -> Mapping[str, Record]:
+        return self.records.get(kind, EMPTY_MAP)
+
+    def has(self, kind: str) -> bool:
+        return kind in self.records
+
+    @cached_property
+    def _by_id(self) -> Mapping[str, Record]:
+        index: dict[str, Record] = {}
+        for recs in self.records.values():
+            index.update(recs)
+        return index
+
+    def get(self, resource_id: str, kind: str | None = None) -> Record | None:
+        if kind is not None:
+            return self.of(kind).get(resource_id)
+        return self._by_id.get(resource_id)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(recs) for kind, recs in self.records.items()}
+
+    @property
+    def empty(self) -> bool:
+        return not self.records
+
+    def age(self, now: float | None = None) -> float | None:
+        if not self.fetched_at:
+            return None
+        return max(0.0, (now if now is not None else time.time()) - self.fetched_at)
+
+    def replace_kind(self, kind: str, recs: Mapping[str, Record], *, truncated: bool = False,
+                     at: float | None = None) -> Inventory:
+        """A new snapshot with one kind's records replaced whole."""
+        records = dict(self.records)
+        records[kind] = MappingProxyType(dict(recs))
+        cut = (self.truncated | {kind}) if truncated else (self.truncated - {kind})
+        return Inventory(MappingProxyType(records), at if at is not None else time.time(), frozenset(cut))
+
+    def patch(self, kind: str, updated: Mapping[str, Record], removed: Iterable[str] = (),
+              *, at: float | None = None) -> Inventory:
+        """A new snapshot with some records of one kind replaced or dropped (refresh by ID)."""
+        recs = dict(self.of(kind))
+        for rid in removed:
+            recs.pop(rid, None)
+        recs.update(updated)
+        records = dict(self.records)
+        records[kind] = MappingProxyType(recs)
+        return Inventory(MappingProxyType(records), at if at is not None else self.fetched_at, self.truncated)
+
+    def merged(self, other: Inventory) -> Inventory:
+        """This snapshot with every kind that ``other`` holds taken from ``other``."""
+        records = dict(self.records)
+        records.update(other.records)
+        cut = (self.truncated - set(other.records)) | other.truncated
+        return Inventory(MappingProxyType(records), max(self.fetched_at, other.fetched_at), frozenset(cut))
+
+
+EMPTY = Inventory()
+
+
+def request_for(kind: ResourceKind, *, aws: bool) -> dict[str, Any]:
+    params = dict(kind.request)
+    if aws:
+        params.update(kind.aws_request)
+    return params
+
+
+def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = None,
+               page_cap: int = 50) -> tuple[dict[str, Record], bool]:
+    """Fetch one kind (all, or only ``ids``) through the session; returns (records, truncated).
+
+    Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
+    vanished meanwhile is simply absent instead of failing the whole request.
+    """
+    params = request_for(kind, aws=session.endpoint.endpoint_url is None)
+    if ids is not None:
+        ids = sorted(set(ids))
+        if not ids:
+            return {}, False
+        params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
+    out: dict[str, Record] = {}
+    pages = 0
+    for page in session.pages(kind.operation, page_cap=page_cap, **params):
+        pages += 1
+        for raw in kind.records_of(page):
+            rec = Record.from_raw(kind, raw)
+            out[rec.id] = rec
+    return out, pages >= page_cap
+
+
+def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 50,
+          base: Inventory = EMPTY) -> Inventory:
+    """One synchronous sweep of the given kinds, on top of ``base``."""
+    inv = base
+    for name in kinds:
+        recs, cut = fetch_kind(session, KINDS[name], page_cap=page_cap)
+        inv = inv.replace_kind(name, recs, truncated=cut)
+    return inv
+
+
+# -- change events ----------------------------------------------------------------
+
+WATCHED_FIELDS = ("state", "name", "public_ip", "private_ip", "instance", "device", "progress", "type")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the poller saw change: a record added, removed, or some of its fields changed."""
+
+    kind: str
+    id: str
+    what: str                                   # "added" | "removed" | "changed"
+    fields: tuple[tuple[str, str, str], ...] = ()  # (field, old, new)
+    at: float = 0.0
+    name: str = ""
+
+    def describe(self) -> str:
+        """One line for the timeline: ``i-1234 (web-1) pending → running``."""
+        who = f"{self.id} ({self.name})" if self.name else self.id
+        if self.what == "added":
+            return f"{who} appeared"
+        if self.what == "removed":
+            return f"{who} is gone"
+        parts = []
+        changed = {f: (o, n) for f, o, n in self.fields}
+        if "instance" in changed or "device" in changed:
+            inst_old, inst_new = changed.get("instance", ("", ""))
+            dev = changed.get("device", ("", ""))[1]
+            if inst_new:
+                parts.append(f"attached to {inst_new}" + (f" as {dev}" if dev else ""))
+            elif inst_old:
+                parts.append(f"detached from {inst_old}")
+        for f, (old, new) in changed.items():
+            if f in ("instance", "device"):
+                continue
+            if f == "state":
+                parts.append(f"{old or '-'} → {new or '-'}")
+            else:
+                parts.append(f"{f} {old or '-'} → {new or '-'}")
+        return f"{who} " + ", ".join(parts)
+
+
+def diff(old: Inventory, new: Inventory, *, kinds: Iterable[str] | None = None,
+         at: float | None = None) -> list[Change]:
+    """Change events from ``old`` to ``new`` (kinds absent from ``new`` are not compared)."""
+    stamp = at if at is not None else (new.fetched_at or time.time())
+    out: list[Change] = []
+    for kind in (kinds if kinds is not None else new.records.keys()):
+        if kind not in new.records or kind not in old.records:
+            continue
+        before, after = old.of(kind), new.of(kind)
+        if before is after:
+            continue
+        out.extend(_diff_kind(kind, before, after, stamp))
+    return out
+
+
+def _diff_kind(kind: str, before: Mapping[str, Record], after: Mapping[str, Record],
+               stamp: float) -> Iterator[Change]:
+    for rid, rec in after.items():
+        prev = before.get(rid)
+        if prev is None:
+            yield Change(kind, rid, "added", at=stamp, name=rec.name)
+        elif prev.fields != rec.fields:
+            changed = tuple((f, prev[f], rec[f]) for f in rec.fields if prev[f] != rec[f])
+            if changed:
+                yield Change(kind, rid, "changed", changed, at=stamp, name=rec.name)
+    for rid, rec in before.items():
+        if rid not in after:
+            yield Change(kind, rid, "removed", at=stamp, name=rec.name)

@@ -1,0 +1,262 @@
+"""The background poller: one per session, outside every UI event loop.
+
+A full sweep every ``interval``; resources in a transitional state (pending,
+stopping, attaching…) re-read by ID every ``fast_interval``; ``refresh_now``
+after an action; exponential backoff with jitter on errors and throttling;
+health recorded for the faces. Subscribers get a :class:`PollUpdate` on the
+poller's thread and must hand it to their own loop (post a message, invalidate).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from cloudshell.cloud.errors import CloudError, CloudshellError
+from cloudshell.cloud.inventory import EMPTY, Change, Inventory, diff, fetch_kind
+from cloudshell.cloud.kinds import KINDS, kind_of_id
+
+log = logging.getLogger(__name__)
+
+SLOW_EVERY = 6  # slow kinds (images, groups, keypairs, zones) every Nth sweep
+
+
+@dataclass(frozen=True)
+class Health:
+    """How fresh the data is. ``state``: starting | ok | retrying | stale."""
+
+    state: str = "starting"
+    last_success: float | None = None     # wall clock
+    last_error: str | None = None
+    last_error_at: float | None = None
+    stale_since: float | None = None      # wall clock of the first failure in a row
+    failures: int = 0                     # consecutive
+    next_attempt_in: float | None = None  # seconds, while retrying
+
+    def describe(self, now: float | None = None) -> str:
+        """``ok``, ``retrying (3×): Throttling…`` or ``stale since 12:03:04: reason``."""
+        if self.state == "ok":
+            return "ok"
+        if self.state == "starting":
+            return "connecting…"
+        reason = f": {self.last_error}" if self.last_error else ""
+        if self.state == "retrying":
+            return f"retrying ({self.failures}×){reason}"
+        since = time.strftime("%H:%M:%S", time.localtime(self.stale_since or time.time()))
+        return f"stale since {since}{reason}"
+
+
+@dataclass(frozen=True)
+class PollUpdate:
+    """What subscribers receive: the new snapshot, what changed, and the health."""
+
+    inventory: Inventory
+    changes: tuple[Change, ...]
+    health: Health
+
+
+Subscriber = Callable[[PollUpdate], None]
+
+
+class Poller:
+    """Keeps an :class:`Inventory` fresh in a daemon thread. ``stop()`` joins it."""
+
+    def __init__(self, session, *, interval: float = 5.0, fast_interval: float = 1.0,
+                 kinds: Iterable[str] = tuple(KINDS), page_cap: int = 50,
+                 max_backoff: float = 60.0, stale_after_failures: int = 3) -> None:
+        self.session = session
+        self.interval = interval
+        self.fast_interval = min(fast_interval, interval)
+        self.kinds = tuple(kinds)
+        self.page_cap = page_cap
+        self.max_backoff = max_backoff
+        self.stale_after_failures = stale_after_failures
+        self._inventory: Inventory = EMPTY
+        self._health = Health()
+        self._subscribers: list[Subscriber] = []
+        self._lock = threading.Lock()            # guards subscriber list and pending sets
+        self._changed = threading.Condition()    # notified after each publish
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._pending_ids: set[str] = set()
+        self._pending_kinds: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self._sweeps = 0
+        self.requests = 0                        # API calls made, for benchmarks and tests
+
+    # -- what readers see --------------------------------------------------------
+    @property
+    def inventory(self) -> Inventory:
+        return self._inventory
+
+    @property
+    def health(self) -> Health:
+        return self._health
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(fn)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if fn in self._subscribers:
+                    self._subscribers.remove(fn)
+        return unsubscribe
+
+    # -- control -------------------------------------------------------------------
+    def start(self) -> Poller:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="cloudshell-poller", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def refresh_now(self, ids: Iterable[str] = (), kinds: Iterable[str] = ()) -> None:
+        """Re-read these resources (or whole kinds; nothing given = a full sweep) at once."""
+        ids, kinds = set(ids), set(kinds)
+        with self._lock:
+            if not ids and not kinds:
+                self._pending_kinds.update(self.kinds)
+            self._pending_ids.update(ids)
+            self._pending_kinds.update(k for k in kinds if k in KINDS)
+        self._wake.set()
+
+    def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
+        """Block (not on a UI thread!) until ``predicate(inventory)``; raises TimeoutError."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate(self._inventory):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("condition not reached in time")
+                self._changed.wait(min(left, 0.5))
+        return self._inventory
+
+    def sweep_once(self) -> PollUpdate:
+        """One full sweep now, on the caller's thread (one-shot use and tests)."""
+        return self._sweep(self.kinds)
+
+    # -- the loop --------------------------------------------------------------------
+    def _run(self) -> None:
+        next_full = 0.0
+        while not self._stopping.is_set():
+            now = time.monotonic()
+            try:
+                with self._lock:
+                    ids, kinds = self._pending_ids, self._pending_kinds
+                    self._pending_ids, self._pending_kinds = set(), set()
+                if now >= next_full or kinds >= set(self.kinds):
+                    self._sweep(self._due_kinds())
+                    next_full = time.monotonic() + self.interval
+                else:
+                    if kinds:
+                        self._sweep(tuple(kinds))
+                    ids |= self._transitional_ids()
+                    if ids:
+                        self._refresh_ids(ids)
+                delay = min(next_full - time.monotonic(),
+                            self.fast_interval if self._transitional_ids() else self.interval)
+            except CloudshellError as exc:
+                delay = self._failed(exc)
+                next_full = time.monotonic() + delay
+            except Exception as exc:  # noqa: BLE001 - the poller must never die
+                log.exception("poller failure")
+                delay = self._failed(exc)
+                next_full = time.monotonic() + delay
+            self._wake.wait(max(0.0, delay))
+            self._wake.clear()
+
+    def _due_kinds(self) -> tuple[str, ...]:
+        self._sweeps += 1
+        first = self._inventory.empty
+        return tuple(k for k in self.kinds
+                     if first or not KINDS[k].slow or self._sweeps % SLOW_EVERY == 1
+                     or not self._inventory.has(k))
+
+    def _transitional_ids(self) -> set[str]:
+        out: set[str] = set()
+        for name in self.kinds:
+            kind = KINDS[name]
+            if kind.transitional:
+                out.update(rid for rid, rec in self._inventory.of(name).items()
+                           if rec.state in kind.transitional)
+        return out
+
+    def _sweep(self, kinds: Iterable[str]) -> PollUpdate:
+        inv = self._inventory
+        for name in kinds:
+            self.requests += 1
+            recs, cut = fetch_kind(self.session, KINDS[name], page_cap=self.page_cap)
+            inv = inv.replace_kind(name, recs, truncated=cut)
+        return self._publish(inv)
+
+    def _refresh_ids(self, ids: set[str]) -> PollUpdate:
+        inv = self._inventory
+        by_kind: dict[str, set[str]] = {}
+        for rid in ids:
+            kind = kind_of_id(rid)
+            if kind is None:   # names and IPs: look them up in the kind that holds them
+                rec = inv.get(rid)
+                kind = KINDS.get(rec.kind) if rec else None
+            if kind is not None and kind.name in self.kinds:
+                by_kind.setdefault(kind.name, set()).add(rid)
+        for name, wanted in by_kind.items():
+            self.requests += 1
+            recs, _ = fetch_kind(self.session, KINDS[name], ids=wanted, page_cap=self.page_cap)
+            inv = inv.patch(name, recs, removed=wanted - set(recs), at=time.time())
+        return self._publish(inv)
+
+    def _publish(self, inv: Inventory) -> PollUpdate:
+        old = self._inventory
+        changes = tuple(diff(old, inv)) if not old.empty else ()
+        health = Health(state="ok", last_success=time.time(), last_error=self._health.last_error,
+                        last_error_at=self._health.last_error_at)
+        update = PollUpdate(inv, changes, health)
+        with self._changed:
+            self._inventory, self._health = inv, health
+            self._changed.notify_all()
+        self._notify(update)
+        return update
+
+    def _failed(self, exc: BaseException) -> float:
+        prev = self._health
+        failures = prev.failures + 1
+        throttled = isinstance(exc, CloudError) and exc.code in (
+            "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown")
+        base = self.interval * (2.0 if throttled else 1.0)
+        delay = min(self.max_backoff, base * (2 ** (failures - 1)))
+        delay = delay * random.uniform(0.5, 1.0)  # full-ish jitter keeps many clients apart
+        now = time.time()
+        state = "stale" if failures >= self.stale_after_failures else "retrying"
+        health = replace(prev, state=state, last_error=str(exc) or type(exc).__name__,
+                         last_error_at=now,
+                         stale_since=prev.stale_since if prev.failures else now,
+                         failures=failures, next_attempt_in=delay)
+        with self._changed:
+            self._health = health
+            self._changed.notify_all()
+        self._notify(PollUpdate(self._inventory, (), health))
+        return delay
+
+    def _notify(self, update: PollUpdate) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for fn in subscribers:
+            try:
+                fn(update)
+            except Exception:  # noqa: BLE001 - one bad subscriber must not stop polling
+                log.exception("poll subscriber failed")

@@ -1,0 +1,221 @@
+"""One CloudSession per endpoint: the only place that talks boto3.
+
+Clients are created once (creating them is not thread-safe, using them is),
+with timeouts, bounded retries and a user agent naming cloudshell. Every
+botocore/boto3 exception becomes one typed error at this boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cloudshell import __version__
+from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
+
+# Error codes after which the same call may succeed unchanged.
+RETRYABLE_CODES = frozenset({
+    "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException",
+    "SlowDown", "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable",
+    "Unavailable", "InternalError", "InternalFailure", "InsufficientInstanceCapacity",
+})
+THROTTLING_CODES = frozenset({
+    "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown",
+})
+
+DEFAULT_PAGE_CAP = 50
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and as whom a session talks. Secrets live here and nowhere else."""
+
+    endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
+    region: str | None = None
+    profile: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = None
+    session_token: str | None = None
+    verify_ssl: bool = True
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 3
+
+    def __repr__(self) -> str:  # never show the secret
+        return (f"Endpoint(endpoint_url={self.endpoint_url!r}, region={self.region!r}, "
+                f"profile={self.profile!r}, access_key={self.access_key!r})")
+
+    @property
+    def label(self) -> str:
+        """Short name for toolbars: the profile, else the endpoint host, else the region."""
+        if self.endpoint_url:
+            rest = self.endpoint_url.split("://", 1)[-1]
+            return rest.split("/", 1)[0]
+        return self.profile or "aws"
+
+
+def _error_from_exception(exc: BaseException, operation: str, mutating: bool) -> Exception:
+    """Map any botocore/boto3 exception to one typed cloudshell error."""
+    from botocore import exceptions as bce
+
+    if isinstance(exc, bce.ClientError):
+        err = exc.response.get("Error", {}) or {}
+        code = str(err.get("Code") or "Unknown")
+        message = str(err.get("Message") or code)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        retryable = code in RETRYABLE_CODES or (isinstance(status, int) and status >= 500)
+        return CloudError(code, message, retryable=retryable, operation=operation, status=status)
+    if isinstance(exc, bce.ParamValidationError):
+        return UsageError(" ".join(str(exc).split()))
+    if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
+        return ConfigError("no credentials found: give --access-key/--secret-key, set "
+                           "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or EC2_ACCESS_KEY/EC2_SECRET_KEY, "
+                           "use --eucarc FILE or --profile NAME, or try --demo")
+    if isinstance(exc, bce.ProfileNotFound):
+        return ConfigError(f"profile not found: {exc.kwargs.get('profile')!s} "
+                           "(expected a profile in ~/.aws/config or ~/.aws/credentials)")
+    unknown = OutcomeUnknown if mutating else CloudError
+    if isinstance(exc, (bce.ConnectTimeoutError, bce.EndpointConnectionError)):
+        # Nothing reached the server: never an unknown outcome.
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
+        return CloudError("EndpointUnreachable", f"cannot reach the endpoint {url}".strip(),
+                          retryable=True, operation=operation)
+    if isinstance(exc, bce.ReadTimeoutError):
+        return unknown("Timeout", f"{operation}: no answer from the endpoint within the read timeout",
+                       retryable=True, operation=operation)
+    if isinstance(exc, (bce.ConnectionClosedError, bce.ConnectionError, bce.HTTPClientError)):
+        return unknown("ConnectionLost", f"{operation}: the connection was lost ({type(exc).__name__})",
+                       retryable=True, operation=operation)
+    if isinstance(exc, bce.ResponseParserError):
+        return unknown("BadResponse", f"{operation}: the endpoint answered something that is not the "
+                       "EC2/S3 API (an HTML page or a cut-off body?)", retryable=True, operation=operation)
+    if isinstance(exc, bce.BotoCoreError):
+        return unknown("ClientFailure", f"{operation}: {exc}", retryable=False, operation=operation)
+    return unknown("ClientFailure", f"{operation}: {type(exc).__name__}: {exc}", operation=operation)
+
+
+class CloudSession:
+    """EC2 and S3 clients for one endpoint, made once, used from any thread."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+        self._boto_session = None
+
+    @classmethod
+    def for_url(cls, url: str, *, access_key: str = "demo", secret_key: str = "demo",
+                region: str = "us-east-1", **kw: Any) -> CloudSession:
+        return cls(Endpoint(endpoint_url=url, s3_endpoint_url=url, region=region,
+                            access_key=access_key, secret_key=secret_key, **kw))
+
+    # -- clients ---------------------------------------------------------------
+    def _client(self, service: str) -> Any:
+        client = self._clients.get(service)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self._make_client(service)
+                self._clients[service] = client
+        return client
+
+    def _make_client(self, service: str) -> Any:
+        import boto3
+        from botocore import exceptions as bce
+        from botocore.config import Config
+
+        ep = self.endpoint
+        try:
+            if self._boto_session is None:
+                self._boto_session = boto3.session.Session(
+                    aws_access_key_id=ep.access_key, aws_secret_access_key=ep.secret_key,
+                    aws_session_token=ep.session_token, region_name=ep.region or None,
+                    profile_name=ep.profile if not ep.access_key else None)
+            region = self._boto_session.region_name or ("us-east-1" if ep.endpoint_url else None)
+            if region is None:
+                raise ConfigError("no region set: give --region NAME or set AWS_DEFAULT_REGION")
+            config = Config(
+                connect_timeout=ep.connect_timeout, read_timeout=ep.read_timeout,
+                retries={"max_attempts": ep.max_attempts, "mode": "standard"},
+                user_agent_extra=f"cloudshell/{__version__}",
+                s3={"addressing_style": "path"} if service == "s3" and ep.s3_endpoint_url else None,
+                tcp_keepalive=True,
+            )
+            url = ep.s3_endpoint_url if service == "s3" else ep.endpoint_url
+            return self._boto_session.client(service, endpoint_url=url or None, region_name=region,
+                                             verify=ep.verify_ssl, config=config)
+        except bce.BotoCoreError as exc:
+            raise _error_from_exception(exc, f"create {service} client", False) from None
+
+    @property
+    def ec2(self) -> Any:
+        return self._client("ec2")
+
+    @property
+    def s3(self) -> Any:
+        return self._client("s3")
+
+    @property
+    def region(self) -> str:
+        return self.ec2.meta.region_name
+
+    # -- calls -------------------------------------------------------------------
+    def call(self, operation: str, *, service: str = "ec2", mutating: bool = False,
+             **params: Any) -> dict[str, Any]:
+        """Call one API operation; returns the response without ResponseMetadata."""
+        client = self._client(service)
+        try:
+            response = getattr(client, operation)(**params)
+        except (CloudError, UsageError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
+            raise _error_from_exception(exc, operation, mutating) from None
+        if isinstance(response, dict):
+            response.pop("ResponseMetadata", None)
+        return response
+
+    def pages(self, operation: str, *, service: str = "ec2", page_cap: int = DEFAULT_PAGE_CAP,
+              **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield response pages of a describe call, at most ``page_cap`` of them."""
+        client = self._client(service)
+        if not client.can_paginate(operation):
+            yield self.call(operation, service=service, **params)
+            return
+        try:
+            paginator = client.get_paginator(operation)
+            for n, page in enumerate(paginator.paginate(**params)):
+                page.pop("ResponseMetadata", None)
+                yield page
+                if n + 1 >= page_cap:
+                    return
+        except (CloudError, UsageError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _error_from_exception(exc, operation, False) from None
+
+    def dry_run(self, operation: str, **params: Any) -> tuple[bool, str]:
+        """Ask EC2 whether a mutating call would succeed (DryRun=True). Sends nothing else."""
+        try:
+            self.call(operation, DryRun=True, **params)
+        except CloudError as exc:
+            if exc.code == "DryRunOperation":
+                return True, "the request would have succeeded (DryRun)"
+            return False, str(exc)
+        return True, "the endpoint ignored DryRun and performed the request"
+
+    def close(self) -> None:
+        for client in list(self._clients.values()):
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+        self._clients.clear()
+
+
+def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}

@@ -1,0 +1,118 @@
+"""What a command runs with (session, poller, safety switches) and what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.cloud.inventory import Change, Inventory, Record, diff, fetch_kind
+from cloudshell.cloud.kinds import KINDS, kind_of_id
+
+
+class DryRunDone(Exception):
+    """Raised by Context.send under --dry-run: the probe's answer; nothing changed."""
+
+    def __init__(self, ok: bool, message: str) -> None:
+        super().__init__(message)
+        self.ok, self.message = ok, message
+
+
+@dataclass
+class Result:
+    """A command's outcome, rendered by each face in its own way.
+
+    ``data`` is the awscli-shaped JSON (what ``--output json`` and ``--query``
+    see); ``records`` of ``kind`` make the table; ``lines`` are plain messages.
+    """
+
+    data: Any = None
+    kind: str | None = None
+    records: tuple[Record, ...] = ()
+    lines: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    exit_code: int = 0
+    title: str | None = None
+    raw_text: str | None = None     # printed as is (console output, help)
+
+
+@dataclass
+class Context:
+    """Everything a command handler may use. Faces build one; handlers never see a UI."""
+
+    session: Any                                   # CloudSession
+    poller: Any = None                             # Poller, when a face keeps one
+    settings: Any = None                           # config.Settings, for `config` and bundling defaults
+    user_config: Mapping[str, Any] = field(default_factory=dict)
+    confirm: Callable[[str], bool] = lambda question: False
+    progress: Callable[[str], None] = lambda line: None
+    assume_yes: bool = False
+    read_only: bool = False
+    dry_run: bool = False
+    interactive: bool = False
+    _fetched: Inventory = field(default_factory=Inventory)
+
+    # -- reading the cloud -----------------------------------------------------------
+    def inventory(self, *kinds: str) -> Inventory:
+        """A snapshot holding at least ``kinds``: the poller's, else fetched now (one-shot)."""
+        if self.poller is not None:
+            inv = self.poller.inventory
+            if all(inv.has(k) for k in kinds):
+                return inv
+        missing = [k for k in kinds if not self._fetched.has(k)]
+        for name in missing:
+            recs, cut = fetch_kind(self.session, KINDS[name])
+            self._fetched = self._fetched.replace_kind(name, recs, truncated=cut)
+        return self._fetched
+
+    def lookup(self, resource_id: str, kind: str) -> Record:
+        """The record of an ID the user gave, or a one-line error naming it."""
+        rec = self.inventory(kind).get(resource_id, kind)
+        if rec is None:
+            singular = KINDS[kind].singular
+            raise UsageError(f"no {singular} {resource_id} here (check the ID with describe-{kind})")
+        return rec
+
+    # -- acting on it ----------------------------------------------------------------
+    def guard_mutation(self, name: str) -> None:
+        if self.read_only:
+            raise Refused(f"{name}: refused, cloudshell runs --read-only (nothing was sent)")
+
+    def send(self, operation: str, *, service: str = "ec2", **params: Any) -> dict[str, Any]:
+        """Send one mutating call, honouring --read-only and --dry-run (EC2's DryRun)."""
+        self.guard_mutation(operation)
+        if self.dry_run:
+            if service != "ec2":
+                raise DryRunDone(True, f"{operation} would be sent to S3 (S3 has no DryRun; nothing sent)")
+            ok, message = self.session.dry_run(operation, **params)
+            raise DryRunDone(ok, message)
+        return self.session.call(operation, service=service, mutating=True, **params)
+
+    def after_action(self, ids: Iterable[str], kinds: Iterable[str] = ()) -> tuple[Change, ...]:
+        """Re-read what an action touched at once; returns what changed."""
+        ids = [i for i in ids if i]
+        kinds = set(kinds)
+        for rid in ids:
+            kind = kind_of_id(rid)
+            if kind is not None:
+                kinds.add(kind.name)
+        if self.poller is not None:
+            self.poller.refresh_now(ids=ids, kinds=kinds)
+            return ()
+        before = self._fetched
+        changes: list[Change] = []
+        for name in kinds:
+            wanted = [i for i in ids if (kind_of_id(i) or KINDS[name]).name == name]
+            try:
+                recs, _ = fetch_kind(self.session, KINDS[name], ids=wanted or None)
+            except CloudError:
+                continue  # the action happened; a failed re-read must not hide that
+            if wanted:
+                self._fetched = self._fetched.patch(name, recs, removed=set(wanted) - set(recs))
+            else:
+                self._fetched = self._fetched.replace_kind(name, recs)
+        if not before.empty:
+            changes = diff(before, self._fetched, kinds=kinds)
+        return tuple(changes)
+

@@ -1,0 +1,369 @@
+"""One command registry for every face: names, aliases, parameters, kinds of value, safety.
+
+Commands declare their parameters as data (:class:`Param`) with the kind of
+value each takes, so one parser serves the one-shot CLI, the REPL and the
+monitor's command bar, and one completer can offer the right IDs. Parsing never
+exits the process: bad input raises :class:`UsageError` with one line.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudshell.cloud.errors import UsageError
+
+# Kinds of value a parameter takes. "KIND:STATE" narrows a resource kind by state;
+# the completer and the validators read these.
+INSTANCE = "instance"
+INSTANCE_RUNNING = "instance:running"
+INSTANCE_STOPPED = "instance:stopped"
+VOLUME = "volume"
+VOLUME_AVAILABLE = "volume:available"
+VOLUME_ATTACHED = "volume:in-use"
+SNAPSHOT = "snapshot"
+IMAGE = "image"
+MACHINE_IMAGE = "image:machine"
+KERNEL = "image:kernel"
+RAMDISK = "image:ramdisk"
+ADDRESS = "address"
+ADDRESS_FREE = "address:free"
+ADDRESS_ASSOCIATED = "address:associated"
+GROUP = "group"
+KEYPAIR = "keypair"
+ZONE = "zone"
+RESOURCE = "resource"        # any ID the inventory knows
+DEVICE = "device"
+STATE = "state"
+FILE = "file"
+CIDR = "cidr"
+PROTOCOL = "protocol"
+PORTS = "ports"
+INT = "int"
+TEXT = "text"
+FILTER = "filter"
+TAG = "tag"
+INSTANCE_TYPE = "instance-type"
+ARCH = "arch"
+BUCKET = "bucket"
+COMMAND = "command"
+
+OUTPUT_FORMATS = ("table", "json", "text")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One argument or option. No ``flags`` = positional."""
+
+    dest: str
+    flags: tuple[str, ...] = ()
+    kind: str = TEXT
+    help: str = ""
+    nargs: str | None = None      # None: one value; "?", "*", "+"
+    action: str = "store"         # store | append | flag | rest (everything after "--")
+    required: bool = False
+    default: Any = None
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    convert: Callable[[str], Any] | None = None   # validates one value; raises UsageError
+    zone_of: str | None = None    # must share the zone of the resource in that param
+    device_of: str | None = None  # a device name free on the instance in that param
+
+    @property
+    def positional(self) -> bool:
+        return not self.flags and self.action != "rest"
+
+    @property
+    def takes_value(self) -> bool:
+        return self.action not in ("flag", "rest")
+
+    @property
+    def label(self) -> str:
+        return self.metavar or self.dest.upper()
+
+    def usage(self) -> str:
+        if self.action == "rest":
+            return f"[-- {self.label}…]"
+        if self.positional:
+            text = self.label + ("…" if self.nargs in ("*", "+") else "")
+            return text if self.required or self.nargs == "+" else f"[{text}]"
+        flag = self.flags[0]
+        text = flag if self.action == "flag" else f"{flag} {self.label}"
+        text += "…" if self.action == "append" else ""
+        return text if self.required else f"[{text}]"
+
+
+# Options every command takes; the faces read them from the invocation.
+COMMON_PARAMS: tuple[Param, ...] = (
+    Param("output", ("--output",), choices=OUTPUT_FORMATS, metavar="FORMAT",
+          help="table, json or text"),
+    Param("query", ("--query",), metavar="JMESPATH", help="JMESPath over the JSON result, as awscli"),
+    Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
+    Param("dry_run", ("--dry-run",), action="flag", help="ask EC2 whether it would succeed (DryRun)"),
+    Param("help", ("--help", "-h"), action="flag", help="show usage and an example"),
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as every face knows it."""
+
+    name: str
+    group: str
+    summary: str
+    handler: Callable[..., Any]
+    params: tuple[Param, ...] = ()
+    aliases: tuple[str, ...] = ()
+    mutates: bool = False
+    destroys: bool = False
+    example: str = ""
+    description: str = ""
+    check: Callable[..., None] | None = None   # inventory-aware guards before sending
+    confirm: Callable[..., str] | None = None  # the question asked for destructive commands
+
+    def all_params(self) -> tuple[Param, ...]:
+        own = {f for p in self.params for f in p.flags}
+        return self.params + tuple(
+            p for p in COMMON_PARAMS if not own.intersection(f.rstrip(":") for f in p.flags))
+
+    def flag_map(self) -> dict[str, Param]:
+        out = {}
+        for p in self.all_params():
+            for f in p.flags:
+                out[f.rstrip(":")] = p
+        return out
+
+    def usage(self) -> str:
+        return " ".join([self.name] + [p.usage() for p in self.params])
+
+    def help_text(self) -> str:
+        lines = [f"usage: {self.usage()}", "", self.summary]
+        if self.description:
+            lines += ["", self.description]
+        if self.aliases:
+            lines += ["", "aliases: " + ", ".join(self.aliases)]
+        rows = []
+        for p in self.params:
+            if p.action == "rest":
+                head = f"-- {p.label}…"
+            elif p.positional:
+                head = p.label
+            else:
+                head = ", ".join(f.rstrip(":") for f in p.flags) + ("" if p.action == "flag" else f" {p.label}")
+            extra = f" (one of: {', '.join(p.choices)})" if p.choices else ""
+            rows.append((head, p.help + extra))
+        if rows:
+            width = min(28, max(len(h) for h, _ in rows))
+            lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
+        lines += ["", "common options: --output table|json|text, --query JMESPATH, --yes, --dry-run, --help"]
+        if self.example:
+            lines += ["", "example:", f"  {self.example}"]
+        flags = [w for w in (("mutates" if self.mutates else ""), ("destroys: asks first" if self.destroys else "")) if w]
+        if flags:
+            lines += ["", "(" + "; ".join(flags) + ")"]
+        return "\n".join(lines)
+
+
+@dataclass
+class Invocation:
+    """A parsed command line: the command, its values by ``dest``, and the common options."""
+
+    command: Command
+    values: dict[str, Any] = field(default_factory=dict)
+    argv: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    @property
+    def output(self) -> str | None:
+        return self.values.get("output")
+
+    @property
+    def query(self) -> str | None:
+        return self.values.get("query")
+
+    @property
+    def wants_help(self) -> bool:
+        return bool(self.values.get("help"))
+
+
+def _looks_negative_number(token: str) -> bool:
+    return token[:1] == "-" and token[1:2].isdigit()
+
+
+class Registry:
+    """Every command, by canonical name and by alias (``euca-`` prefix included)."""
+
+    def __init__(self) -> None:
+        self._commands: dict[str, Command] = {}
+        self._names: dict[str, str] = {}
+
+    def add(self, cmd: Command) -> Command:
+        for name in (cmd.name, *cmd.aliases):
+            if name in self._names and self._names[name] != cmd.name:
+                raise ValueError(f"command name {name!r} registered twice")
+            self._names[name] = cmd.name
+        self._commands[cmd.name] = cmd
+        return cmd
+
+    def command(self, name: str, group: str, summary: str, *, params: Sequence[Param] = (),
+                aliases: Iterable[str] = (), euca: bool = True, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: register the function as the handler of a command."""
+        def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+            names = list(aliases)
+            for base in (name, *aliases) if euca else ():
+                if not base.startswith("euca-") and f"euca-{base}" not in names:
+                    names.append(f"euca-{base}")
+            self.add(Command(name=name, group=group, summary=summary, handler=fn,
+                             params=tuple(params), aliases=tuple(names), **kw))
+            return fn
+        return wrap
+
+    def resolve(self, name: str) -> Command | None:
+        canonical = self._names.get(name)
+        return self._commands.get(canonical) if canonical else None
+
+    def get(self, name: str) -> Command:
+        cmd = self.resolve(name)
+        if cmd is None:
+            close = self.suggest(name)
+            hint = f" (did you mean {close}?)" if close else " (type 'help' for the list)"
+            raise UsageError(f"unknown command: {name}{hint}")
+        return cmd
+
+    def suggest(self, name: str) -> str | None:
+        import difflib
+
+        found = difflib.get_close_matches(name, list(self._names), n=1, cutoff=0.7)
+        return self._names[found[0]] if found else None
+
+    def all(self) -> list[Command]:
+        return list(self._commands.values())
+
+    def names(self, *, aliases: bool = True) -> list[str]:
+        return sorted(self._names if aliases else self._commands)
+
+    def groups(self) -> dict[str, list[Command]]:
+        out: dict[str, list[Command]] = {}
+        for cmd in self._commands.values():
+            out.setdefault(cmd.group, []).append(cmd)
+        return out
+
+    # -- parsing ---------------------------------------------------------------------
+    def parse_line(self, line: str) -> Invocation:
+        return self.parse(split_line(line))
+
+    def parse(self, argv: Sequence[str]) -> Invocation:
+        if not argv:
+            raise UsageError("no command given (type 'help' for the list)")
+        cmd = self.get(argv[0])
+        return parse_args(cmd, list(argv[1:]))
+
+
+def split_line(line: str) -> list[str]:
+    """Shell-like word splitting for the REPL and the command bar; one-line errors."""
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"cannot read the line: {exc} (close the quote)") from None
+
+
+def parse_args(cmd: Command, tokens: list[str]) -> Invocation:
+    """Parse a command's arguments; raises UsageError naming the bad token."""
+    flags = cmd.flag_map()
+    params = cmd.all_params()
+    values: dict[str, Any] = {p.dest: ([] if p.action in ("append", "rest") else
+                                       (False if p.action == "flag" else p.default)) for p in params}
+    positionals = [p for p in params if p.positional]
+    rest = next((p for p in params if p.action == "rest"), None)
+    loose: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == "--":
+            if rest is not None:
+                values[rest.dest] = tokens[i + 1:]
+            else:
+                loose.extend(tokens[i + 1:])
+            break
+        if tok.startswith("-") and len(tok) > 1 and not _looks_negative_number(tok):
+            name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+            p = flags.get(name)
+            if p is None:
+                known = ", ".join(sorted(f.rstrip(":") for q in cmd.params for f in q.flags)) or "none"
+                raise UsageError(f"{cmd.name}: unknown option {name} (its options: {known})")
+            if p.action == "flag":
+                if eq:
+                    raise UsageError(f"{cmd.name}: {name} takes no value")
+                values[p.dest] = True
+                i += 1
+                continue
+            if eq:
+                raw = inline
+                i += 1
+            else:
+                if i + 1 >= len(tokens):
+                    raise UsageError(f"{cmd.name}: {name} needs a value ({p.label}: {p.help})")
+                raw = tokens[i + 1]
+                i += 2
+            value = _convert(cmd, p, raw, name)
+            if p.action == "append":
+                values[p.dest].append(value)
+            else:
+                values[p.dest] = value
+            continue
+        loose.append(tok)
+        i += 1
+    _assign_positionals(cmd, positionals, loose, values)
+    if values.get("help"):
+        return Invocation(cmd, values, tuple(tokens))
+    for p in params:
+        if p.required and not p.positional and values.get(p.dest) in (None, []):
+            raise UsageError(f"{cmd.name}: missing {p.flags[0].rstrip(':')} {p.label} ({p.help})")
+    return Invocation(cmd, values, tuple(tokens))
+
+
+def _assign_positionals(cmd: Command, positionals: list[Param], loose: list[str],
+                        values: dict[str, Any]) -> None:
+    words = list(loose)
+    for n, p in enumerate(positionals):
+        later_min = sum(1 for q in positionals[n + 1:] if q.required and q.nargs not in ("*", "?"))
+        if p.nargs in ("*", "+"):
+            take = max(0, len(words) - later_min)
+            chunk, words = words[:take], words[take:]
+            if p.nargs == "+" and not chunk:
+                if values.get("help"):
+                    continue
+                raise UsageError(f"{cmd.name}: missing {p.label} ({p.help})")
+            values[p.dest] = [_convert(cmd, p, w, p.label) for w in chunk]
+        elif words and (p.nargs != "?" or len(words) > later_min):
+            values[p.dest] = _convert(cmd, p, words.pop(0), p.label)
+        elif p.required and not values.get("help"):
+            raise UsageError(f"{cmd.name}: missing {p.label} ({p.help}); usage: {cmd.usage()}")
+    if words:
+        raise UsageError(f"{cmd.name}: unexpected argument {words[0]!r}; usage: {cmd.usage()}")
+
+
+def _convert(cmd: Command, p: Param, raw: str, shown: str) -> Any:
+    if p.choices and raw not in p.choices:
+        raise UsageError(f"{cmd.name}: {shown} must be one of {', '.join(p.choices)}, not {raw!r}")
+    if p.convert is None:
+        return raw
+    try:
+        return p.convert(raw)
+    except UsageError as exc:
+        raise UsageError(f"{cmd.name}: {shown}: {exc}") from None
+
+
+REGISTRY = Registry()
+command = REGISTRY.command

@@ -1,0 +1,174 @@
+"""Rendering results: rich tables for people, awscli-identical JSON and text for scripts.
+
+Cloud data is untrusted: every string shown in a table goes through rich
+``Text`` (control characters stripped, no markup interpreted).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from cloudshell.cloud.errors import UsageError
+from cloudshell.cloud.kinds import KINDS
+from cloudshell.commands.context import Result
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Untrusted text made safe for a terminal: control characters shown escaped."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def jsonable(value: Any) -> Any:
+    """The response as awscli serialises it (dates ISO 8601, Decimal as numbers)."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def apply_query(data: Any, query: str | None) -> Any:
+    if not query:
+        return data
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.search(query, data)
+    except JMESPathError as exc:
+        raise UsageError(f"bad --query {query!r}: {' '.join(str(exc).split())}") from None
+
+
+def render_json(data: Any, query: str | None = None) -> str:
+    return json.dumps(apply_query(jsonable(data), query), indent=4, ensure_ascii=False)
+
+
+def render_text(result: Result, query: str | None = None) -> str:
+    """Tab-separated lines: query results like awscli's text output, records one per line."""
+    if query or result.kind is None:
+        value = apply_query(jsonable(result.data), query)
+        return "\n".join(_text_lines(value))
+    kind = KINDS.get(result.kind)
+    keys = [c.key for c in kind.columns] if kind else list(result.records[0].fields) if result.records else []
+    return "\n".join("\t".join(clean(r[k]) for k in keys) for r in result.records)
+
+
+def _text_lines(value: Any) -> Iterable[str]:
+    if value is None:
+        return
+    if isinstance(value, dict):
+        scalars = [v for v in value.values() if not isinstance(v, (dict, list))]
+        if scalars:
+            yield "\t".join(_scalar(v) for v in scalars)
+        for v in value.values():
+            if isinstance(v, (dict, list)):
+                yield from _text_lines(v)
+    elif isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            if value:
+                yield "\t".join(_scalar(v) for v in value)
+        else:
+            for v in value:
+                yield from _text_lines(v)
+    else:
+        yield _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return clean(str(value))
+
+
+def pick_columns(result: Result, width: int) -> list[tuple[str, str]]:
+    """The columns that fit ``width``, in the kind's priority order (ID and Name first)."""
+    kind = KINDS.get(result.kind or "")
+    columns = [(c.key, c.header) for c in kind.columns] if kind else \
+        [(k, k) for k in (result.records[0].fields if result.records else ())]
+    chosen, used = [], 0
+    for key, header in columns:
+        need = max([len(header)] + [len(r[key]) for r in result.records[:200]]) + 3
+        if chosen and used + need > width:
+            continue
+        if any(r[key] for r in result.records) or key in ("id", "name", "state"):
+            chosen.append((key, header))
+            used += need
+    return chosen
+
+
+def table_for(result: Result, width: int):
+    """A rich Table of the result's records that fits the terminal's width."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    columns = pick_columns(result, width)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False, title=result.title)
+    for key, header in columns:
+        table.add_column(header, no_wrap=key in ("id", "state"), overflow="fold")
+    for rec in result.records:
+        table.add_row(*(Text(clean(rec[key]), style=_state_style(rec[key]) if key == "state" else "")
+                        for key, _ in columns))
+    return table
+
+
+_STATE_STYLES = {"running": "green", "available": "green", "in-use": "cyan", "associated": "cyan",
+                 "stopped": "yellow", "pending": "magenta", "stopping": "magenta",
+                 "shutting-down": "magenta", "terminated": "red", "error": "red", "deleting": "red"}
+
+
+def _state_style(state: str) -> str:
+    return _STATE_STYLES.get(state, "")
+
+
+def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
+    """Print a result on a rich console in the chosen format."""
+    if result.raw_text is not None and fmt == "table":
+        console.print(clean(result.raw_text), markup=False, highlight=False, soft_wrap=True)
+        return
+    if fmt == "json":
+        data = result.data if result.data is not None else {"Messages": list(result.lines)}
+        console.print(render_json(data, query), markup=False, highlight=False, soft_wrap=True)
+        return
+    if fmt == "text" or query:
+        text = render_text(result, query) if (result.data is not None or result.records) else \
+            "\n".join(result.lines)
+        if text:
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+        return
+    if result.kind and (result.records or not result.lines):
+        if result.records:
+            console.print(table_for(result, console.width))
+        else:
+            console.print(f"no {result.kind}", markup=False, highlight=False)
+    for line in result.lines:
+        console.print(clean(line), markup=False, highlight=False, soft_wrap=True)
+    for change in result.changes:
+        console.print(clean(change.describe()), markup=False, highlight=False, soft_wrap=True)
+
+
+def lines_table(rows: Sequence[Sequence[str]], headers: Sequence[str]):
+    """A plain rich table of strings (config, help listings)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for h in headers:
+        table.add_column(h, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(clean(str(c))) for c in row))
+    return table
