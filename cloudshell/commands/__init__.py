@@ -14,7 +14,8 @@ from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import REGISTRY, Invocation
 
 # One module per group of commands; importing one registers its commands.
-GROUP_MODULES = ("describe", "shell")
+GROUP_MODULES = ("describe", "instances", "images", "addresses", "groups", "volumes", "snapshots",
+                 "keypairs", "tags", "wait", "ssh", "shell")
 _loaded = False
 
 

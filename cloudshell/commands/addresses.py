@@ -1,0 +1,1 @@
+"""addresses commands (being written)."""

@@ -1,0 +1,1 @@
+"""instances commands (being written)."""

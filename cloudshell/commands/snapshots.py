@@ -1,0 +1,1 @@
+"""snapshots commands (being written)."""

@@ -1,0 +1,1 @@
+"""ssh commands (being written)."""

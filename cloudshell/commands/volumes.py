@@ -1,0 +1,1 @@
+"""volumes commands (being written)."""

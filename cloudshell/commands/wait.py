@@ -1,0 +1,1 @@
+"""wait commands (being written)."""
