@@ -141,13 +141,13 @@ def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         return
     if fmt == "json":
         data = result.data if result.data is not None else {"Messages": list(result.lines)}
-        console.print(render_json(data, query), markup=False, highlight=False, soft_wrap=True)
+        _plain(console, render_json(data, query))
         return
     if fmt == "text" or query:
         text = render_text(result, query) if (result.data is not None or result.records) else \
-            "\n".join(result.lines)
+            "\n".join(clean(line) for line in result.lines)
         if text:
-            console.print(text, markup=False, highlight=False, soft_wrap=True)
+            _plain(console, text)
         return
     if result.kind and (result.records or not result.lines):
         if result.records:
@@ -158,6 +158,12 @@ def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         console.print(clean(line), markup=False, highlight=False, soft_wrap=True)
     for change in result.changes:
         console.print(clean(change.describe()), markup=False, highlight=False, soft_wrap=True)
+
+
+def _plain(console, text: str) -> None:
+    """Script output bypasses rich's layout engine: it is large and must be byte-exact."""
+    console.file.write(text + "\n")
+    console.file.flush()
 
 
 def lines_table(rows: Sequence[Sequence[str]], headers: Sequence[str]):
