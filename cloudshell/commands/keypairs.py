@@ -1,1 +1,171 @@
-"""keypairs commands (being written)."""
+"""Keypairs: create (private key straight into a new 0600 file), import a public key, delete.
+
+The private key is a secret: it goes into a file that did not exist before
+(never overwritten, never printed) and never into the result's data.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+
+from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.commands.context import Context, Result
+from cloudshell.commands.guards import label
+from cloudshell.commands.registry import FILE, KEYPAIR, TEXT, Invocation, Param, command
+from cloudshell.commands.values import existing_file, keypair_name, shown
+
+KEY_TYPES = ("rsa", "ed25519")
+PUBLIC_KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                    "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
+MAX_PUBLIC_KEY = 16 * 1024
+
+
+def key_path(inv: Invocation) -> str:
+    """Where create-keypair writes the private key: -f FILE, else ./NAME.pem."""
+    if inv.file:
+        return os.path.expanduser(inv.file)
+    if "/" in inv.name or inv.name in (".", "..") or "\0" in inv.name:
+        raise UsageError(f"create-keypair: {shown(inv.name)} cannot name a file: give -f FILE for the key")
+    return f"{inv.name}.pem"
+
+
+def _refuse_existing(ctx: Context, name: str, cmd: str) -> None:
+    rec = ctx.inventory("keypairs").get(name, "keypairs")
+    if rec is not None:
+        raise Refused(f"{cmd}: keypair {name} exists already (fingerprint {rec['fingerprint'] or '?'}); "
+                      "delete it first or pick another name")
+
+
+def _check_create(ctx: Context, inv: Invocation) -> None:
+    path = key_path(inv)
+    if os.path.lexists(path):
+        raise UsageError(f"create-keypair: {shown(path)} exists already: refusing to overwrite it "
+                         "(give another -f FILE)")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"create-keypair: no folder {shown(folder)} for the key file (expected an existing folder)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"create-keypair: cannot write in {shown(folder)} (permission denied)")
+    _refuse_existing(ctx, inv.name, "create-keypair")
+
+
+@command("create-keypair", "keypairs", "Create a keypair; its private key goes into a new file (0600).",
+         aliases=("add-keypair", "create-key-pair"),
+         params=(
+             Param("name", kind=TEXT, required=True, convert=keypair_name, metavar="KEYPAIR",
+                   help="the new keypair's name"),
+             Param("file", ("-f", "--filename"), kind=FILE, metavar="FILE",
+                   help="write the private key here (default ./KEYPAIR.pem; never overwritten)"),
+             Param("type", ("--type",), choices=KEY_TYPES, metavar="TYPE", help="key type (default rsa)"),
+         ),
+         mutates=True, check=_check_create, example="create-keypair -f ~/.ssh/mykey.pem mykey")
+def create_keypair(ctx: Context, inv: Invocation) -> Result:
+    params = {"KeyName": inv.name}
+    if inv.type:
+        params["KeyType"] = inv.type
+    if ctx.dry_run:
+        ctx.send("create_key_pair", **params)   # raises DryRunDone; no file is made
+    path = key_path(inv)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(f"create-keypair: {shown(path)} exists already: refusing to overwrite it") from None
+    except OSError as exc:
+        raise UsageError(f"create-keypair: cannot create {shown(path)}: {exc.strerror}") from None
+    try:
+        reply = ctx.send("create_key_pair", **params)
+    except BaseException:
+        os.close(fd)
+        os.unlink(path)
+        raise
+    material = str(reply.pop("KeyMaterial", "") or "")
+    try:
+        os.fchmod(fd, 0o600)   # whatever the umask did
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(material if material.endswith("\n") else material + "\n")
+    except OSError as exc:
+        raise CloudError("KeyNotSaved", f"keypair {inv.name} was created but its private key could not be "
+                         f"written to {path} ({exc.strerror}): delete it with delete-keypair {inv.name}") from None
+    changes = ctx.after_action([], kinds=["keypairs"])
+    data = dict(reply, KeyFile=os.path.abspath(path))
+    line = f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')}); private key in {path} (mode 0600)"
+    return Result(data=data, lines=(line,), changes=changes)
+
+
+def read_public_key(path: str) -> bytes:
+    """The file's one OpenSSH public key line, checked; one-line errors otherwise."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_PUBLIC_KEY + 1)
+    if len(data) > MAX_PUBLIC_KEY:
+        raise UsageError(f"{shown(path)} is too large for a public key (expected an OpenSSH .pub file)")
+    text = data.decode("ascii", "replace")
+    if "PRIVATE KEY" in text:
+        raise UsageError(f"{shown(path)} holds a PRIVATE key: give its public half (the .pub file); "
+                         "a private key is never uploaded")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    expected = "expected one OpenSSH public key line like 'ssh-ed25519 AAAA… comment'"
+    if len(lines) != 1:
+        raise UsageError(f"{shown(path)} is not an OpenSSH public key ({expected})")
+    parts = lines[0].split()
+    if len(parts) < 2 or parts[0] not in PUBLIC_KEY_TYPES:
+        raise UsageError(f"{shown(path)} is not an OpenSSH public key ({expected})")
+    try:
+        blob = binascii.a2b_base64(parts[1].encode("ascii"), strict_mode=True)
+    except (binascii.Error, ValueError):
+        blob = b""
+    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
+    if blob[4:4 + size] != parts[0].encode("ascii"):
+        raise UsageError(f"{shown(path)}: the key data is damaged (its base64 does not hold a "
+                         f"{parts[0]} key)")
+    return (lines[0] + "\n").encode("ascii")
+
+
+def _check_import(ctx: Context, inv: Invocation) -> None:
+    read_public_key(inv.file)
+    _refuse_existing(ctx, inv.name, "import-keypair")
+
+
+@command("import-keypair", "keypairs", "Import an OpenSSH public key as a keypair.",
+         aliases=("import-key-pair",),
+         params=(
+             Param("name", kind=TEXT, required=True, convert=keypair_name, metavar="KEYPAIR",
+                   help="the new keypair's name"),
+             Param("file", ("-f", "--public-key-file"), kind=FILE, required=True, convert=existing_file,
+                   metavar="PUBKEY", help="an OpenSSH public key file (e.g. ~/.ssh/id_ed25519.pub)"),
+         ),
+         mutates=True, check=_check_import, example="import-keypair -f ~/.ssh/id_ed25519.pub mykey")
+def import_keypair(ctx: Context, inv: Invocation) -> Result:
+    reply = ctx.send("import_key_pair", KeyName=inv.name, PublicKeyMaterial=read_public_key(inv.file))
+    changes = ctx.after_action([], kinds=["keypairs"])
+    line = f"imported keypair {inv.name} ({reply.get('KeyFingerprint', '')}) from {inv.file}"
+    return Result(data=reply, lines=(line,), changes=changes)
+
+
+def _users_of(ctx: Context, name: str) -> list[str]:
+    return sorted(label(i) for i in ctx.inventory("instances").of("instances").values()
+                  if i.raw.get("KeyName") == name and i.state != "terminated")
+
+
+def _check_delete(ctx: Context, inv: Invocation) -> None:
+    ctx.lookup(inv.name, "keypairs")   # EC2 "deletes" an unknown name without a word
+
+
+def _confirm_delete(ctx: Context, inv: Invocation) -> str:
+    rec = ctx.lookup(inv.name, "keypairs")
+    users = _users_of(ctx, inv.name)
+    note = (f" {len(users)} instance{'s' if len(users) != 1 else ''} launched with it keep the key, but "
+            "new ones cannot use it." if users else "")
+    return f"Delete keypair {inv.name} ({rec['fingerprint'] or 'no fingerprint'})?{note}"
+
+
+@command("delete-keypair", "keypairs", "Delete a keypair (instances launched with it keep their key).",
+         aliases=("delete-key-pair",),
+         params=(Param("name", kind=KEYPAIR, required=True, convert=keypair_name, metavar="KEYPAIR",
+                       help="the keypair to delete"),),
+         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
+         example="delete-keypair mykey")
+def delete_keypair(ctx: Context, inv: Invocation) -> Result:
+    reply = ctx.send("delete_key_pair", KeyName=inv.name)
+    changes = ctx.after_action([], kinds=["keypairs"])
+    return Result(data=reply, lines=(f"deleted keypair {inv.name}",), changes=changes)

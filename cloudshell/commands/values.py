@@ -75,3 +75,211 @@ def positive_int(raw: str) -> int:
 
 
 shown = _show
+
+
+# -- security groups ------------------------------------------------------------------
+
+vpc_id = id_shape("vpc-", what="a VPC ID")
+_PRINTABLE = re.compile(r"[ -~]+")   # printable ASCII, as EC2 allows in names and descriptions
+
+
+def group_name(raw: str) -> str:
+    """A new security group's name: 1-255 printable ASCII characters, not ``sg-…``."""
+    if not _PRINTABLE.fullmatch(raw) or len(raw) > 255 or not raw.strip():
+        raise UsageError(f"{_show(raw)} is not a group name (expected 1-255 printable ASCII characters)")
+    if raw.lower().startswith("sg-"):
+        raise UsageError(f"{_show(raw)} is not a group name (names may not start with sg-)")
+    return raw
+
+
+def group_ref(raw: str) -> str:
+    """An existing security group, by name or by ID (``sg-…``)."""
+    return group_id(raw) if raw.strip().lower().startswith("sg-") else group_name(raw)
+
+
+def description(raw: str) -> str:
+    """A description: up to 255 printable characters, no control characters."""
+    if len(raw) > 255 or re.search(r"[\x00-\x1f\x7f]", raw):
+        raise UsageError(f"{_show(raw)} is not a description (expected up to 255 characters, "
+                         "no control characters)")
+    return raw
+
+
+def account_id(raw: str) -> str:
+    """The owner of a source group: an account number (or a Eucalyptus 2 user name)."""
+    if not re.fullmatch(r"[A-Za-z0-9._@+=-]{1,64}", raw) or raw.startswith("-"):
+        raise UsageError(f"{_show(raw)} is not an account (expected an account number like 123456789012)")
+    return raw
+
+
+# Protocol names euca2ools accepts, and the numbers they stand for (IANA).
+PROTOCOL_NUMBERS = {"icmp": 1, "tcp": 6, "udp": 17}
+_BY_NUMBER = {str(n): name for name, n in PROTOCOL_NUMBERS.items()}
+
+
+def protocol(raw: str) -> str:
+    """``tcp``, ``udp``, ``icmp``, ``all``/``-1``, or an IP protocol number 0-255; API spelling out."""
+    value = raw.strip().lower()
+    if value in PROTOCOL_NUMBERS:
+        return value
+    if value in ("all", "-1"):
+        return "-1"
+    if value.isdigit() and int(value) <= 255:
+        return _BY_NUMBER.get(str(int(value)), str(int(value)))
+    raise UsageError(f"{_show(raw)} is not a protocol (expected tcp, udp, icmp, all, or a number 0-255)")
+
+
+def port_range(raw: str) -> tuple[int, int]:
+    """``PORT`` or ``LOW-HIGH`` within 0-65535 with LOW <= HIGH; ``-1`` means every port."""
+    value = raw.strip()
+    if value == "-1":
+        return -1, -1
+    low, dash, high = value.partition("-")
+    if not low.isdigit() or (dash and not high.isdigit()):
+        raise UsageError(f"{_show(raw)} is not a port range (expected PORT or LOW-HIGH, e.g. 22 or "
+                         "8000-8080, or -1 for all)")
+    lo, hi = int(low), int(high) if dash else int(low)
+    for port in (lo, hi):
+        if port > 65535:
+            raise UsageError(f"port {port} is out of range (expected 0-65535)")
+    if lo > hi:
+        raise UsageError(f"{_show(raw)}: the low port is above the high one (expected LOW-HIGH, LOW <= HIGH)")
+    return lo, hi
+
+
+def icmp_type_code(raw: str) -> tuple[int, int]:
+    """``TYPE:CODE`` (or ``TYPE``, any code), each -1 (all) to 255, e.g. ``8:0`` for echo request."""
+    kind, colon, code = raw.strip().partition(":")
+    numbers = []
+    for part in (kind, code if colon else "-1"):
+        try:
+            number = int(part)
+        except ValueError:
+            number = None
+        if number is None or not -1 <= number <= 255:
+            raise UsageError(f"{_show(raw)} is not an ICMP type:code (expected TYPE:CODE, each -1 to 255, "
+                             "e.g. 8:0, or -1:-1 for all)")
+        numbers.append(number)
+    return numbers[0], numbers[1]
+
+
+def cidr(raw: str) -> str:
+    """An IPv4 network in the strict ``a.b.c.d/n`` form, host bits zero."""
+    import ipaddress
+
+    value = raw.strip()
+    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}", value):
+        raise UsageError(f"{_show(raw)} is not a CIDR block (expected a.b.c.d/n, e.g. 10.0.0.0/8, "
+                         "0.0.0.0/0 for anywhere)")
+    try:
+        return str(ipaddress.IPv4Network(value, strict=True))
+    except ipaddress.NetmaskValueError:
+        raise UsageError(f"{_show(raw)}: the prefix length must be 0-32") from None
+    except ValueError as exc:
+        if "host bits set" in str(exc):
+            network = ipaddress.IPv4Network(value, strict=False)
+            raise UsageError(f"{_show(raw)} has host bits set (did you mean {network}?)") from None
+        raise UsageError(f"{_show(raw)} is not a CIDR block (each part 0-255, expected a.b.c.d/n)") from None
+
+
+# -- volumes and snapshots --------------------------------------------------------------
+
+MAX_VOLUME_GIB = 16384
+# Linux block device names as EC2, Xen and KVM clouds spell them: /dev/sdf, /dev/xvdf,
+# /dev/vdb, /dev/hdb, with an optional partition number (PV images: /dev/sda1).
+_DEVICE = re.compile(r"/dev/(sd|xvd|vd|hd)([a-z]{1,2})([1-9]|1[0-5])?")
+DEVICE_EXAMPLES = "/dev/sdf to /dev/sdp, /dev/xvdf, /dev/vdb"
+
+
+def device_name(raw: str) -> str:
+    """A block device name on the instance, e.g. ``/dev/sdf``."""
+    value = raw.strip()
+    if not _DEVICE.fullmatch(value):
+        raise UsageError(f"{_show(raw)} is not a device name (expected e.g. {DEVICE_EXAMPLES})")
+    return value
+
+
+def device_slot(device: str) -> str:
+    """The disk a device name stands for: /dev/sdf, /dev/xvdf and /dev/sdf1 are all slot ``f``.
+
+    Xen shows /dev/sdX as /dev/xvdX, and a partition lives on its disk, so two
+    names with the same slot collide on the instance.
+    """
+    found = _DEVICE.fullmatch(device.strip())
+    return found.group(2) if found else device.strip()
+
+
+def volume_size(raw: str) -> int:
+    """A volume size in GiB, 1 to 16384."""
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise UsageError(f"{_show(raw)} is not a size (expected whole GiB, 1 to {MAX_VOLUME_GIB})") from None
+    if not 1 <= value <= MAX_VOLUME_GIB:
+        raise UsageError(f"{value} GiB is out of range (expected 1 to {MAX_VOLUME_GIB})")
+    return value
+
+
+def zone_name(raw: str) -> str:
+    """An availability zone's name by shape (whether it exists is checked against the inventory)."""
+    value = raw.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
+        raise UsageError(f"{_show(raw)} is not a zone name (expected e.g. us-east-1a; "
+                         "see describe-availability-zones)")
+    return value
+
+
+# -- keypairs, files, ssh -------------------------------------------------------------
+
+def keypair_name(raw: str) -> str:
+    """A keypair name: 1-255 printable ASCII characters, not starting with '-'."""
+    if not _PRINTABLE.fullmatch(raw) or len(raw) > 255 or raw.startswith("-") or not raw.strip():
+        raise UsageError(f"{_show(raw)} is not a keypair name (expected 1-255 printable ASCII characters)")
+    return raw
+
+
+def existing_file(raw: str) -> str:
+    """A path to a readable regular file ('~' expanded)."""
+    import os
+
+    path = os.path.expanduser(raw)
+    if not raw or not os.path.exists(path):
+        raise UsageError(f"{_show(raw)}: no such file (expected a path to an existing file)")
+    if not os.path.isfile(path):
+        raise UsageError(f"{_show(raw)} is not a regular file (expected a path to a file)")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"{_show(raw)}: cannot read it (permission denied)")
+    return path
+
+
+def port_number(raw: str) -> int:
+    """A TCP port, 1-65535."""
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise UsageError(f"{_show(raw)} is not a port (expected a number 1-65535)") from None
+    if not 1 <= value <= 65535:
+        raise UsageError(f"port {value} is out of range (expected 1-65535)")
+    return value
+
+
+def host_address(raw: str) -> str:
+    """An IP address or a DNS host name (never something ssh could read as an option)."""
+    import ipaddress
+
+    value = raw.strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    label = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    if len(value) <= 253 and re.fullmatch(rf"{label}(?:\.{label})*\.?", value) and not value.isdigit():
+        return value
+    raise UsageError(f"{_show(raw)} is not an address (expected an IP address or a host name)")
+
+
+def login_user(raw: str) -> str:
+    """A login name for ssh, like a POSIX user name."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?", raw):
+        raise UsageError(f"{_show(raw)} is not a user name (expected e.g. ec2-user, ubuntu, root)")
+    return raw
