@@ -136,6 +136,11 @@ def _state_style(state: str) -> str:
 
 def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
     """Print a result on a rich console in the chosen format."""
+    if result.raw and result.raw_text is not None and fmt != "json" and not query:
+        # The user asked for the bytes as they are (get-console-output -r): no rich, no escaping.
+        console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")
+        console.file.flush()
+        return
     if result.raw_text is not None and fmt == "table":
         console.print(clean(result.raw_text), markup=False, highlight=False, soft_wrap=True)
         return

@@ -35,6 +35,7 @@ class Result:
     exit_code: int = 0
     title: str | None = None
     raw_text: str | None = None     # printed as is (console output, help)
+    raw: bool = False               # raw_text goes out unescaped, control characters and all
 
 
 @dataclass
