@@ -1,0 +1,179 @@
+"""Benchmark: bundle_image against `tar | gzip | openssl enc -aes-128-cbc | split` on one file.
+
+    python bench/bench_bundle.py                 # 1 GiB of disk-image-like data
+    python bench/bench_bundle.py --size 256 --data random --repeat 3
+
+Prints throughput (MB/s of image), the ratio to the shell pipeline (target
+>= 0.80) and the bundling process's peak RSS (VmHWM, target < 100 MB). Our
+bundle runs in a child process so its peak memory is its own. The file is
+read once before timing so both sides start from a warm page cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MB = 1 << 20
+PART_SIZE = 10485760
+TARGET_RATIO = 0.80
+TARGET_RSS_MB = 100
+
+
+def make_image(path: Path, size_mb: int, kind: str) -> None:
+    """Write ``size_mb`` MiB: ``mixed`` looks like a disk image (zeros, text, binary, random)."""
+    rng = random.Random(20240601)
+    words = [bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz_/.") for _ in range(rng.randint(2, 12)))
+             for _ in range(4000)]
+    with open(path, "wb") as out:
+        for _ in range(size_mb):
+            if kind == "zeros":
+                block = bytes(MB)
+            elif kind == "random":
+                block = os.urandom(MB)
+            else:
+                pick = rng.random()
+                if pick < 0.25:
+                    block = bytes(MB)
+                elif pick < 0.55:  # text: config files, logs, sources
+                    block = b" ".join(rng.choices(words, k=MB // 6))[:MB].ljust(MB, b"\n")
+                elif pick < 0.70:  # binary with structure: small alphabet, compresses ~2x
+                    block = bytes(rng.choices(range(16), k=MB // 4)) * 4
+                    block = os.urandom(MB // 2) + block[: MB // 2]
+                else:  # already-compressed files, encrypted swap: incompressible
+                    block = os.urandom(MB)
+            out.write(block)
+
+
+def warm(path: Path) -> None:
+    with open(path, "rb", buffering=0) as src:
+        while src.read(8 * MB):
+            pass
+
+
+def run_shell_pipeline(image: Path, outdir: Path) -> float:
+    """tar | gzip | openssl enc | split, as euca2ools 1.x ran it; argv lists, no shell."""
+    key, iv = os.urandom(16).hex(), os.urandom(16).hex()
+    start = time.perf_counter()
+    tar = subprocess.Popen(["tar", "-cf", "-", "-C", str(image.parent), image.name],
+                           stdout=subprocess.PIPE)
+    gz = subprocess.Popen(["gzip", "-c"], stdin=tar.stdout, stdout=subprocess.PIPE)
+    tar.stdout.close()
+    enc = subprocess.Popen(["openssl", "enc", "-e", "-aes-128-cbc", "-K", key, "-iv", iv],
+                           stdin=gz.stdout, stdout=subprocess.PIPE)
+    gz.stdout.close()
+    split = subprocess.Popen(["split", "-b", str(PART_SIZE), "-d", "-a", "2", "-",
+                              str(outdir / f"{image.name}.part.")], stdin=enc.stdout)
+    enc.stdout.close()
+    codes = [p.wait() for p in (split, enc, gz, tar)]
+    elapsed = time.perf_counter() - start
+    if any(codes):
+        raise SystemExit(f"shell pipeline failed: exit codes {codes}")
+    return elapsed
+
+
+def child(args: argparse.Namespace) -> None:
+    """Runs in the child: bundle once, print timing and VmHWM as JSON."""
+    from cloudshell.cloud.bundle import bundle_image
+
+    creds = Path(args.creds)
+    start = time.perf_counter()
+    result = bundle_image(args.image, args.out, None, "x86_64", creds / "user-cert.pem",
+                          creds / "user-pk.pem", creds / "cloud-cert.pem", "000000000000",
+                          workers=args.workers, compress_level=args.level)
+    elapsed = time.perf_counter() - start
+    hwm_kb = 0
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                hwm_kb = int(line.split()[1])
+    print(json.dumps({"elapsed": elapsed, "hwm_kb": hwm_kb, "parts": len(result.part_paths),
+                      "bundled_size": result.bundled_size}))
+
+
+def run_ours(image: Path, outdir: Path, creds: Path, workers: int | None, level: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--image", str(image), "--out", str(outdir),
+           "--creds", str(creds), "--level", str(level)]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode:
+        raise SystemExit(f"bundle child failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1024, help="image size in MiB (default 1024)")
+    parser.add_argument("--data", choices=("mixed", "random", "zeros"), default="mixed")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; best is kept")
+    parser.add_argument("--workers", type=int, default=None, help="deflate threads (default: CPUs)")
+    parser.add_argument("--level", type=int, default=6, help="gzip level (default 6, gzip's)")
+    parser.add_argument("--dir", default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--image", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--creds", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from cloudshell.cloud.bundle import make_demo_credentials
+
+    work = Path(tempfile.mkdtemp(prefix="bench-bundle-", dir=args.dir))
+    try:
+        image = work / "image.raw"
+        print(f"writing a {args.size} MiB {args.data} image in {work} ...", flush=True)
+        make_image(image, args.size, args.data)
+        creds = work / "creds"
+        make_demo_credentials(creds)
+        warm(image)
+        size_mb = image.stat().st_size / 1e6
+
+        best_shell = best_ours = None
+        for _ in range(args.repeat):
+            out = work / "shell"
+            out.mkdir()
+            t = run_shell_pipeline(image, out)
+            shell_bytes = sum(p.stat().st_size for p in out.iterdir())
+            shutil.rmtree(out)
+            best_shell = t if best_shell is None else min(best_shell, t)
+
+            out = work / "ours"
+            ours = run_ours(image, out, creds, args.workers, args.level)
+            shutil.rmtree(out)
+            if best_ours is None or ours["elapsed"] < best_ours["elapsed"]:
+                best_ours = ours
+
+        shell_mbs = size_mb / best_shell
+        ours_mbs = size_mb / best_ours["elapsed"]
+        ratio = ours_mbs / shell_mbs
+        rss_mb = best_ours["hwm_kb"] / 1024
+        print(f"image: {args.size} MiB ({args.data}), {os.cpu_count()} CPUs, gzip level {args.level}, "
+              f"workers {args.workers if args.workers is not None else 'auto'}")
+        print(f"{'measure':<34}{'value':>14}  target")
+        print(f"{'shell tar|gzip|openssl|split':<34}{shell_mbs:>10.1f} MB/s  "
+              f"({best_shell:.2f} s, {shell_bytes / 1e6:.1f} MB out)")
+        print(f"{'cloudshell bundle_image':<34}{ours_mbs:>10.1f} MB/s  "
+              f"({best_ours['elapsed']:.2f} s, {best_ours['bundled_size'] / 1e6:.1f} MB out, "
+              f"{best_ours['parts']} parts)")
+        print(f"{'throughput ratio':<34}{ratio:>14.2f}  >= {TARGET_RATIO:.2f}  "
+              f"{'ok' if ratio >= TARGET_RATIO else 'MISSED'}")
+        print(f"{'peak RSS of the bundling process':<34}{rss_mb:>11.1f} MB  < {TARGET_RSS_MB} MB  "
+              f"{'ok' if rss_mb < TARGET_RSS_MB else 'MISSED'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

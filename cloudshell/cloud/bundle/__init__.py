@@ -1,0 +1,71 @@
+"""Image bundles in the euca2ools 3.4 / EC2 AMI format: make, check, unpack, move to S3.
+
+No UI and no argument parsing here: the command layer calls these functions.
+Importing the package is cheap; cryptography and boto3 load on first use.
+
+Format: tar of the image (one member) -> SHA-1 of the tar stream -> gzip ->
+AES-128-CBC (random 128-bit key and IV, PKCS#7 padding as ``openssl enc``) ->
+parts ``PREFIX.part.NN`` of 10,485,760 bytes, each with its SHA-1, and a
+signed ``PREFIX.manifest.xml`` (see :mod:`.manifest`).
+
+Functions (``progress`` is always ``callable(stage, done_bytes, total_bytes)``
+or None; an exception it raises stops the operation):
+
+- ``bundle_image(image_path, dest_dir, prefix, arch, user_cert, user_key,
+  cloud_cert, user_id, kernel_id=None, ramdisk_id=None, image_type="machine",
+  progress=None, *, block_device_mapping=(), product_codes=(),
+  part_size=PART_SIZE, compress_level=6, workers=None) -> BundleResult``
+  (stage ``"bundle"``, bytes of the image read).
+- ``unbundle(manifest_path, src_dir, dest_dir, user_key, progress=None, *,
+  user_cert=None) -> Path`` of the restored image (stage ``"unbundle"``).
+- ``read_manifest(path) -> Manifest``; ``verify_manifest(manifest, public_key)``.
+- ``make_demo_credentials(dir) -> DemoCredentials`` (user_cert, user_key,
+  cloud_cert, cloud_key paths; keys 0600).
+- ``upload_bundle(session, bucket, key_prefix, manifest_path, *, acl=None,
+  progress=None) -> UploadResult`` (stage ``"upload"``, after each object).
+- ``download_bundle(session, bucket, prefix, dest_dir, *, key_prefix="",
+  progress=None) -> Path`` of the local manifest (stage ``"download"``).
+- ``delete_bundle(session, bucket, *, prefix=None, manifest=None,
+  local_manifest=None, key_prefix="", clear=False) -> DeleteResult``.
+- ``split_bucket_path("BUCKET/FOLDER") -> ("BUCKET", "FOLDER/")``.
+
+Errors: :class:`BundleError` (exit 1, one line naming the file/part/object at
+fault); bad arguments raise ``cloudshell.cloud.errors.UsageError`` (exit 2);
+S3 refusals arrive as the session's ``CloudError``.
+"""
+
+from __future__ import annotations
+
+from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.keys import DemoCredentials, make_demo_credentials
+from cloudshell.cloud.bundle.manifest import (
+    Manifest,
+    ManifestPart,
+    manifest_name,
+    part_name,
+    read_manifest,
+)
+from cloudshell.cloud.bundle.pipeline import (
+    ARCHITECTURES,
+    PART_SIZE,
+    BundleResult,
+    bundle_image,
+    unbundle,
+    verify_manifest,
+)
+from cloudshell.cloud.bundle.transfer import (
+    DEFAULT_ACL,
+    DeleteResult,
+    UploadResult,
+    delete_bundle,
+    download_bundle,
+    split_bucket_path,
+    upload_bundle,
+)
+
+__all__ = [
+    "ARCHITECTURES", "DEFAULT_ACL", "PART_SIZE", "BundleError", "BundleResult", "DeleteResult",
+    "DemoCredentials", "Manifest", "ManifestPart", "UploadResult", "bundle_image",
+    "delete_bundle", "download_bundle", "make_demo_credentials", "manifest_name", "part_name",
+    "read_manifest", "split_bucket_path", "unbundle", "upload_bundle", "verify_manifest",
+]
