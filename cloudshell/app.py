@@ -1,0 +1,285 @@
+"""The full-screen monitor: live tables fed by the shared poller, actions through the one registry.
+
+The poller runs in its own thread; its updates reach the UI as
+:class:`InventoryUpdated` messages that supersede older queued ones. Every
+command runs in a thread worker that only posts messages; the handlers on the
+UI thread own all state. Nothing here blocks the event loop on the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import get_current_worker
+
+from cloudshell.cloud.errors import CloudshellError, UsageError
+from cloudshell.cloud.inventory import EMPTY, Change, Inventory
+from cloudshell.cloud.poller import Health, PollUpdate
+from cloudshell.screens.messages import (
+    ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, Question,
+)
+from cloudshell.screens.timeline import Timeline
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THEME = "dark"
+BACKLOG_LIMIT = 20_000      # changes kept while the UI is busy or suspended
+SETTLE_TIMEOUT = 90.0       # seconds an action waits for the poller to see its effect
+
+
+def theme_folder() -> Path:
+    """``themes/`` as shipped in the wheel (package ``cloudshell.themes``), else the source tree's."""
+    try:
+        from importlib.resources import files
+
+        folder = Path(str(files("cloudshell.themes")))
+        if folder.is_dir():
+            return folder
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "themes"
+
+
+def load_themes() -> dict[str, Any]:
+    """Every ``themes/*.toml`` as a Textual Theme, by file name (dark, light, high-contrast…)."""
+    import tomllib
+
+    from textual.theme import Theme
+
+    out = {}
+    for path in sorted(theme_folder().glob("*.toml")):
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        data["name"] = path.stem
+        out[path.stem] = Theme(**data)
+    return out
+
+
+class CloudshellApp(App):
+    """The monitor. ``runtime`` gives the session, settings and flags; ``poller`` the live data."""
+
+    CSS_PATH = "cloudshell.tcss"
+    TITLE = "cloudshell"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, runtime: Any, *, poller: Any = None, theme: str | None = None,
+                 clock: Callable[[], float] = time.time, start_poller: bool = True) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.poller = poller if poller is not None else runtime.poller(start=False)
+        self.clock = clock
+        self.start_poller = start_poller
+        self.themes = load_themes()
+        wanted = theme or (getattr(runtime, "user_config", None) or {}).get("theme") or DEFAULT_THEME
+        if wanted not in self.themes:
+            raise UsageError(f"unknown theme {wanted!r} (expected one of {', '.join(self.themes)})")
+        self.theme_name = wanted
+        self.timeline = Timeline()
+        self.inventory: Inventory = self.poller.inventory
+        self.health: Health = self.poller.health
+        self._bridge_lock = threading.Lock()
+        self._pending: list[Change] = []
+        self._overflowed = False
+        self._latest: PollUpdate | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._action_ids = itertools.count(1)
+        self.running_actions: dict[int, ActionStarted] = {}
+
+    # -- life cycle ------------------------------------------------------------------
+    def on_mount(self) -> None:
+        for theme in self.themes.values():
+            self.register_theme(theme)
+        self.theme = self.theme_name
+        from cloudshell.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        self._unsubscribe = self.poller.subscribe(self._on_poll)
+        if self.start_poller:
+            self.poller.start()
+        if not self.poller.inventory.empty:
+            self._on_poll(PollUpdate(self.poller.inventory, (), self.poller.health))
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    # -- the poller bridge (poller thread → UI) ----------------------------------------
+    def _on_poll(self, update: PollUpdate) -> None:
+        """Runs on the poller's thread: record, then wake the UI (the message carries nothing)."""
+        with self._bridge_lock:
+            self._pending.extend(update.changes)
+            if len(self._pending) > BACKLOG_LIMIT:
+                del self._pending[:-BACKLOG_LIMIT]
+                self._overflowed = True
+            self._latest = update
+        self.post_message(InventoryUpdated())
+
+    def on_inventory_updated(self, _message: InventoryUpdated) -> None:
+        with self._bridge_lock:
+            update, changes, overflowed = self._latest, self._pending, self._overflowed
+            self._pending, self._overflowed, self._latest = [], False, None
+        if update is None:
+            return
+        self.inventory, self.health = update.inventory, update.health
+        self.timeline.add_changes(changes)
+        main = self._main()
+        if main is not None:
+            main.apply_update(update.inventory, update.health, None if overflowed else changes)
+
+    def _main(self):
+        from cloudshell.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # -- running commands ------------------------------------------------------------
+    def context(self, action_id: int):
+        """The command context of this face: confirmations and progress go through messages."""
+        from cloudshell.commands import Context
+
+        return Context(session=self.runtime.session, poller=self.poller,
+                       settings=getattr(self.runtime, "settings", None),
+                       user_config=getattr(self.runtime, "user_config", None) or {},
+                       read_only=bool(getattr(self.runtime, "read_only", False)), interactive=True,
+                       confirm=self._ask_from_worker,
+                       progress=lambda line: self.post_message(ActionProgressed(action_id, line)))
+
+    def start_command(self, argv: list[str], *, label: str | None = None, targets: tuple[str, ...] = (),
+                      expect: Callable[[Inventory], bool] | None = None, expect_text: str = "",
+                      show_output: bool = False) -> int:
+        """Run ``argv`` through the registry in a worker; returns the action's number."""
+        action_id = next(self._action_ids)
+        started = ActionStarted(action_id, label or " ".join(argv), targets)
+        self.running_actions[action_id] = started
+        self.timeline.add_action(f"{started.label}: started")
+        main = self._main()
+        if main is not None:
+            main.action_started(started)
+        self._command_worker(action_id, list(argv), expect, expect_text, show_output)
+        return action_id
+
+    @work(thread=True, exit_on_error=False, group="actions", description="run a command")
+    def _command_worker(self, action_id: int, argv: list[str], expect: Callable[[Inventory], bool] | None,
+                        expect_text: str, show_output: bool) -> None:
+        from cloudshell.commands import registry, run
+
+        fmt = query = None
+        try:
+            invocation = registry().parse(argv)
+            fmt, query = invocation.output, invocation.query
+            sent_at = time.time()
+            result = run(self.context(action_id), invocation)
+        except CloudshellError as exc:
+            self.post_message(ActionFinished(action_id, False, str(exc), show_output=show_output))
+            return
+        except Exception as exc:  # noqa: BLE001 - a face shows one line, the log keeps the rest
+            log.exception("command failed: %s", argv[:1])
+            self.post_message(ActionFinished(action_id, False, f"internal error: {type(exc).__name__}: {exc}",
+                                             show_output=show_output))
+            return
+        ok = result.exit_code == 0
+        outcome = "; ".join(result.lines) or ("done" if ok else f"exit {result.exit_code}")
+        dry = any(line.startswith("dry run") for line in result.lines)
+        if ok and not dry and invocation.command.mutates and expect is not None:
+            self.post_message(ActionProgressed(action_id, f"waiting until {expect_text or 'seen'}"))
+            outcome = self._settle(expect, expect_text, sent_at, outcome)
+        self.post_message(ActionFinished(action_id, ok, outcome, result, show_output=show_output,
+                                         fmt=fmt, query=query))
+
+    def _settle(self, expect: Callable[[Inventory], bool], expect_text: str, sent_at: float,
+                outcome: str) -> str:
+        """Wait (in the worker) until the poller's inventory shows the effect."""
+        worker = get_current_worker()
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+
+        def seen(inv: Inventory) -> bool:
+            try:
+                return inv.fetched_at >= sent_at and bool(expect(inv))
+            except Exception:  # noqa: BLE001 - a predicate over odd data is just "not yet"
+                return False
+        while not worker.is_cancelled:
+            try:
+                self.poller.wait_until(seen, timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+                return f"{outcome}; seen: {expect_text}" if expect_text else outcome
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    return f"{outcome}; not seen after {SETTLE_TIMEOUT:.0f}s: {expect_text}"
+        return f"{outcome}; stopped waiting"
+
+    def _ask_from_worker(self, text: str) -> bool:
+        question = Question(text)
+        self.post_message(ConfirmationRequested(question))
+        worker = get_current_worker()
+        while not question.answered.wait(0.2):
+            if worker.is_cancelled or not self.is_running:
+                return False
+        return question.answer
+
+    def on_confirmation_requested(self, message: ConfirmationRequested) -> None:
+        from cloudshell.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(message.question.text, danger=True),
+                         callback=lambda choice: message.question.reply(choice == "yes"))
+
+    def on_action_progressed(self, message: ActionProgressed) -> None:
+        main = self._main()
+        if main is not None:
+            main.action_progressed(message)
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        started = self.running_actions.pop(message.action_id, None)
+        label = started.label if started else "command"
+        self.timeline.add_action(f"{label}: {'ok' if message.ok else 'failed'}: {message.outcome}",
+                                 ok=message.ok)
+        main = self._main()
+        if main is not None:
+            main.action_finished(started, message)
+        if not message.show_output:
+            self.notify(f"{label}: {message.outcome}", severity="information" if message.ok else "error",
+                        timeout=6 if message.ok else 10, markup=False)
+
+    # -- leaving the screen for the terminal --------------------------------------------
+    def run_in_terminal(self, fn: Callable[[], Any], what: str) -> None:
+        """Suspend the app, run ``fn`` with the terminal (ssh, the REPL), come back."""
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                fn()
+        except SuspendNotSupported:
+            self.notify(f"{what} needs a real terminal", severity="error", markup=False)
+        except CloudshellError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("%s failed", what)
+            self.notify(f"{what} failed: {type(exc).__name__}: {exc}", severity="error", markup=False)
+        self.refresh(layout=True)
+
+
+def run_monitor(runtime: Any, theme: str | None = None) -> int:
+    """``cloudshell``: run the monitor on this runtime until the user quits; returns the exit code."""
+    app = CloudshellApp(runtime, theme=theme)
+    app.run()
+    if isinstance(app.return_code, int):
+        return app.return_code
+    return 0
+
+
+__all__ = ["CloudshellApp", "run_monitor", "load_themes", "EMPTY"]

@@ -1,0 +1,89 @@
+"""``?``: every key binding, read from the bindings themselves so the list cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Static
+
+from cloudshell.screens.actions import ACTION_VIEWS, ResourceActions
+from cloudshell.widgets.resource_table import ResourceTable
+
+EXTRA_KEYS = {
+    "Command bar (:)": [
+        ("Enter", "run the line (same commands and grammar as the REPL: help lists them)"),
+        ("Tab", "complete the highlighted suggestion (commands, options, live IDs)"),
+        ("↑ ↓", "walk the suggestions, else the bar's history"),
+        ("Esc", "close the bar"),
+        (":instances :volumes …", "switch view; :timeline; :repl; :ssh INSTANCE; :q quits"),
+    ],
+    "Dialogs": [
+        ("y / n, Esc", "answer a question (destructive ones start on No)"),
+        ("f", "force, where a dialog offers it (detach)"),
+        ("↑ ↓  Enter", "choose in a picker; Tab moves to its field (the device name)"),
+    ],
+    "Detail screen (Enter on a row)": [
+        ("c", "jump to the console output (instances)"),
+        ("r", "fetch the console output again"),
+        ("Esc, q", "back"),
+    ],
+}
+
+
+def _rows(app: Any, bindings: list[Binding], skip: set[str] = frozenset()) -> list[tuple[str, str]]:
+    out: dict[str, list[str]] = {}
+    for b in bindings:
+        if b.action in skip:
+            continue
+        out.setdefault(b.description or b.action, []).append(app.get_key_display(b))
+    return [(" ".join(dict.fromkeys(keys)), what) for what, keys in out.items()]
+
+
+def help_sections(app: Any, main_bindings: list[Binding]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(keys, what)]) for every context; also what the tests check against."""
+    action_names = {b.action for b in ResourceActions.ACTION_BINDINGS}
+    sections = [
+        ("Everywhere", _rows(app, list(app.BINDINGS)) + _rows(app, main_bindings, action_names)),
+        ("Tables", _rows(app, ResourceTable.BINDINGS)),
+    ]
+    for view in ("instances", "volumes"):
+        sections.append((f"{view.capitalize()} view", _rows(app, [
+            b for b in ResourceActions.ACTION_BINDINGS if view in ACTION_VIEWS[b.action]])))
+    sections += [(title, rows) for title, rows in EXTRA_KEYS.items()]
+    return sections
+
+
+class HelpScreen(Screen):
+    """Every binding by context, and where output and the timeline live."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Back")]
+
+    def __init__(self, main: Any) -> None:
+        super().__init__()
+        self.main_bindings = list(type(main).BINDINGS)
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Keys (Esc to go back)", id="title")
+        yield RichLog(id="help", wrap=True, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        log = self.query_one(RichLog)
+        for title, rows in help_sections(self.app, self.main_bindings):
+            log.write(Text(title, style="bold underline"))
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True, style="bold", min_width=12)
+            grid.add_column()
+            for keys, what in rows:
+                grid.add_row(keys, what)
+            log.write(grid)
+            log.write(Text(""))
+        log.write(Text("Destructive actions ask first; --read-only refuses every change with one line. "
+                       "Every change the poller sees and every action's outcome is in the timeline (t). "
+                       "Themes: --theme dark|light|high-contrast, or theme = \"…\" in the user config."))
+        log.focus()

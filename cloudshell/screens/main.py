@@ -1,0 +1,280 @@
+"""The main screen: one live table per view, the filter, the command bar, the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input
+
+from cloudshell.cloud.inventory import Change, Inventory
+from cloudshell.cloud.kinds import KINDS
+from cloudshell.cloud.poller import Health
+from cloudshell.screens.actions import ResourceActions
+from cloudshell.screens.messages import ActionFinished, ActionProgressed, ActionStarted
+from cloudshell.widgets.command_bar import CommandBar, OutputPanel
+from cloudshell.widgets.resource_table import ResourceTable
+from cloudshell.widgets.status_bar import StatusBar
+from cloudshell.widgets.view_tabs import VIEWS, ViewTabs
+
+VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {
+    "instance": "instances", "volume": "volumes", "snapshot": "snapshots", "image": "images",
+    "address": "addresses", "group": "groups", "security-groups": "groups", "keys": "keypairs",
+    "keypair": "keypairs", "vol": "volumes", "inst": "instances",
+}
+
+
+class MainScreen(ResourceActions, Screen):
+    """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs."""
+
+    BINDINGS = [
+        *(Binding(str(n), f"view('{kind}')", label, show=False)
+          for n, (kind, label) in enumerate(VIEWS, start=1)),
+        Binding("question_mark", "help", "Help"),
+        Binding("colon", "command_bar", "Command"),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "close_panels", "Close", show=False),
+        Binding("less_than_sign", "sort(-1)", "Sort ←", show=False),
+        Binding("greater_than_sign", "sort(1)", "Sort →", show=False),
+        Binding("minus", "reverse_sort", "Reverse sort", show=False),
+        Binding("t", "timeline", "Timeline"),
+        Binding("r", "repl", "REPL"),
+        Binding("f5,ctrl+l", "refresh", "Refresh", show=False),
+        Binding("o", "toggle_output", "Output", show=False),
+        *ResourceActions.ACTION_BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "instances"
+        self.busy_rows: dict[int, tuple[str, ...]] = {}
+        self.last_progress: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield ViewTabs(id="tabs")
+        with ContentSwitcher(initial="view-instances", id="views"):
+            for kind, _label in VIEWS:
+                yield ResourceTable(KINDS[kind], id=f"view-{kind}")
+        with Vertical(id="bottom"):
+            yield Input(placeholder="filter: any text in any column (Enter keeps it, Esc clears)",
+                        id="filter", classes="-hidden")
+            yield OutputPanel(id="output", classes="-hidden")
+            yield CommandBar(id="command", classes="-hidden")
+            yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.apply_update(self.app.inventory, self.app.health, None)
+        self.table.focus()
+        self._show_tabs()
+        self.set_interval(1.0, self.refresh_status, name="status-clock")
+
+    # -- what is on screen -----------------------------------------------------------
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(f"#view-{self.view}", ResourceTable)
+
+    def tables(self) -> Iterable[ResourceTable]:
+        return self.query(ResourceTable)
+
+    def _show_tabs(self) -> None:
+        table = self.table
+        note = f"filter: {table.filter_text}" if table.filter_text else ""
+        if table.stale:
+            note = ("STALE " + note).strip()
+        self.query_one(ViewTabs).show(self.view, note)
+
+    def refresh_status(self) -> None:
+        app = self.app
+        inv: Inventory = app.inventory
+        health: Health = app.health
+        running = [self.last_progress.get(n) or a.label for n, a in app.running_actions.items()]
+        actions = ""
+        if running:
+            actions = running[0] if len(running) == 1 else f"{len(running)} actions: {running[-1]}"
+        runtime = app.runtime
+        region = getattr(getattr(runtime, "session", None), "region", "") or ""
+        self.query_one(StatusBar).show(
+            label=str(getattr(runtime, "label", "")), region=str(region),
+            counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
+            age=inv.age(app.clock()), health_state=health.state,
+            health=health.describe(app.clock()), actions=actions,
+            read_only=bool(getattr(runtime, "read_only", False)))
+
+    # -- feeding the tables ------------------------------------------------------------
+    def apply_update(self, inv: Inventory, health: Health, changes: list[Change] | None) -> None:
+        """Apply a new snapshot: only the changed rows of each table (all when ``changes`` is None)."""
+        changed: dict[str, set[str]] = {}
+        for change in changes or ():
+            changed.setdefault(change.kind, set()).add(change.id)
+        stale = health.state == "stale"
+        with self.app.batch_update():
+            for table in self.tables():
+                table.stale = stale
+                if not inv.has(table.kind.name):
+                    continue
+                records = inv.of(table.kind.name)
+                if records is table.records:
+                    continue
+                if changes is None or not table.loaded:
+                    table.apply(records)
+                else:
+                    table.apply(records, changed.get(table.kind.name, ()))
+        self._show_tabs()
+        self.refresh_status()
+
+    # -- views, filter, sort -----------------------------------------------------------
+    def action_view(self, kind: str) -> None:
+        if kind not in KINDS:
+            return
+        self.view = kind
+        self.query_one(ContentSwitcher).current = f"view-{kind}"
+        filt = self.query_one("#filter", Input)
+        filt.value = self.table.filter_text
+        filt.set_class(not self.table.filter_text, "-hidden")
+        self.table.focus()
+        self._show_tabs()
+        self.refresh_bindings()
+
+    def action_filter(self) -> None:
+        filt = self.query_one("#filter", Input)
+        filt.remove_class("-hidden")
+        filt.value = self.table.filter_text
+        filt.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.table.set_filter(event.value)
+            self._show_tabs()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            if not event.value:
+                event.input.add_class("-hidden")
+            self.table.focus()
+
+    def action_close_panels(self) -> None:
+        filt = self.query_one("#filter", Input)
+        output = self.query_one(OutputPanel)
+        command = self.query_one(CommandBar)
+        if not command.has_class("-hidden"):
+            command.close()
+        elif filt.has_focus or (not filt.has_class("-hidden") and not self.table.filter_text):
+            filt.value = ""
+            filt.add_class("-hidden")
+        elif not output.has_class("-hidden"):
+            output.add_class("-hidden")
+        elif self.table.filter_text:
+            filt.value = ""
+            self.table.set_filter("")
+            filt.add_class("-hidden")
+        self.table.focus()
+        self._show_tabs()
+
+    def action_sort(self, step: int) -> None:
+        table = self.table
+        table.sort_by(table.sort_column + step)
+        self.notify(f"sorted by {table.columns[table.sort_column].header}", timeout=2)
+
+    def action_reverse_sort(self) -> None:
+        table = self.table
+        table.sort_by(table.sort_column, not table.sort_reverse)
+
+    def action_toggle_output(self) -> None:
+        self.query_one(OutputPanel).toggle_class("-hidden")
+
+    # -- other screens -----------------------------------------------------------------
+    def action_help(self) -> None:
+        from cloudshell.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_timeline(self) -> None:
+        from cloudshell.screens.timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.app.timeline))
+
+    def action_refresh(self) -> None:
+        self.app.poller.refresh_now()
+        self.notify("refresh requested", timeout=2)
+
+    def on_resource_table_row_chosen(self, event: ResourceTable.RowChosen) -> None:
+        from cloudshell.screens.detail import DetailScreen
+
+        record = event.table.records.get(event.record_id)
+        if record is not None:
+            self.app.push_screen(DetailScreen(record))
+
+    def on_resource_table_cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
+        if event.table is self.table:
+            self.refresh_bindings()
+
+    # -- the command bar ------------------------------------------------------------------
+    def action_command_bar(self) -> None:
+        self.query_one(CommandBar).open()
+
+    def on_command_bar_submitted(self, event: CommandBar.Submitted) -> None:
+        self.table.focus()
+        self.run_line(event.line)
+
+    def run_line(self, line: str) -> None:
+        """A command-bar line: a view name, quit, or a registry command."""
+        from cloudshell.cloud.errors import UsageError
+        from cloudshell.commands.registry import split_line
+
+        output = self.query_one(OutputPanel)
+        try:
+            argv = split_line(line)
+        except UsageError as exc:
+            output.show_error(line, str(exc))
+            return
+        if not argv:
+            return
+        word = argv[0].lower()
+        if len(argv) == 1 and word in VIEW_NAMES:
+            self.action_view(VIEW_NAMES[word])
+            return
+        if len(argv) == 1 and word in ("q", "quit", "exit"):
+            self.app.exit()
+            return
+        if len(argv) == 1 and word in ("timeline", "events"):
+            self.action_timeline()
+            return
+        if word in ("ssh", "euca-ssh") and len(argv) > 1:
+            self.ssh_to(argv[1], argv[2:])
+            return
+        if len(argv) == 1 and word == "repl":
+            self.action_repl()
+            return
+        output.begin(line)
+        self.app.start_command(argv, label=line, show_output=True)
+
+    # -- actions' progress ---------------------------------------------------------------
+    def action_started(self, started: ActionStarted) -> None:
+        self.busy_rows[started.action_id] = started.targets
+        for table in self.tables():
+            for rid in started.targets:
+                if rid in table.records:
+                    table.mark_busy(rid, started.label.split()[0] + "…")
+        self.refresh_status()
+
+    def action_progressed(self, message: ActionProgressed) -> None:
+        self.last_progress[message.action_id] = message.line
+        self.refresh_status()
+
+    def action_finished(self, started: ActionStarted | None, message: ActionFinished) -> None:
+        targets = self.busy_rows.pop(message.action_id, ())
+        self.last_progress.pop(message.action_id, None)
+        still = {rid for ids in self.busy_rows.values() for rid in ids}
+        for table in self.tables():
+            for rid in targets:
+                if rid not in still:
+                    table.mark_busy(rid, None)
+        if message.show_output:
+            self.query_one(OutputPanel).show_result(message)
+        self.refresh_status()
+        self.refresh_bindings()

@@ -1,0 +1,117 @@
+"""The event timeline: every change the poller saw and every action with its outcome."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Static
+
+from cloudshell.cloud.inventory import Change
+
+MAX_ENTRIES = 5000
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: float
+    text: str
+    what: str          # "change" | "action" | "failed"
+
+    def line(self) -> Text:
+        stamp = time.strftime("%H:%M:%S", time.localtime(self.at))
+        style = {"change": "", "action": "bold", "failed": "bold reverse"}[self.what]
+        marker = {"change": "  ", "action": "» ", "failed": "! "}[self.what]
+        out = Text(f"{stamp} {marker}", no_wrap=False)
+        out.append(self.text, style=style)
+        return out
+
+
+class Timeline:
+    """A bounded list of entries with listeners (the open timeline screen)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.entries: deque[Entry] = deque(maxlen=MAX_ENTRIES)
+        self.clock = clock
+        self._listeners: list[Callable[[list[Entry]], None]] = []
+
+    def add_changes(self, changes: Iterable[Change]) -> None:
+        new = [Entry(c.at or self.clock(), f"{c.kind}: {c.describe()}", "change") for c in changes]
+        self._add(new)
+
+    def add_action(self, text: str, *, ok: bool = True) -> None:
+        self._add([Entry(self.clock(), text, "action" if ok else "failed")])
+
+    def _add(self, new: list[Entry]) -> None:
+        if not new:
+            return
+        self.entries.extend(new)
+        for fn in list(self._listeners):
+            fn(new)
+
+    def listen(self, fn: Callable[[list[Entry]], None]) -> Callable[[], None]:
+        self._listeners.append(fn)
+        return lambda: self._listeners.remove(fn) if fn in self._listeners else None
+
+
+class TimelineScreen(Screen):
+    """Full-screen log of the timeline, newest at the bottom, following live."""
+
+    BINDINGS = [
+        Binding("escape,q,t", "app.pop_screen", "Back"),
+        Binding("up,k", "scroll(-1)", "Up", show=False),
+        Binding("down,j", "scroll(1)", "Down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
+        Binding("pagedown,space", "scroll(10)", "Page down", show=False),
+        Binding("end,G", "scroll_end", "Newest", show=False),
+        Binding("home,g", "scroll_home", "Oldest", show=False),
+    ]
+
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self._stop: Callable[[], None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Event timeline: changes the poller saw, actions and their outcomes", id="title")
+        yield RichLog(id="timeline-log", max_lines=MAX_ENTRIES, wrap=True, auto_scroll=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        log = self.query_one(RichLog)
+        if not self.timeline.entries:
+            log.write(Text("nothing yet: changes appear here as the poller sees them"))
+        for entry in self.timeline.entries:
+            log.write(entry.line())
+        self._stop = self.timeline.listen(self._append)
+        log.focus()
+
+    def on_unmount(self) -> None:
+        if self._stop is not None:
+            self._stop()
+
+    def _append(self, entries: list[Entry]) -> None:
+        log = self.query_one(RichLog)
+        for entry in entries:
+            log.write(entry.line())
+
+    def action_scroll(self, lines: int) -> None:
+        log = self.query_one(RichLog)
+        log.auto_scroll = False
+        log.scroll_to(y=log.scroll_y + lines, animate=False)
+
+    def action_scroll_end(self) -> None:
+        log = self.query_one(RichLog)
+        log.auto_scroll = True
+        log.scroll_end(animate=False)
+
+    def action_scroll_home(self) -> None:
+        log = self.query_one(RichLog)
+        log.auto_scroll = False
+        log.scroll_home(animate=False)

@@ -1,0 +1,180 @@
+"""The ``:`` command bar (same grammar and completer as the REPL) and its output panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, RichLog
+from textual.widgets.option_list import Option
+
+from cloudshell.widgets.completion_adapter import Suggestion, suggest
+
+MAX_SUGGESTIONS = 8
+MAX_OUTPUT_LINES = 2000
+
+
+class CommandInput(Input):
+    """The line itself; Tab and the arrows drive the suggestion list."""
+
+    BINDINGS = [
+        Binding("tab", "complete", "Complete", show=False),
+        Binding("down", "suggestion(1)", "Next suggestion", show=False),
+        Binding("up", "suggestion(-1)", "Previous suggestion", show=False),
+    ]
+
+    def action_complete(self) -> None:
+        self.parent.complete()  # type: ignore[union-attr]
+
+    def action_suggestion(self, step: int) -> None:
+        self.parent.move(step)  # type: ignore[union-attr]
+
+
+class CommandBar(Vertical):
+    """``:`` opens it; Enter runs the line; Tab completes; Esc closes; ↑↓ walk suggestions or history."""
+
+    class Submitted(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.history: list[str] = []
+        self._history_at = 0
+        self._suggestions: list[Suggestion] = []
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="suggestions", classes="-hidden")
+        yield CommandInput(placeholder="command, e.g. attach-volume -i i-… -d /dev/sdf vol-…  (Tab completes)",
+                           id="command-input")
+
+    @property
+    def input(self) -> CommandInput:
+        return self.query_one(CommandInput)
+
+    def open(self, text: str = "") -> None:
+        self.remove_class("-hidden")
+        self.input.value = text
+        self.input.cursor_position = len(text)
+        self._history_at = len(self.history)
+        self.input.focus()
+        self._refresh_suggestions()
+
+    def close(self) -> None:
+        self.add_class("-hidden")
+        self.query_one("#suggestions", OptionList).add_class("-hidden")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.stop()
+            self.close()
+            self.screen.table.focus()  # type: ignore[attr-defined]
+
+    # -- suggestions ------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refresh_suggestions()
+
+    def _refresh_suggestions(self) -> None:
+        before = self.input.value[: self.input.cursor_position]
+        self._suggestions = suggest(before, self.app.inventory, limit=MAX_SUGGESTIONS)  # type: ignore[attr-defined]
+        box = self.query_one("#suggestions", OptionList)
+        box.clear_options()
+        if not self._suggestions:
+            box.add_class("-hidden")
+            return
+        box.add_options(Option(Text.assemble((s.text, "bold"), ("  " + s.meta if s.meta else "")))
+                        for s in self._suggestions)
+        box.highlighted = 0
+        box.remove_class("-hidden")
+
+    def move(self, step: int) -> None:
+        box = self.query_one("#suggestions", OptionList)
+        if self._suggestions and not box.has_class("-hidden"):
+            box.highlighted = ((box.highlighted or 0) + step) % len(self._suggestions)
+            return
+        if not self.history:
+            return
+        self._history_at = max(0, min(len(self.history), self._history_at + step))
+        text = self.history[self._history_at] if self._history_at < len(self.history) else ""
+        self.input.value = text
+        self.input.cursor_position = len(text)
+
+    def complete(self) -> None:
+        box = self.query_one("#suggestions", OptionList)
+        if not self._suggestions:
+            return
+        chosen = self._suggestions[box.highlighted or 0]
+        value, pos = self.input.value, self.input.cursor_position
+        start = pos - chosen.replace_length
+        new = value[:start] + chosen.text + " " + value[pos:].lstrip()
+        self.input.value = new
+        self.input.cursor_position = start + len(chosen.text) + 1
+        self._refresh_suggestions()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        self.input.value = ""
+        self.close()
+        if line:
+            if not self.history or self.history[-1] != line:
+                self.history.append(line)
+            self.post_message(self.Submitted(line))
+
+
+class _PanelConsole:
+    """Just enough of a rich Console for ``output.emit`` to write into a RichLog."""
+
+    def __init__(self, log: RichLog, width: int) -> None:
+        self.log, self.width, self.lines = log, width, 0
+
+    def print(self, obj: Any, **_kw: Any) -> None:
+        if self.lines >= MAX_OUTPUT_LINES:
+            return
+        if isinstance(obj, str):
+            lines = obj.splitlines() or [""]
+            room = MAX_OUTPUT_LINES - self.lines
+            for line in lines[:room]:
+                self.log.write(Text(line))
+            self.lines += min(len(lines), room)
+            if len(lines) > room:
+                self.log.write(Text(f"… {len(lines) - room} more lines not shown", style="italic"))
+        else:
+            self.log.write(obj)
+            self.lines += 1
+
+
+class OutputPanel(RichLog):
+    """What the last command-bar commands printed, newest at the bottom."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, wrap=False, max_lines=5000, markup=False,
+                         auto_scroll=True)
+
+    def begin(self, line: str) -> None:
+        self.remove_class("-hidden")
+        self.write(Text(f": {line}", style="bold"))
+
+    def show_error(self, line: str, message: str) -> None:
+        self.begin(line)
+        self.write(Text(message, style="bold"))
+
+    def show_result(self, finished) -> None:
+        from cloudshell.output import clean, emit
+
+        self.remove_class("-hidden")
+        if not finished.ok or finished.result is None:
+            self.write(Text(clean(finished.outcome), style="bold"))
+            return
+        console = _PanelConsole(self, max(40, self.scrollable_content_region.width - 1))
+        emit(finished.result, fmt=finished.fmt or "table", query=finished.query, console=console)
+        extra = finished.outcome.split("; seen:", 1)
+        if len(extra) == 2:
+            self.write(Text("seen:" + extra[1], style="italic"))

@@ -1,0 +1,29 @@
+"""The line of views at the top: number key and name, the current one marked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+# View key → (resource kind, label). Order is the number keys'.
+VIEWS: tuple[tuple[str, str], ...] = (
+    ("instances", "Instances"), ("volumes", "Volumes"), ("snapshots", "Snapshots"),
+    ("images", "Images"), ("addresses", "Addresses"), ("groups", "Groups"), ("keypairs", "Keys"),
+)
+
+
+class ViewTabs(Static):
+    """``1 Instances 2 Volumes …``: the current view in the accent style, with a filter note."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def show(self, current: str, note: str = "") -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for n, (kind, label) in enumerate(VIEWS, start=1):
+            style = "reverse bold" if kind == current else ""
+            text.append(f" {n}", style="bold" if kind != current else style)
+            text.append(f" {label} ", style=style)
+        if note:
+            text.append("  " + note, style="italic")
+        self.update(text)
