@@ -90,7 +90,7 @@ def _permission(ctx: Context, inv: Invocation) -> tuple[Any, dict[str, Any]]:
     own = str(group.raw.get("OwnerId") or "")
     if inv.cidrs:
         perm["IpRanges"] = [{"CidrIp": c} for c in dict.fromkeys(inv.cidrs)]
-    pairs = []
+    pairs: list[dict[str, str]] = []
     for ref in dict.fromkeys(inv.source_groups):
         if inv.source_user and inv.source_user != own:
             # Another account's group: only it knows the name; the cloud checks it.
@@ -102,8 +102,8 @@ def _permission(ctx: Context, inv: Invocation) -> tuple[Any, dict[str, Any]]:
     return group, perm
 
 
-def rule_text(perm: dict[str, Any], egress: bool = False) -> str:
-    """``tcp 22 from 0.0.0.0/0``: one rule as people say it."""
+def rule_text(perm: dict[str, Any], egress: bool = False, names: dict[str, str] | None = None) -> str:
+    """``tcp 22 from 0.0.0.0/0``: one rule as people say it (source groups with their names)."""
     proto = perm["IpProtocol"]
     lo, hi = perm.get("FromPort"), perm.get("ToPort")
     if proto == "-1":
@@ -115,7 +115,10 @@ def rule_text(perm: dict[str, Any], egress: bool = False) -> str:
     else:
         what = f"{proto} " + ("all ports" if (lo, hi) == (0, 65535) else str(lo) if lo == hi else f"{lo}-{hi}")
     sources = [r["CidrIp"] for r in perm.get("IpRanges", ())]
-    sources += [p.get("GroupId") or f"{p.get('UserId')}/{p.get('GroupName')}" for p in perm.get("UserIdGroupPairs", ())]
+    for pair in perm.get("UserIdGroupPairs", ()):
+        gid = pair.get("GroupId")
+        name = (names or {}).get(gid or "")
+        sources.append(f"{gid} ({name})" if gid and name else gid or f"{pair.get('UserId')}/{pair.get('GroupName')}")
     return f"{what} {'to' if egress else 'from'} {', '.join(sources)}"
 
 
@@ -124,9 +127,10 @@ def _change_rule(ctx: Context, inv: Invocation, *, grant: bool) -> Result:
     direction = "egress" if inv.egress else "ingress"
     operation = f"{'authorize' if grant else 'revoke'}_security_group_{direction}"
     reply = ctx.send(operation, GroupId=group.id, IpPermissions=[perm])
-    changes = ctx.after_action([group.id])
+    names = {g.id: g.name for g in ctx.inventory("groups").of("groups").values()}
+    ctx.after_action([group.id])   # the line below says what changed; the diff of rule lists would repeat it
     verb = "now allows" if grant else "no longer allows"
-    return Result(data=reply, lines=(f"{label(group)} {verb} {rule_text(perm, inv.egress)}",), changes=changes)
+    return Result(data=reply, lines=(f"{label(group)} {verb} {rule_text(perm, inv.egress, names)}",))
 
 
 def _check_rule(ctx: Context, inv: Invocation) -> None:

@@ -87,7 +87,7 @@ def check_device_free(inventory: Inventory, instance: Record, device: str) -> No
         if name == device or device_slot(name) == slot:
             holder = label(inventory.get(vol_id, "volumes"), vol_id) if vol_id else "its root device"
             same = "" if name == device else f" as {name}"
-            raise Refused(f"{device} is taken on {label(instance)}: {holder} is attached there{same} "
+            raise Refused(f"attach-volume: {device} is taken on {label(instance)}: {holder} is attached there{same} "
                           "(pick another device name)")
 
 
@@ -97,13 +97,13 @@ def check_attachable(inventory: Inventory, volume: Record, instance: Record, dev
         att = attachment(volume)
         if att.get("InstanceId"):
             holder = label(inventory.get(att["InstanceId"], "instances"), att["InstanceId"])
-            raise Refused(f"{label(volume)} is {volume.state}: attached to {holder}"
+            raise Refused(f"attach-volume: {label(volume)} is {volume.state}: attached to {holder}"
                           f"{' as ' + att['Device'] if att.get('Device') else ''} (detach it first)")
-        raise Refused(f"{label(volume)} is {volume.state or 'not ready'}, not available (wait for it)")
+        raise Refused(f"attach-volume: {label(volume)} is {volume.state or 'not ready'}, not available (wait for it)")
     if instance.state in GONE_STATES:
-        raise Refused(f"{label(instance)} is {instance.state}: nothing can be attached to it")
+        raise Refused(f"attach-volume: {label(instance)} is {instance.state}: nothing can be attached to it")
     if volume.zone and instance.zone and volume.zone != instance.zone:
-        raise Refused(f"{label(volume)} is in zone {volume.zone} but {label(instance)} is in "
+        raise Refused(f"attach-volume: {label(volume)} is in zone {volume.zone} but {label(instance)} is in "
                       f"{instance.zone}: a volume attaches only within its zone "
                       "(snapshot it and create a volume in the other zone)")
     check_device_free(inventory, instance, device)

@@ -137,7 +137,8 @@ def _check_detach(ctx: Context, inv: Invocation) -> None:
          description="Unmount the file system inside the instance first: a detach under load loses data.")
 def detach_volume(ctx: Context, inv: Invocation) -> Result:
     volume, att, instance = _detach_target(ctx, inv)
-    params = {"VolumeId": inv.volume, "InstanceId": inv.instance, "Device": inv.device,
+    # The instance is always named: some endpoints (moto) fail a detach without it.
+    params = {"VolumeId": inv.volume, "InstanceId": att["InstanceId"], "Device": inv.device,
               "Force": True if inv.force else None}
     reply = ctx.send("detach_volume", **{k: v for k, v in params.items() if v is not None})
     changes = ctx.after_action([inv.volume, att["InstanceId"]])
