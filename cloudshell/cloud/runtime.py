@@ -60,12 +60,10 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
     if demo or demo_activity:
         from cloudshell.cloud.demo import DemoCloud
 
-        cloud = DemoCloud(activity=demo_activity)
-        try:
-            url = cloud.start()
-        except BaseException:
-            cloud.stop()
-            raise
+        cloud = DemoCloud()
+        url = cloud.start()  # stops its child itself if start fails
+        if demo_activity:
+            cloud.activity()
         flags = replace(flags, demo_endpoint=url)
     try:
         settings = resolve(flags)

@@ -57,9 +57,25 @@ class Endpoint:
         return self.profile or "aws"
 
 
+class NotTheApi(Exception):
+    """The endpoint answered 2xx with something that is not an EC2 API document (a login page…)."""
+
+
+def _refuse_non_api_body(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
+    """botocore parses any well-formed XML, so an HTML page would read as an empty answer."""
+    if not response_dict:
+        return
+    headers = response_dict.get("headers") or {}
+    ctype = str(headers.get("content-type", headers.get("Content-Type", ""))).lower()
+    head = bytes(response_dict.get("body") or b"")[:512].lstrip().lower()
+    if "html" in ctype or head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
+        raise NotTheApi(f"HTTP {response_dict.get('status_code')} {ctype or 'no content type'}")
+
+
 def _error_from_exception(exc: BaseException, operation: str, mutating: bool) -> Exception:
     """Map any botocore/boto3 exception to one typed cloudshell error."""
     from botocore import exceptions as bce
+    from botocore.parsers import ResponseParserError
 
     if isinstance(exc, bce.ClientError):
         err = exc.response.get("Error", {}) or {}
@@ -89,7 +105,7 @@ def _error_from_exception(exc: BaseException, operation: str, mutating: bool) ->
     if isinstance(exc, (bce.ConnectionClosedError, bce.ConnectionError, bce.HTTPClientError)):
         return unknown("ConnectionLost", f"{operation}: the connection was lost ({type(exc).__name__})",
                        retryable=True, operation=operation)
-    if isinstance(exc, bce.ResponseParserError):
+    if isinstance(exc, (ResponseParserError, NotTheApi)):
         return unknown("BadResponse", f"{operation}: the endpoint answered something that is not the "
                        "EC2/S3 API (an HTML page or a cut-off body?)", retryable=True, operation=operation)
     if isinstance(exc, bce.BotoCoreError):
@@ -136,6 +152,11 @@ class CloudSession:
                 bs = botocore.session.Session(profile=None if ep.access_key else ep.profile)
                 if ep.access_key:
                     bs.set_credentials(ep.access_key, ep.secret_key, ep.session_token)
+                # Timestamps stay the strings the endpoint sent, as awscli keeps them: the same
+                # JSON byte for byte, and no date parsing of 10,000 records per sweep.
+                bs.get_component("response_parser_factory").set_parser_defaults(
+                    timestamp_parser=lambda value: value)
+                bs.register("before-parse.ec2", _refuse_non_api_body)
                 self._boto_session = bs
             bs = self._boto_session
             region = ep.region or bs.get_config_variable("region") or ("us-east-1" if ep.endpoint_url else None)
