@@ -190,8 +190,9 @@ IMAGES = ResourceKind(
         _col("type", "Type", _image_type),
         _col("state", "State", lambda r: r.get("State", "")),
         _col("arch", "Arch", lambda r: r.get("Architecture") or ""),
-        _col("kernel", "Kernel", lambda r: r.get("KernelId") or ""),
-        _col("ramdisk", "Ramdisk", lambda r: r.get("RamdiskId") or ""),
+        # moto drops KernelId/RamdiskId; the demo keeps the links in tags.
+        _col("kernel", "Kernel", lambda r: r.get("KernelId") or tag(r, "cloudshell:kernel-id")),
+        _col("ramdisk", "Ramdisk", lambda r: r.get("RamdiskId") or tag(r, "cloudshell:ramdisk-id")),
         _col("location", "Location", lambda r: r.get("ImageLocation") or ""),
         _col("public", "Public", lambda r: "yes" if r.get("Public") else "no"),
     ),
