@@ -1,0 +1,141 @@
+"""Shared fixtures: one moto server for the whole run, reset before each test that asks.
+
+Fixtures are explicit (no autouse): a test names ``cloud`` or ``seeded`` when it
+needs an endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+# The package may not be installed into the venv, and clirun sits beside us.
+for _path in (ROOT, TESTS):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from clirun import run_cli  # noqa: E402
+
+from cloudshell.cloud.demo import DemoFacts, MotoServer, seed  # noqa: E402
+from cloudshell.cloud.session import CloudSession  # noqa: E402
+
+# Every test's cloud starts from moto's random generator seeded with this, so
+# the IDs a test makes do not depend on which tests ran before it.
+RANDOM_SEED = 0
+
+# Settings from the developer's shell that could point a test at a real cloud
+# or a real config; removed from every child environment.
+_LEAKY_PREFIXES = ("AWS_", "EC2_", "EUCA_", "EUCALYPTUS_")
+_LEAKY_NAMES = frozenset({"S3_URL", "BOTO_CONFIG", "BOTO_PATH"})
+
+
+def _warm(server: MotoServer) -> None:
+    """Seed once on a fresh server: moto loads code lazily, and some of it (the
+    first TerminateInstances) draws from its random generator, so IDs only
+    become repeatable after every operation ran once."""
+    session = CloudSession.for_url(server.url)
+    try:
+        seed(session)
+    finally:
+        session.close()
+    server.reset()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One moto server (child process, 127.0.0.1, free port) for the whole run."""
+    server = MotoServer()
+    server.start()
+    try:
+        _warm(server)
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class CloudUnderTest:
+    """An empty endpoint for one test, and what a subprocess needs to reach it."""
+
+    url: str
+    session: CloudSession
+    env: dict[str, str]
+    server: MotoServer
+    tmp_path: Path
+
+    @property
+    def endpoint_args(self) -> list[str]:
+        return ["--endpoint-url", self.url]
+
+    def run(self, args: Sequence[str], input: str | None = None,  # noqa: A002
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """``cloudshell ARGS`` as a subprocess with this test's environment."""
+        return run_cli(args, self.env, input=input, timeout=timeout)
+
+
+def isolated_env(tmp_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """os.environ without cloud settings, with demo credentials and HOME/XDG in tmp_path."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(_LEAKY_PREFIXES) and k not in _LEAKY_NAMES}
+    home = tmp_path / "home"
+    dirs = {
+        "HOME": home,
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_STATE_HOME": home / ".local" / "state",
+        "XDG_CACHE_HOME": home / ".cache",
+    }
+    for name, path in dirs.items():
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    aws_config = tmp_path / "aws-config"
+    aws_credentials = tmp_path / "aws-credentials"
+    aws_config.touch()
+    aws_credentials.touch()
+    no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY", ""), "127.0.0.1", "localhost"]))
+    env.update({
+        "AWS_ACCESS_KEY_ID": "demo",
+        "AWS_SECRET_ACCESS_KEY": "demo",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(aws_config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(aws_credentials),
+        # Without credentials boto3 would probe 169.254.169.254 for seconds.
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+        "NO_PROXY": no_proxy,
+        "no_proxy": no_proxy,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
+    })
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def cloud(moto_server: MotoServer, tmp_path: Path) -> Iterator[CloudUnderTest]:
+    """The shared server, emptied, with a fresh session and an isolated environment."""
+    if not moto_server.running:
+        # A test stopped it (outage tests): bring it back on the same port.
+        moto_server.start()
+        _warm(moto_server)
+    moto_server.reset(random_seed=RANDOM_SEED)
+    session = CloudSession.for_url(moto_server.url)
+    try:
+        yield CloudUnderTest(url=moto_server.url, session=session, env=isolated_env(tmp_path),
+                             server=moto_server, tmp_path=tmp_path)
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def seeded(cloud: CloudUnderTest) -> tuple[CloudUnderTest, DemoFacts]:
+    """``cloud`` holding the demo cloud; returns (cloud, facts)."""
+    return cloud, seed(cloud.session)
