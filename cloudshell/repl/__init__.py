@@ -1,0 +1,65 @@
+"""The interactive command line face (prompt_toolkit + pygments).
+
+``run_repl(runtime)`` is ``cloudshell repl``; ``run_repl_on(runtime, poller)``
+starts it on a session and poller that already exist (the monitor suspends
+itself, calls it, and resumes when the user leaves). Neither stops the poller
+or closes the runtime: whoever opened them does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+
+def run_repl(runtime: Any) -> int:
+    """``cloudshell repl``: start the runtime's poller and read commands until Ctrl-D or ``exit``."""
+    return run_repl_on(runtime, runtime.poller())
+
+
+def run_repl_on(runtime: Any, poller: Any, *, registry: Any = None, console: Any = None,
+                input: Any = None, output: Any = None, history: Any = None) -> int:  # noqa: A002
+    """Run the REPL over an existing runtime and (started) poller; returns the exit code.
+
+    ``input``/``output`` (prompt_toolkit's) and ``console`` (rich's) are for tests
+    and embedding; by default the terminal is used.
+    """
+    from prompt_toolkit.application import create_app_session
+
+    from cloudshell.repl.session import Repl
+
+    with ExitStack() as stack:
+        if input is not None or output is not None:
+            stack.enter_context(create_app_session(input=input, output=output))
+        stack.enter_context(_log_to_file())
+        return Repl(runtime, poller, registry=registry, console=console, history=history).run()
+
+
+@contextmanager
+def _log_to_file() -> Iterator[None]:
+    """Warnings go to a private log file while the REPL owns the terminal, never onto the prompt."""
+    root = logging.getLogger()
+    if root.handlers:
+        yield
+        return
+    handler: logging.Handler
+    try:
+        from cloudshell.repl.history import private_file
+        from cloudshell.cloud.userconfig import data_dir
+
+        handler = logging.FileHandler(private_file(data_dir() / "cloudshell.log"), encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setLevel(logging.WARNING)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
+__all__ = ["run_repl", "run_repl_on"]

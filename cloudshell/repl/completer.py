@@ -1,0 +1,30 @@
+"""The prompt_toolkit side of completion: a thin adapter over :func:`cloudshell.completion.complete`.
+
+One :class:`InventoryCompleter` holds one inventory snapshot; the REPL builds a
+new one for each snapshot and swaps it whole (pgcli's model), behind a
+``ThreadedCompleter(DynamicCompleter(...))`` so completing never blocks typing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from cloudshell.cloud.inventory import Inventory
+from cloudshell.completion import complete
+
+
+class InventoryCompleter(Completer):
+    """Commands, options and live IDs from one inventory snapshot (no network, ever)."""
+
+    def __init__(self, inventory: Inventory, registry, extra: Mapping[str, str] | None = None) -> None:
+        self.inventory = inventory
+        self.registry = registry
+        self.extra = dict(extra or {})
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        for c in complete(document.text_before_cursor, self.inventory, self.registry, extra=self.extra):
+            yield Completion(c.text, start_position=c.start_position, display=c.display,
+                             display_meta=c.meta)

@@ -1,0 +1,36 @@
+"""Every key the REPL adds to prompt_toolkit's Emacs set, in one place.
+
+Kept from the defaults: Tab completes, Ctrl-R searches history, Ctrl-D on an
+empty line exits, arrows walk history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+
+def build_key_bindings(repl: Any) -> KeyBindings:
+    """Bindings over ``repl`` (needs ``refresh_now()``)."""
+    kb = KeyBindings()
+
+    @kb.add("c-c", filter=~is_searching)
+    def _clear(event: KeyPressEvent) -> None:
+        """Ctrl-C clears the line (and any open menu); it never leaves the REPL."""
+        event.current_buffer.reset()
+
+    @kb.add("f5")
+    def _refresh(event: KeyPressEvent) -> None:
+        """F5 asks the poller for a full sweep now; the toolbar says so until it lands."""
+        repl.refresh_now()
+        event.app.invalidate()
+
+    @kb.add("enter", filter=has_completions & completion_is_selected)
+    def _take(event: KeyPressEvent) -> None:
+        """Enter on a highlighted completion takes it instead of running the line (as pgcli)."""
+        buffer = event.current_buffer
+        buffer.complete_state = None
+
+    return kb

@@ -1,0 +1,231 @@
+"""The REPL: one prompt_toolkit session over a runtime's cloud session and poller.
+
+pgcli's model: the completer is plain data over one inventory snapshot, rebuilt
+on the poller's thread for each new snapshot and swapped whole behind a
+``ThreadedCompleter(DynamicCompleter(...))``. The poller thread only swaps that
+reference, queues notices and calls ``app.invalidate()`` (thread-safe); what it
+prints goes above the prompt through ``run_in_terminal`` on the app's own loop,
+so the line being typed is never garbled. Commands run on the caller's thread
+while no prompt is shown, so Ctrl-C interrupts a long ``wait``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
+from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.lexers import PygmentsLexer
+from prompt_toolkit.styles import Style, merge_styles, style_from_pygments_dict
+from rich.console import Console
+from rich.text import Text
+
+from cloudshell.cloud.errors import CloudshellError
+from cloudshell.cloud.kinds import kind_of_id
+from cloudshell.commands import Context, registry as full_registry, run
+from cloudshell.commands.registry import split_line
+from cloudshell.completion import prepare
+from cloudshell.output import clean, emit
+from cloudshell.repl.completer import InventoryCompleter
+from cloudshell.repl.history import PrivateHistory, secret_in
+from cloudshell.repl.keys import build_key_bindings
+from cloudshell.repl.lexer import STYLES, lexer_for
+from cloudshell.repl.toolbar import toolbar_fragments
+
+log = logging.getLogger(__name__)
+
+EXTRA_WORDS = {"exit": "leave the REPL (also Ctrl-D)", "quit": "leave the REPL (also Ctrl-D)"}
+KEYS_HELP = ("keys: Tab completes (IDs from the live inventory) · Ctrl-R searches history · "
+             "F5 refreshes now · Ctrl-C clears the line · Ctrl-D or exit leaves")
+WATCH_SECONDS = 300.0   # changes to what a command touched are shown above the prompt this long
+
+UI_STYLE = Style.from_dict({
+    "prompt.where": "ansicyan bold",
+    "toolbar.endpoint": "bold",
+    "toolbar.warn": "ansiyellow bold",
+    "toolbar.bad": "ansired bold",
+    "toolbar.note": "italic",
+    "confirm": "ansiyellow bold",
+})
+
+
+def _loop_running() -> bool:
+    """True inside an event loop (the monitor suspended for us): prompt in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class Repl:
+    """The interactive command line. ``run()`` returns the exit code when the user leaves."""
+
+    def __init__(self, runtime: Any, poller: Any, *, registry: Any = None, console: Console | None = None,
+                 history: History | None = None) -> None:
+        self.runtime = runtime
+        self.poller = poller
+        self.registry = registry if registry is not None else full_registry()
+        self.console = console if console is not None else Console(highlight=False)
+        self.completer = InventoryCompleter(poller.inventory, self.registry, EXTRA_WORDS)
+        self.health = poller.health
+        self.note = ""
+        self._notices: deque[str] = deque()
+        self._watched: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._app_context: contextvars.Context | None = None
+        self.history = history if history is not None else self._open_history()
+        self.in_thread = _loop_running()
+        self.session: PromptSession[str] = PromptSession(
+            message=self.prompt_message,
+            completer=ThreadedCompleter(DynamicCompleter(lambda: self.completer)),
+            complete_while_typing=True,
+            lexer=PygmentsLexer(lexer_for(self.registry.names())),
+            style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE]),
+            bottom_toolbar=self.toolbar,
+            history=self.history,
+            key_bindings=build_key_bindings(self),
+            refresh_interval=1.0,          # the data age in the toolbar ticks
+            enable_history_search=False,   # Ctrl-R searches; arrows walk
+            mouse_support=False,
+        )
+        self.context = Context(
+            session=runtime.session, poller=poller, settings=getattr(runtime, "settings", None),
+            user_config=getattr(runtime, "user_config", None) or {},
+            read_only=bool(getattr(runtime, "read_only", False)), interactive=True,
+            confirm=self.confirm, progress=self.progress)
+
+    def _open_history(self) -> History:
+        try:
+            return PrivateHistory()
+        except OSError as exc:
+            self.console.print(Text(f"history is not kept: {exc.strerror or exc}", style="yellow"))
+            return InMemoryHistory()
+
+    # -- what the user sees ------------------------------------------------------------
+    def prompt_message(self) -> list[tuple[str, str]]:
+        region = getattr(self.runtime.session, "region", "") or ""
+        return [("class:prompt.where", f"{self.runtime.label} {region}".strip()), ("class:prompt", "> ")]
+
+    def toolbar(self) -> list[tuple[str, str]]:
+        app = self.session.app
+        width = app.output.get_size().columns if app.is_running else 80
+        return toolbar_fragments(label=self.runtime.label, region=getattr(self.runtime.session, "region", ""),
+                                 inventory=self.poller.inventory, health=self.poller.health, width=width,
+                                 interval=getattr(self.runtime, "interval", 5.0), note=self.note)
+
+    def error(self, message: str) -> None:
+        self.console.print(Text(clean(" ".join(message.split())), style="red"))
+
+    def progress(self, line: str) -> None:
+        self.console.print(Text(clean(line), style="dim"))
+
+    def confirm(self, question: str) -> bool:
+        """Ask ``question [y/N]`` on the terminal; anything but y/yes (or Ctrl-C) is no."""
+        asker: PromptSession[str] = PromptSession(style=UI_STYLE)
+        try:
+            answer = asker.prompt([("class:confirm", clean(question)), ("", " [y/N] ")],
+                                  in_thread=self.in_thread)
+        except (KeyboardInterrupt, EOFError):
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    # -- the poller's side (its thread) --------------------------------------------------
+    def _on_update(self, update: Any) -> None:
+        prepare(update.inventory)          # index here, not on a keystroke
+        self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)
+        self.health = update.health
+        if update.health.state == "ok":
+            self.note = ""
+        now = time.monotonic()
+        with self._lock:
+            lines = [c.describe() for c in update.changes if self._watched.get(c.id, 0) > now]
+            self._notices.extend(lines)
+        app = self.session.app
+        if lines and app.is_running and app.loop is not None and self._app_context is not None:
+            app.loop.call_soon_threadsafe(self._print_above, context=self._app_context)
+        app.invalidate()
+
+    def _print_above(self) -> None:
+        run_in_terminal(self.flush_notices, in_executor=False)
+
+    def flush_notices(self) -> None:
+        with self._lock:
+            lines = list(self._notices)
+            self._notices.clear()
+        for line in lines:
+            self.console.print(Text("· " + clean(line), style="cyan"))
+
+    def refresh_now(self) -> None:
+        self.poller.refresh_now()
+        self.note = "refresh requested"
+
+    def watch(self, ids: list[str]) -> None:
+        until = time.monotonic() + WATCH_SECONDS
+        with self._lock:
+            self._watched = {k: v for k, v in self._watched.items() if v > time.monotonic()}
+            self._watched.update((i, until) for i in ids)
+
+    # -- the loop ----------------------------------------------------------------------
+    def read_line(self) -> str:
+        def capture() -> None:
+            self._app_context = contextvars.copy_context()
+        return self.session.prompt(in_thread=self.in_thread, pre_run=capture)
+
+    def run(self) -> int:
+        unsubscribe = self.poller.subscribe(self._on_update)
+        try:
+            while True:
+                self.flush_notices()
+                try:
+                    line = self.read_line()
+                except KeyboardInterrupt:
+                    continue
+                except EOFError:
+                    break
+                finally:
+                    self._app_context = None
+                if not self.execute(line):
+                    break
+        finally:
+            unsubscribe()
+        return 0
+
+    def execute(self, line: str) -> bool:
+        """Run one line; False when the user asked to leave. Every error is one red line."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return True
+        reason = secret_in(text)
+        if reason:
+            self.console.print(Text(f"(not kept in history: {reason})", style="dim"))
+        mutating = False
+        try:
+            words = split_line(text)
+            if words[:1] in (["exit"], ["quit"]) and len(words) == 1:
+                return False
+            inv = self.registry.parse(words)
+            mutating = inv.command.mutates
+            result = run(self.context, inv)
+            if mutating:
+                self.watch([w for w in words[1:] if kind_of_id(w) or self.poller.inventory.get(w)])
+            emit(result, fmt=inv.output or "table", query=inv.query, console=self.console)
+            if inv.command.name == "help" and not inv.get("topic") and not inv.wants_help:
+                self.console.print(Text(KEYS_HELP, style="dim"))
+        except CloudshellError as exc:
+            self.error(str(exc))
+        except KeyboardInterrupt:
+            self.error("interrupted" + (" (the request may have reached the cloud: check with describe-…)"
+                                        if mutating else ""))
+        except Exception as exc:  # noqa: BLE001 - never a traceback; the log file has it
+            log.exception("command failed: %s", text.split()[0])
+            self.error(f"internal error: {type(exc).__name__}: {exc}")
+        return True
