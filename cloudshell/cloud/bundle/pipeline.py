@@ -246,6 +246,8 @@ def bundle_image(image_path: str | os.PathLike[str], dest_dir: str | os.PathLike
     if not _same_key(ucert, ukey):
         raise BundleError(f"the private key {user_key} does not belong to the certificate {user_cert}")
     folder.mkdir(parents=True, exist_ok=True)
+    # An older manifest of this prefix would describe the parts we are about to overwrite.
+    (folder / manifest_name(prefix)).unlink(missing_ok=True)
 
     key, iv = os.urandom(16), os.urandom(16)
     writer = _PartWriter(folder, prefix, part_size)
