@@ -1,0 +1,70 @@
+"""Looking at the cloud from outside cloudshell: its whole state, the awscli program, one-shot runs.
+
+Used by the command tests (instances, images, addresses, tags, wait, malformed input).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from cloudshell.cloud.inventory import fetch
+
+AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+
+
+def cloud_state(session) -> dict[str, Any]:
+    """Everything a command could change: every kind's records (all shown fields) and every tag."""
+    inv = fetch(session)
+    state: dict[str, Any] = {kind: {rid: dict(rec.fields) for rid, rec in inv.of(kind).items()}
+                             for kind in inv.records}
+    tags = session.call("describe_tags").get("Tags") or []
+    state["tags"] = sorted((t["ResourceId"], t["Key"], t.get("Value", "")) for t in tags)
+    return state
+
+
+def aws(cloud, *args: str) -> Any:
+    """``aws --endpoint-url URL ARGS --output json`` on the test's cloud; the parsed JSON (None if empty)."""
+    out = subprocess.run([AWS, "--endpoint-url", cloud.url, *args, "--output", "json"], env=cloud.env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout) if out.stdout.strip() else None
+
+
+def oneshot(cloud, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """``cloudshell --endpoint-url URL ARGS`` in this process (same code path, no interpreter start-up)."""
+    from cloudshell.cli import main
+
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "EC2_", "EUCA_", "EUCALYPTUS_")) and name not in cloud.env:
+            monkeypatch.delenv(name)
+    for name, value in cloud.env.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    code = main([*cloud.endpoint_args, *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def instance_ids(session, state: str | None = None) -> list[str]:
+    filters = [{"Name": "instance-state-name", "Values": [state]}] if state else []
+    reply = session.call("describe_instances", Filters=filters)
+    return sorted(i["InstanceId"] for r in reply.get("Reservations", []) for i in r.get("Instances", []))
+
+
+def instance_state(session, instance_id: str) -> str:
+    reply = session.call("describe_instances", InstanceIds=[instance_id])
+    return reply["Reservations"][0]["Instances"][0]["State"]["Name"]
+
+
+def launch(session, image_id: str | None = None, **params: Any) -> str:
+    """One running instance (registering a plain image first when none is given)."""
+    if image_id is None:
+        image_id = session.call("register_image", Name="plain-image", Architecture="x86_64")["ImageId"]
+    reply = session.call("run_instances", ImageId=image_id, MinCount=1, MaxCount=1, **params)
+    return reply["Instances"][0]["InstanceId"]
