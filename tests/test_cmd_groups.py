@@ -1,0 +1,86 @@
+"""Security group commands, one-shot against moto's server, cross-checked with the awscli program."""
+
+from __future__ import annotations
+
+import json
+
+from clirun import run_module
+
+
+def aws(cloud, *args: str) -> dict:
+    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout) if out.stdout.strip() else {}
+
+
+def shell(cloud, *args: str):
+    out = cloud.run([*cloud.endpoint_args, *args])
+    assert "Traceback" not in out.stderr
+    return out
+
+
+def rules(group: dict) -> set[tuple]:
+    """A group's inbound rules as (protocol, from, to, source) tuples."""
+    found = set()
+    for perm in group.get("IpPermissions", ()):
+        key = (perm["IpProtocol"], perm.get("FromPort"), perm.get("ToPort"))
+        found |= {key + (r["CidrIp"],) for r in perm.get("IpRanges", ())}
+        found |= {key + (p["GroupId"],) for p in perm.get("UserIdGroupPairs", ())}
+    return found
+
+
+def test_what_cloudshell_does_awscli_sees(cloud):
+    out = shell(cloud, "euca-add-group", "-d", "web servers", "web", "--output", "json")
+    assert out.returncode == 0, out.stderr
+    web = json.loads(out.stdout)["GroupId"]
+    out = shell(cloud, "create-group", "-d", "admins", "admin", "--output", "table")
+    assert out.returncode == 0 and "created security group admin (sg-" in out.stdout
+    admin = aws(cloud, "describe-security-groups", "--group-names", "admin")["SecurityGroups"][0]["GroupId"]
+
+    for args, line in [
+        (["-P", "tcp", "-p", "80", "-s", "0.0.0.0/0", "-s", "10.0.0.0/8"],
+         f"{web} (web) now allows tcp 80 from 0.0.0.0/0, 10.0.0.0/8"),
+        (["--protocol", "tcp", "--port-range", "8000-8080", "--source-group", "admin"],
+         f"{web} (web) now allows tcp 8000-8080 from {admin} (admin)"),
+        (["-P", "icmp", "-t", "8:0", "-s", "192.168.0.0/16"],
+         f"{web} (web) now allows icmp type 8 code 0 from 192.168.0.0/16"),
+        (["-P", "all", "-s", "172.16.0.0/12"], f"{web} (web) now allows all traffic from 172.16.0.0/12"),
+    ]:
+        out = shell(cloud, "authorize", *args, "web", "--output", "table")
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == line
+
+    group = aws(cloud, "describe-security-groups", "--group-ids", web)["SecurityGroups"][0]
+    assert rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "10.0.0.0/8"),
+                            ("tcp", 8000, 8080, admin), ("icmp", 8, 0, "192.168.0.0/16"),
+                            ("-1", None, None, "172.16.0.0/12")}
+
+    out = shell(cloud, "euca-revoke", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8", web, "--output", "table")
+    assert out.returncode == 0 and "no longer allows tcp 80 from 10.0.0.0/8" in out.stdout
+    group = aws(cloud, "describe-security-groups", "--group-ids", web)["SecurityGroups"][0]
+    assert ("tcp", 80, 80, "10.0.0.0/8") not in rules(group) and ("tcp", 80, 80, "0.0.0.0/0") in rules(group)
+
+    # web's rules name admin: admin cannot go while they do.
+    out = shell(cloud, "delete-group", "admin", "--yes")
+    assert out.returncode == 1 and f"{web} (web)" in out.stderr
+    out = shell(cloud, "delete-group", web, "--yes", "--output", "table")
+    assert out.returncode == 0 and f"deleted security group {web} (web)" in out.stdout
+    names = {g["GroupName"] for g in aws(cloud, "describe-security-groups")["SecurityGroups"]}
+    assert "web" not in names and "admin" in names
+
+
+def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
+    gid = aws(cloud, "create-security-group", "--group-name", "db", "--description", "databases")["GroupId"]
+    aws(cloud, "authorize-security-group-ingress", "--group-id", gid, "--protocol", "tcp", "--port", "5432",
+        "--cidr", "10.1.0.0/16")
+    out = shell(cloud, "describe-groups", "db", "--output", "json")
+    group = json.loads(out.stdout)["SecurityGroups"][0]
+    assert group["GroupId"] == gid and rules(group) == {("tcp", 5432, 5432, "10.1.0.0/16")}
+
+    out = shell(cloud, "revoke", "db", "-P", "tcp", "-p", "5432", "-s", "10.1.0.0/16")
+    assert out.returncode == 0, out.stderr
+    assert rules(aws(cloud, "describe-security-groups", "--group-ids", gid)["SecurityGroups"][0]) == set()
+
+    out = shell(cloud, "euca-delete-group", "db", "--yes")
+    assert out.returncode == 0, out.stderr
+    assert "db" not in {g["GroupName"] for g in aws(cloud, "describe-security-groups")["SecurityGroups"]}

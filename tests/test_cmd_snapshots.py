@@ -1,0 +1,49 @@
+"""Snapshot commands, one-shot against moto's server, cross-checked with the awscli program."""
+
+from __future__ import annotations
+
+import json
+
+from clirun import run_module
+
+
+def aws(cloud, *args: str) -> dict:
+    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout) if out.stdout.strip() else {}
+
+
+def shell(cloud, *args: str):
+    out = cloud.run([*cloud.endpoint_args, *args])
+    assert "Traceback" not in out.stderr
+    return out
+
+
+def test_what_cloudshell_does_awscli_sees(cloud):
+    vol = cloud.session.call("create_volume", Size=2, AvailabilityZone="us-east-1a")["VolumeId"]
+    out = shell(cloud, "euca-create-snapshot", "-d", "before the upgrade", vol, "--output", "json")
+    assert out.returncode == 0, out.stderr
+    snap = json.loads(out.stdout)["SnapshotId"]
+    seen = aws(cloud, "describe-snapshots", "--snapshot-ids", snap)["Snapshots"][0]
+    assert (seen["VolumeId"], seen["Description"]) == (vol, "before the upgrade")
+
+    out = shell(cloud, "delete-snapshot", snap, "--yes", "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"deleted {snap}" in out.stdout
+    left = aws(cloud, "describe-snapshots", "--owner-ids", "self")["Snapshots"]
+    assert snap not in {s["SnapshotId"] for s in left}
+
+
+def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
+    vol = aws(cloud, "create-volume", "--size", "3", "--availability-zone", "us-east-1b")["VolumeId"]
+    snap = aws(cloud, "create-snapshot", "--volume-id", vol, "--description", "made by awscli")["SnapshotId"]
+    out = shell(cloud, "describe-snapshots", "--output", "json")
+    shown = {s["SnapshotId"]: s for s in json.loads(out.stdout)["Snapshots"]}
+    assert shown[snap]["Description"] == "made by awscli" and shown[snap]["VolumeId"] == vol
+
+    out = shell(cloud, "create-snapshot", vol, "--output", "table")
+    assert out.returncode == 0 and f"snapshot of {vol}" in out.stdout
+    out = shell(cloud, "euca-delete-snapshot", snap, "--yes")
+    assert out.returncode == 0, out.stderr
+    left = {s["SnapshotId"] for s in aws(cloud, "describe-snapshots", "--owner-ids", "self")["Snapshots"]}
+    assert snap not in left and len(left) == 1

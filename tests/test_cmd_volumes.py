@@ -1,0 +1,104 @@
+"""Volume commands, one-shot against moto's server, cross-checked with the awscli program."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from clirun import run_module
+
+from cloudshell.cloud.errors import Refused
+from cloudshell.commands import Context, registry, run
+
+ZONE_A, ZONE_B = "us-east-1a", "us-east-1b"
+
+
+def aws(cloud, *args: str) -> dict:
+    """``aws ec2 ARGS`` on the same endpoint; the parsed JSON answer."""
+    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout) if out.stdout.strip() else {}
+
+
+def shell(cloud, *args: str):
+    out = cloud.run([*cloud.endpoint_args, *args])
+    assert "Traceback" not in out.stderr
+    return out
+
+
+@pytest.fixture
+def box(cloud):
+    """One running instance in zone a (no seed: a few calls are enough here)."""
+    image = cloud.session.call("register_image", Name="centos-7-x86_64", Architecture="x86_64")["ImageId"]
+    reply = cloud.session.call("run_instances", ImageId=image, MinCount=1, MaxCount=1,
+                               Placement={"AvailabilityZone": ZONE_A})
+    return cloud, reply["Instances"][0]["InstanceId"]
+
+
+def test_what_cloudshell_does_awscli_sees(box):
+    cloud, instance = box
+    out = shell(cloud, "euca-create-volume", "-s", "3", "-z", ZONE_A, "--output", "json")
+    assert out.returncode == 0, out.stderr
+    vol = json.loads(out.stdout)["VolumeId"]
+    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    assert (seen["Size"], seen["AvailabilityZone"]) == (3, ZONE_A)
+
+    out = shell(cloud, "attach-volume", "-i", instance, "-d", "/dev/sdg", vol, "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"{vol} attaching to {instance} as /dev/sdg" in out.stdout
+    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    assert seen["State"] == "in-use"
+    assert (seen["Attachments"][0]["InstanceId"], seen["Attachments"][0]["Device"]) == (instance, "/dev/sdg")
+
+    out = shell(cloud, "detach-volume", vol, "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"{vol} detaching from {instance} (/dev/sdg)" in out.stdout
+    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    assert seen["State"] == "available" and not seen.get("Attachments")
+
+    out = shell(cloud, "delete-volume", vol, "--yes", "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"deleted {vol}" in out.stdout
+    assert aws(cloud, "describe-volumes", "--filters", f"Name=volume-id,Values={vol}")["Volumes"] == []
+
+
+def test_what_awscli_does_cloudshell_shows_and_acts_on(box):
+    cloud, instance = box
+    vol = aws(cloud, "create-volume", "--size", "4", "--availability-zone", ZONE_A)["VolumeId"]
+    aws(cloud, "attach-volume", "--volume-id", vol, "--instance-id", instance, "--device", "/dev/sdh")
+    out = shell(cloud, "describe-volumes", vol, "--output", "json")
+    attached = json.loads(out.stdout)["Volumes"][0]["Attachments"][0]
+    assert (attached["InstanceId"], attached["Device"]) == (instance, "/dev/sdh")
+
+    # A forced detach destroys (unflushed data): --yes confirms it in a script.
+    out = shell(cloud, "detach-volume", vol, "-f", "-i", instance, "--yes", "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"{vol} detaching from {instance} (/dev/sdh) - forced" in out.stdout
+    assert aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]["State"] == "available"
+
+    snap = aws(cloud, "create-snapshot", "--volume-id", vol)["SnapshotId"]
+    out = shell(cloud, "create-volume", "--snapshot", snap, "-z", ZONE_B, "--output", "table")
+    assert out.returncode == 0, out.stderr
+    assert f"from {snap}" in out.stdout and f"4 GiB in {ZONE_B}" in out.stdout
+    made = aws(cloud, "describe-volumes", "--filters", f"Name=snapshot-id,Values={snap}")["Volumes"]
+    assert [(v["AvailabilityZone"], v["Size"]) for v in made] == [(ZONE_B, 4)]
+
+
+def test_delete_asks_a_question_naming_what_is_lost(cloud):
+    vol = cloud.session.call("create_volume", Size=10, AvailabilityZone=ZONE_A, TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "db-data"}]}])["VolumeId"]
+    asked: list[str] = []
+
+    def answer(yes: bool):
+        return lambda question: asked.append(question) or yes
+
+    inv = registry().parse(["delete-volume", vol])
+    with pytest.raises(Refused, match="not confirmed"):
+        run(Context(session=cloud.session, confirm=answer(False), interactive=True), inv)
+    assert asked == [f"Delete {vol} (db-data, 10 GiB, available)? Its data will be lost."]
+    assert cloud.session.call("describe_volumes", VolumeIds=[vol])["Volumes"]   # still there
+
+    result = run(Context(session=cloud.session, confirm=answer(True), interactive=True), inv)
+    assert result.lines == (f"deleted {vol} (db-data)",)
+    gone = cloud.session.call("describe_volumes", Filters=[{"Name": "volume-id", "Values": [vol]}])
+    assert gone["Volumes"] == []
