@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import http.client
 import importlib.util
 import itertools
@@ -160,7 +161,7 @@ class _Spawner:
 
 _spawner = _Spawner()
 _live: set[MotoServer] = set()
-_live_lock = threading.Lock()
+_live_lock = threading.RLock()  # re-entered when a signal handler interrupts its holder
 _hooks_lock = threading.Lock()
 _atexit_registered = False
 _previous_handlers: dict[int, Any] = {}
@@ -229,6 +230,7 @@ class MotoServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=40)
+        self._tail_lock = threading.Lock()
         self._reader: threading.Thread | None = None
         self._port_chosen = False
         self._owner_pid = os.getpid()
@@ -288,7 +290,8 @@ class MotoServer:
         if not self.load_default_amis:
             env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
         argv = [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)]
-        self._tail.clear()
+        with self._tail_lock:
+            self._tail.clear()
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -318,7 +321,8 @@ class MotoServer:
     def _drain(self, stream: IO[bytes]) -> None:
         with stream:
             for line in stream:
-                self._tail.append(line.decode("utf-8", "replace").rstrip())
+                with self._tail_lock:
+                    self._tail.append(line.decode("utf-8", "replace").rstrip())
 
     def wait_ready(self, timeout: float = 20.0) -> None:
         """Poll until the server answers HTTP, the child exits, or ``timeout`` passes."""
@@ -348,7 +352,8 @@ class MotoServer:
                              f"{self.url}" + self._tail_text())
 
     def _tail_text(self) -> str:
-        lines = [line for line in self._tail if line.strip()][-3:]
+        with self._tail_lock:
+            lines = [line for line in self._tail if line.strip()][-3:]
         if lines:
             return ": " + " | ".join(lines)
         if self.log_path is not None:
@@ -420,19 +425,18 @@ class MotoServer:
         if os.getpid() != self._owner_pid:
             # A forked copy of the process that started it: the server is not ours to stop.
             proc = None
-        if proc is not None:
-            # While unreaped, the child's pid (= its group id) cannot be reused,
-            # so signalling the group after poll() said "alive" is safe.
-            if proc.poll() is None:
-                self._signal_group(proc, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    self._signal_group(proc, signal.SIGKILL)
-                    proc.wait()
-            else:
-                # The leader is gone; anything it left in its group goes too.
+        # While unreaped, the child's pid (= its group id) cannot be reused, so
+        # the group is signalled only after poll() said "alive", never after.
+        if proc is not None and proc.poll() is None:
+            self._signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
                 self._signal_group(proc, signal.SIGKILL)
+                # Bounded even here: stop() may run in a signal handler that
+                # interrupted a wait() holding the Popen's lock.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=timeout)
         if self._reader is not None:
             self._reader.join(timeout=timeout)
             self._reader = None
