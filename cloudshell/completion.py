@@ -41,7 +41,7 @@ VALUE_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapsh
 BY_NAME = frozenset({"groups"})            # completed by name (euca2ools takes group names)
 FACET_FIELD = {"images": "type"}           # narrowing reads this field instead of the state
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
-ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes and k not in BY_NAME)
+ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes)   # what "resource" offers, by ID
 
 STATES = {
     "instances": ("running", "stopped", "pending", "stopping", "shutting-down", "terminated"),
@@ -140,9 +140,8 @@ class _Group:
 class _KindIndex:
     """Every group of one kind's records: all, by facet (state or type), by zone, by both."""
 
-    def __init__(self, kind: str, recs: Mapping[str, Record]) -> None:
-        self.kind = kind
-        by_name = kind in BY_NAME
+    def __init__(self, kind: str, recs: Mapping[str, Record], by_name: bool) -> None:
+        self.kind, self.by_name = kind, by_name
         facet_field = FACET_FIELD.get(kind)
         items = [r for r in recs.values() if (r.name if by_name else r.id)]
         raw_keys = [_plain(r.name if by_name else r.id).lower() for r in items]
@@ -188,20 +187,23 @@ def _plain(text: str) -> str:
     return text.replace("\n", " ").replace("\t", " ") if "\n" in text or "\t" in text else text
 
 
-_cache: dict[int, tuple[Mapping[str, Record], _KindIndex]] = {}
+_cache: dict[tuple[int, bool], tuple[Mapping[str, Record], _KindIndex]] = {}
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 32
 
 
-def _index(inventory: Inventory, kind: str) -> _KindIndex:
+def _index(inventory: Inventory, kind: str, by_name: bool | None = None) -> _KindIndex:
+    """The index of this snapshot's records of ``kind`` (built once, then cached by identity)."""
     recs = inventory.of(kind)
+    by_name = kind in BY_NAME if by_name is None else by_name
+    key = (id(recs), by_name)
     with _cache_lock:
-        hit = _cache.get(id(recs))
+        hit = _cache.get(key)
     if hit is not None and hit[0] is recs and hit[1].kind == kind:
         return hit[1]
-    index = _KindIndex(kind, recs)
+    index = _KindIndex(kind, recs, by_name)
     with _cache_lock:
-        _cache[id(recs)] = (recs, index)
+        _cache[key] = (recs, index)
         while len(_cache) > _CACHE_SIZE:
             del _cache[next(iter(_cache))]
     return index
@@ -405,7 +407,7 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
     zone = _zone_constraint(p, inventory, values)
     needle = text.lower()
     if p.kind == RESOURCE:
-        groups = [(k, _index(inventory, k).group(None, None)) for k in ID_KINDS]
+        groups = [(k, _index(inventory, k, by_name=False).group(None, None)) for k in ID_KINDS]
         found = _search([(k, g) for k, g in groups if g is not None], needle, limit)
     else:
         kind = VALUE_KINDS[base]
@@ -419,8 +421,9 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
                       if r.id not in seen][:limit - len(found)]
     taken = set(_given({k: v for k, v in values.items() if k == p.dest}))
     out = []
+    by_name = p.kind != RESOURCE
     for rec in found:
-        value = rec.name if rec.kind in BY_NAME else rec.id
+        value = rec.name if by_name and rec.kind in BY_NAME else rec.id
         if value in taken:
             continue
         out.append(Candidate(_quote(value), start, _clean(value), _meta(rec, value)))
@@ -455,6 +458,8 @@ def _meta(rec: Record, shown: str) -> str:
         parts.insert(1, f"{rec['size']} GiB")
     if rec.kind in ("addresses", "volumes") and rec["instance"]:
         parts.append(f"→ {rec['instance']}")
+    if rec.kind == "groups" and rec["description"]:
+        parts.append(rec["description"])
     return _clean(" · ".join(x for x in parts if x))
 
 
