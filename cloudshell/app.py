@@ -26,6 +26,7 @@ from cloudshell.cloud.inventory import EMPTY, Change, Inventory
 from cloudshell.cloud.poller import Health, PollUpdate
 from cloudshell.screens.messages import (
     ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, Question,
+    SshResolved,
 )
 from cloudshell.screens.timeline import Timeline
 
@@ -256,6 +257,35 @@ class CloudshellApp(App):
                         timeout=6 if message.ok else 10, markup=False)
 
     # -- leaving the screen for the terminal --------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ssh", description="resolve ssh target")
+    def prepare_ssh(self, line: list[str]) -> None:
+        """The registry's ssh argv for ``ssh INSTANCE …`` (it may read images from the cloud:
+        never on the UI thread)."""
+        from cloudshell.commands import registry
+        from cloudshell.commands.ssh import ssh_argv
+
+        target = line[1] if len(line) > 1 else "?"
+        try:
+            invocation = registry().parse(line)
+            target = invocation.instance
+            argv = ssh_argv(self.context(0), invocation)
+        except CloudshellError as exc:
+            self.post_message(SshResolved(target, None, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("ssh resolve failed")
+            self.post_message(SshResolved(target, None, f"ssh: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SshResolved(target, argv))
+
+    def on_ssh_resolved(self, message: SshResolved) -> None:
+        from cloudshell.screens.terminal import run_ssh_argv
+
+        if message.argv is None:
+            self.notify(message.error or "ssh: cannot resolve", severity="error", markup=False)
+            return
+        run_ssh_argv(self, message.target, message.argv)
+
     def run_in_terminal(self, fn: Callable[[], Any], what: str) -> None:
         """Suspend the app, run ``fn`` with the terminal (ssh, the REPL), come back."""
         from textual.app import SuspendNotSupported

@@ -31,35 +31,13 @@ ACTION_VIEWS: dict[str, frozenset[str]] = {
 }
 
 
-def _tail(device: str) -> str:
-    """``/dev/sdf``, ``/dev/xvdf``, ``sdf`` → ``f``: the same slot under different names."""
-    name = device.rsplit("/", 1)[-1]
-    for prefix in ("xvd", "sd", "vd", "hd"):
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
-def used_devices(inv: Inventory, instance_id: str) -> set[str]:
-    out: set[str] = set()
-    inst = inv.get(instance_id, "instances")
-    if inst is not None:
-        raw = inst.raw
-        if raw.get("RootDeviceName"):
-            out.add(_tail(str(raw["RootDeviceName"])))
-        for bdm in raw.get("BlockDeviceMappings") or ():
-            if bdm.get("DeviceName"):
-                out.add(_tail(str(bdm["DeviceName"])))
-    for vol in inv.of("volumes").values():
-        for att in vol.raw.get("Attachments") or ():
-            if att.get("InstanceId") == instance_id and att.get("Device"):
-                out.add(_tail(str(att["Device"])))
-    return out
-
-
 def free_device(inv: Inventory, instance_id: str) -> str:
-    """The first data device name (``/dev/sdf``…) not used on the instance."""
-    used = used_devices(inv, instance_id)
+    """The first data device name (``/dev/sdf``…) whose disk slot the instance does not use."""
+    from cloudshell.commands.guards import devices_in_use
+    from cloudshell.commands.values import device_slot
+
+    inst = inv.get(instance_id, "instances")
+    used = {device_slot(name) for name in devices_in_use(inv, inst)} if inst is not None else set()
     for letter in DEVICE_LETTERS:
         if letter not in used:
             return f"/dev/sd{letter}"
@@ -337,13 +315,7 @@ class ResourceActions:
     def action_ssh(self) -> None:
         inst = self._current("instances")
         if inst is not None:
-            self.ssh_to(inst.id, [])
-
-    def ssh_to(self, target: str, extra: list[str]) -> None:
-        """Suspend, run the registry's ssh command line for ``target``, come back on exit."""
-        from cloudshell.screens.terminal import run_ssh
-
-        run_ssh(self.app, target, extra)  # type: ignore[attr-defined]
+            self.app.prepare_ssh(["ssh", inst.id])  # type: ignore[attr-defined]
 
     def action_repl(self) -> None:
         from cloudshell.screens.terminal import run_repl

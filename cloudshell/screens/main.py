@@ -209,10 +209,6 @@ class MainScreen(ResourceActions, Screen):
         if record is not None:
             self.app.push_screen(DetailScreen(record))
 
-    def on_resource_table_cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
-        if event.table is self.table:
-            self.refresh_bindings()
-
     # -- the command bar ------------------------------------------------------------------
     def action_command_bar(self) -> None:
         self.query_one(CommandBar).open()
@@ -244,8 +240,8 @@ class MainScreen(ResourceActions, Screen):
         if len(argv) == 1 and word in ("timeline", "events"):
             self.action_timeline()
             return
-        if word in ("ssh", "euca-ssh") and len(argv) > 1:
-            self.ssh_to(argv[1], argv[2:])
+        if word == "ssh":
+            self.app.prepare_ssh(argv)
             return
         if len(argv) == 1 and word == "repl":
             self.action_repl()
@@ -277,4 +273,3 @@ class MainScreen(ResourceActions, Screen):
         if message.show_output:
             self.query_one(OutputPanel).show_result(message)
         self.refresh_status()
-        self.refresh_bindings()

@@ -69,3 +69,11 @@ class TextLoaded(Message):
     def __init__(self, key: str, text: str, error: str | None = None) -> None:
         super().__init__()
         self.key, self.text, self.error = key, text, error
+
+
+class SshResolved(Message):
+    """The ssh command line for an instance is known (or why not)."""
+
+    def __init__(self, target: str, argv: list[str] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.target, self.argv, self.error = target, argv, error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 
@@ -17,29 +18,20 @@ def run_repl(app: Any) -> None:
     app.timeline.add_action("REPL closed")
 
 
-def run_ssh(app: Any, target: str, extra: list[str]) -> None:
-    """Suspend the monitor and run the same ssh command line as the registry's ``ssh``."""
-    import subprocess
-
-    from cloudshell.cloud.errors import CloudshellError
-
-    try:
-        from cloudshell.commands.ssh import ssh_argv
-    except ImportError:
-        app.notify("ssh is not available in this build", severity="error")
-        return
-    try:
-        argv = ssh_argv(app.context(0), target, extra)
-    except CloudshellError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    app.timeline.add_action(f"ssh {target}: started")
+def run_ssh_argv(app: Any, target: str, argv: list[str]) -> None:
+    """Suspend the monitor, run the registry's ssh command line (resolved in a worker), come back."""
+    app.timeline.add_action(f"ssh {target}: {' '.join(argv[:1] + argv[-2:])}")
     outcome: dict[str, int] = {}
 
     def session() -> None:
-        outcome["rc"] = subprocess.call(argv)
+        try:
+            outcome["rc"] = subprocess.call(argv)  # noqa: S603 - an argument list, no shell
+        except FileNotFoundError:
+            outcome["rc"] = 127
     app.run_in_terminal(session, "ssh")
     rc = outcome.get("rc")
     app.timeline.add_action(f"ssh {target}: exit {rc}", ok=rc == 0)
-    if rc not in (0, None):
+    if rc == 127:
+        app.notify("ssh: the ssh program is not installed", severity="error")
+    elif rc not in (0, None):
         app.notify(f"ssh {target} exited with {rc}", severity="warning")

@@ -38,6 +38,8 @@ class StatusBar(Static):
         for count_text, place in ((full, f"{who} │ {region}"), (short, f"{who} │ {region}"),
                                   (short, who), ("", who)):
             parts = [place, count_text, fresh, health, actions]
+            if health_state == "stale":   # first, where a narrow terminal cannot cut it off
+                parts = ["STALE: " + health, fresh, place, count_text, actions]
             text = " " + " │ ".join(p for p in parts if p)
             if len(text) <= width:
                 break
