@@ -7,6 +7,7 @@ botocore/boto3 exception becomes one typed error at this boundary.
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Endpoint:
     verify_ssl: bool = True
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
-    max_attempts: int = 3
+    max_attempts: int = 3          # in all, the first try included
 
     def __repr__(self) -> str:  # never show the secret
         return (f"Endpoint(endpoint_url={self.endpoint_url!r}, region={self.region!r}, "
@@ -83,7 +84,9 @@ def _error_from_exception(exc: BaseException, operation: str, mutating: bool) ->
         message = str(err.get("Message") or code)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         retryable = code in RETRYABLE_CODES or (isinstance(status, int) and status >= 500)
-        return CloudError(code, message, retryable=retryable, operation=operation, status=status)
+        # A 5xx may come after the cloud acted (InternalError mid-way); a throttle never does.
+        kind = OutcomeUnknown if mutating and retryable and code not in THROTTLING_CODES else CloudError
+        return kind(code, message, retryable=retryable, operation=operation, status=status)
     if isinstance(exc, bce.ParamValidationError):
         return UsageError(" ".join(str(exc).split()))
     if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
@@ -113,6 +116,53 @@ def _error_from_exception(exc: BaseException, operation: str, mutating: bool) ->
     return unknown("ClientFailure", f"{operation}: {type(exc).__name__}: {exc}", operation=operation)
 
 
+class RetryPolicy:
+    """When botocore sends a failed attempt again (its ``needs-retry`` hook); None = give up.
+
+    botocore's own modes retry a lost connection or a read timeout for every
+    call, so a launch whose answer was lost would be sent twice (ClientToken
+    makes that harmless on AWS, not on every EC2-compatible cloud). Here:
+
+    - throttled, or the connection never opened: retried, the cloud did nothing;
+    - reads: also 5xx and lost connections;
+    - a read timeout: never (a hung endpoint would cost N × the timeout);
+    - mutations: nothing else; the caller gets OutcomeUnknown and re-reads.
+    """
+
+    def __init__(self, max_attempts: int, local: threading.local, *, base: float = 0.1,
+                 throttle_base: float = 0.5, cap: float = 20.0) -> None:
+        self.max_attempts = max_attempts
+        self.local = local
+        self.base, self.throttle_base, self.cap = base, throttle_base, cap
+
+    def __call__(self, attempts: int, response: Any = None, caught_exception: BaseException | None = None,
+                 **_: Any) -> float | None:
+        from botocore import exceptions as bce
+
+        if attempts >= self.max_attempts:
+            return None
+        mutating = bool(getattr(self.local, "mutating", False))
+        base = self.base
+        if caught_exception is not None:
+            if isinstance(caught_exception, (bce.ConnectTimeoutError, bce.EndpointConnectionError)):
+                pass
+            elif mutating or isinstance(caught_exception, bce.ReadTimeoutError):
+                return None
+            elif not isinstance(caught_exception, (bce.ConnectionError, bce.HTTPClientError)):
+                return None
+        elif response is not None:
+            http, parsed = response
+            code = str(((parsed or {}).get("Error") or {}).get("Code") or "")
+            status = getattr(http, "status_code", 0) or 0
+            if code in THROTTLING_CODES or status == 429:
+                base = self.throttle_base
+            elif mutating or not (code in RETRYABLE_CODES or status >= 500):
+                return None
+        else:
+            return None
+        return random.uniform(0.5, 1.0) * min(self.cap, base * 2 ** (attempts - 1))
+
+
 class CloudSession:
     """EC2 and S3 clients for one endpoint, made once, used from any thread."""
 
@@ -121,6 +171,7 @@ class CloudSession:
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._boto_session = None
+        self._local = threading.local()   # .mutating: what the call on this thread is
 
     @classmethod
     def for_url(cls, url: str, *, access_key: str = "demo", secret_key: str = "demo",
@@ -164,14 +215,17 @@ class CloudSession:
                 raise ConfigError("no region set: give --region NAME or set AWS_DEFAULT_REGION")
             config = Config(
                 connect_timeout=ep.connect_timeout, read_timeout=ep.read_timeout,
-                retries={"max_attempts": ep.max_attempts, "mode": "standard"},
+                retries={"total_max_attempts": 1, "mode": "standard"},  # RetryPolicy decides
                 user_agent_extra=f"cloudshell/{__version__}",
                 s3={"addressing_style": "path"} if service == "s3" and ep.s3_endpoint_url else None,
                 tcp_keepalive=True,
             )
             url = ep.s3_endpoint_url if service == "s3" else ep.endpoint_url
-            return bs.create_client(service, endpoint_url=url or None, region_name=region,
-                                    verify=ep.verify_ssl, config=config)
+            client = bs.create_client(service, endpoint_url=url or None, region_name=region,
+                                      verify=ep.verify_ssl, config=config)
+            client.meta.events.register(f"needs-retry.{client.meta.service_model.service_id.hyphenize()}",
+                                        RetryPolicy(max(1, ep.max_attempts), self._local))
+            return client
         except bce.BotoCoreError as exc:
             raise _error_from_exception(exc, f"create {service} client", False) from None
 
@@ -192,12 +246,15 @@ class CloudSession:
              **params: Any) -> dict[str, Any]:
         """Call one API operation; returns the response without ResponseMetadata."""
         client = self._client(service)
+        self._local.mutating = mutating
         try:
             response = getattr(client, operation)(**params)
         except (CloudError, UsageError):
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
             raise _error_from_exception(exc, operation, mutating) from None
+        finally:
+            self._local.mutating = False
         if isinstance(response, dict):
             response.pop("ResponseMetadata", None)
         return response
