@@ -68,3 +68,25 @@ def launch(session, image_id: str | None = None, **params: Any) -> str:
         image_id = session.call("register_image", Name="plain-image", Architecture="x86_64")["ImageId"]
     reply = session.call("run_instances", ImageId=image_id, MinCount=1, MaxCount=1, **params)
     return reply["Instances"][0]["InstanceId"]
+
+
+def boot_images(session) -> tuple[str, str, str]:
+    """A kernel, a ramdisk and a machine image booting them, marked the way the demo cloud marks them
+    (moto keeps no image types or links). Far cheaper than seeding the whole demo cloud."""
+    from cloudshell.cloud.demo import IMAGE_TYPE_TAG, KERNEL_TAG, RAMDISK_TAG
+
+    def register(name: str, **tags: str) -> str:
+        image = session.call("register_image", Name=name, Architecture="x86_64")["ImageId"]
+        session.call("create_tags", Resources=[image], Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+        return image
+
+    kernel = register("vmlinuz-test", **{IMAGE_TYPE_TAG: "kernel"})
+    ramdisk = register("initrd-test", **{IMAGE_TYPE_TAG: "ramdisk"})
+    machine = register("machine-test", **{IMAGE_TYPE_TAG: "machine", KERNEL_TAG: kernel, RAMDISK_TAG: ramdisk})
+    return kernel, ramdisk, machine
+
+
+def snapshot(session, zone: str = "us-east-1a") -> str:
+    """A completed snapshot of a fresh 1 GiB volume."""
+    volume = session.call("create_volume", AvailabilityZone=zone, Size=1)["VolumeId"]
+    return session.call("create_snapshot", VolumeId=volume)["SnapshotId"]

@@ -30,7 +30,7 @@ DEFAULT_ROOT_DEVICE = "/dev/sda1"
 
 _NAME = re.compile(r"[A-Za-z0-9()\[\] ./\-'@_]{3,128}")
 _DEVICE = re.compile(r"/dev/(?:(?:sd|xvd|hd|vd)[a-z]{1,2}(?:[1-9][0-9]?)?|nvme[0-9]{1,2}n1)")
-_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,254}")
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,62}")
 
 
 def manifest_location(raw: str) -> str:
@@ -118,15 +118,20 @@ def validate_register(ctx: Context, *, name: str | None = None, location: str | 
         location = manifest_location(location)
     if location and root_device:
         raise UsageError("register: --root-device-name goes with --snapshot, not with a MANIFEST")
+    shown_as = "-n"
     if not name:
         if not location:
             raise UsageError("register: missing -n NAME (an image from a snapshot needs a name)")
-        name = location.rsplit("/", 1)[-1][:-len(MANIFEST_SUFFIX)]
-    name = image_name(name)
-    for value, check in ((snapshot, snapshot_id), (kernel, image_id), (ramdisk, image_id),
-                         (root_device, device_name), (description_text, description)):
+        name, shown_as = location.rsplit("/", 1)[-1][:-len(MANIFEST_SUFFIX)], "name from MANIFEST (give -n NAME)"
+    for flag, value, check in ((shown_as, name, image_name), ("--snapshot", snapshot, snapshot_id),
+                               ("--kernel", kernel, image_id), ("--ramdisk", ramdisk, image_id),
+                               ("--root-device-name", root_device, device_name),
+                               ("-d", description_text, description)):
         if value:
-            check(value)
+            try:
+                check(value)
+            except UsageError as exc:
+                raise UsageError(f"register: {flag}: {exc}") from None
     if architecture and architecture not in ARCHITECTURES:
         raise UsageError(f"register: -a {shown(architecture)}: expected one of {', '.join(ARCHITECTURES)}")
     check_register(ctx, kernel=kernel, ramdisk=ramdisk, snapshot=snapshot)
