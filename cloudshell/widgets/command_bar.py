@@ -89,7 +89,7 @@ class CommandBar(Vertical):
         if not self._suggestions:
             box.add_class("-hidden")
             return
-        box.add_options(Option(Text.assemble((s.text, "bold"), ("  " + s.meta if s.meta else "")))
+        box.add_options(Option(Text.assemble((s.display, "bold"), ("  " + s.meta if s.meta else "")))
                         for s in self._suggestions)
         box.highlighted = 0
         box.remove_class("-hidden")
