@@ -149,7 +149,7 @@ def instances_in_group(inventory: Inventory, group_id: str) -> list[Record]:
         groups = inst.raw.get("SecurityGroups") or inst.raw.get("Groups") or ()
         if any(g.get("GroupId") == group_id for g in groups):
             found.append(inst)
-    return sorted(found, key=lambda r: r.id)
+    return sorted(found, key=lambda r: (r.name or "~", r.id))
 
 
 def groups_referencing(inventory: Inventory, group: Record) -> list[Record]:
