@@ -87,10 +87,10 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
     except OSError as exc:
         raise CloudError("KeyNotSaved", f"keypair {inv.name} was created but its private key could not be "
                          f"written to {path} ({exc.strerror}): delete it with delete-keypair {inv.name}") from None
-    changes = ctx.after_action([], kinds=["keypairs"])
+    ctx.after_action([], kinds=["keypairs"])   # the line says what changed; the diff would repeat it
     data = dict(reply, KeyFile=os.path.abspath(path))
     line = f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')}); private key in {path} (mode 0600)"
-    return Result(data=data, lines=(line,), changes=changes)
+    return Result(data=data, lines=(line,))
 
 
 def read_public_key(path: str) -> bytes:
@@ -114,15 +114,33 @@ def read_public_key(path: str) -> bytes:
         blob = binascii.a2b_base64(parts[1].encode("ascii"), strict_mode=True)
     except (binascii.Error, ValueError):
         blob = b""
-    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
-    if blob[4:4 + size] != parts[0].encode("ascii"):
+    fields = _wire_fields(blob)
+    if len(fields) < 2 or fields[0] != parts[0].encode("ascii"):
         raise UsageError(f"{shown(path)}: the key data is damaged (its base64 does not hold a "
                          f"{parts[0]} key)")
     return (lines[0] + "\n").encode("ascii")
 
 
+def _wire_fields(blob: bytes) -> list[bytes]:
+    """The length-prefixed fields of an SSH public key blob; [] unless they fill it exactly."""
+    fields, pos = [], 0
+    while pos < len(blob):
+        if pos + 4 > len(blob):
+            return []
+        size = int.from_bytes(blob[pos:pos + 4], "big")
+        pos += 4
+        if pos + size > len(blob):
+            return []
+        fields.append(blob[pos:pos + size])
+        pos += size
+    return fields
+
+
 def _check_import(ctx: Context, inv: Invocation) -> None:
-    read_public_key(inv.file)
+    try:
+        read_public_key(inv.file)
+    except UsageError as exc:
+        raise UsageError(f"import-keypair: {exc}") from None
     _refuse_existing(ctx, inv.name, "import-keypair")
 
 
@@ -137,9 +155,9 @@ def _check_import(ctx: Context, inv: Invocation) -> None:
          mutates=True, check=_check_import, example="import-keypair -f ~/.ssh/id_ed25519.pub mykey")
 def import_keypair(ctx: Context, inv: Invocation) -> Result:
     reply = ctx.send("import_key_pair", KeyName=inv.name, PublicKeyMaterial=read_public_key(inv.file))
-    changes = ctx.after_action([], kinds=["keypairs"])
+    ctx.after_action([], kinds=["keypairs"])
     line = f"imported keypair {inv.name} ({reply.get('KeyFingerprint', '')}) from {inv.file}"
-    return Result(data=reply, lines=(line,), changes=changes)
+    return Result(data=reply, lines=(line,))
 
 
 def _users_of(ctx: Context, name: str) -> list[str]:
@@ -167,5 +185,5 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
          example="delete-keypair mykey")
 def delete_keypair(ctx: Context, inv: Invocation) -> Result:
     reply = ctx.send("delete_key_pair", KeyName=inv.name)
-    changes = ctx.after_action([], kinds=["keypairs"])
-    return Result(data=reply, lines=(f"deleted keypair {inv.name}",), changes=changes)
+    ctx.after_action([], kinds=["keypairs"])
+    return Result(data=reply, lines=(f"deleted keypair {inv.name}",))
