@@ -21,8 +21,15 @@ MAX_ENTRIES = 5000
 @dataclass(frozen=True)
 class Entry:
     at: float
-    text: str
     what: str          # "change" | "action" | "failed"
+    message: str = ""
+    change: Change | None = None   # described only when shown: 500 changes a poll cost nothing
+
+    @property
+    def text(self) -> str:
+        if self.change is not None:
+            return f"{self.change.kind}: {self.change.describe()}"
+        return self.message
 
     def line(self) -> Text:
         stamp = time.strftime("%H:%M:%S", time.localtime(self.at))
@@ -42,11 +49,12 @@ class Timeline:
         self._listeners: list[Callable[[list[Entry]], None]] = []
 
     def add_changes(self, changes: Iterable[Change]) -> None:
-        new = [Entry(c.at or self.clock(), f"{c.kind}: {c.describe()}", "change") for c in changes]
+        now = self.clock()
+        new = [Entry(c.at or now, "change", change=c) for c in changes]
         self._add(new)
 
     def add_action(self, text: str, *, ok: bool = True) -> None:
-        self._add([Entry(self.clock(), text, "action" if ok else "failed")])
+        self._add([Entry(self.clock(), "action" if ok else "failed", text)])
 
     def _add(self, new: list[Entry]) -> None:
         if not new:

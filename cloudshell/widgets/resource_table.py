@@ -28,6 +28,7 @@ from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import ResourceKind
 
 CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
+WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
 MAX_WIDTH = 36           # widest a column grows before it is cut with "…"
 GAP = 2                  # cells between columns
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -117,6 +118,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._changed: dict[str, float] = {}   # ID → monotonic time the highlight ends
         self.busy: dict[str, str] = {}         # ID → what is running on it
         self._styles: dict[str, Style] | None = None
+        self._keys: dict[str, tuple] = {}      # sort key by ID for the current sort column
+        self._ordered_for: tuple[str, int] | None = None
+        self._widen_queue: list[Record] = []
 
     # -- feeding -------------------------------------------------------------------
     def apply(self, records: Mapping[str, Record], changed: Iterable[str] | None = None) -> None:
@@ -124,7 +128,11 @@ class ResourceTable(ScrollView, can_focus=True):
         if changed is None or not self.loaded:
             self._hay.clear()
             self.widths = [cell_len(c.header) for c in self.columns]
-            self._grow_widths(records.values())
+            rest = list(records.values())
+            self._grow_widths(rest[:WIDTH_CHUNK])
+            self._widen_queue = rest[WIDTH_CHUNK:]
+            if self._widen_queue:
+                self.call_later(self._widen_some)
             touched: list[str] = []
         else:
             touched = list(changed)
@@ -143,10 +151,23 @@ class ResourceTable(ScrollView, can_focus=True):
                     self._changed.pop(rid, None)
                     self.busy.pop(rid, None)
         self.records = records
+        first = not self.loaded
         self.loaded = True
-        self._reorder()
+        self._reorder(None if first or changed is None else touched)
         if touched and self._changed:
             self.set_timer(CHANGED_FOR + 0.05, self._expire_highlights, name="table-highlight")
+
+    def _widen_some(self) -> None:
+        """Column widths over a big first load, a chunk per loop turn (input stays live)."""
+        chunk, self._widen_queue = self._widen_queue[:WIDTH_CHUNK], self._widen_queue[WIDTH_CHUNK:]
+        before = list(self.widths)
+        self._grow_widths(chunk)
+        if self.widths != before:
+            width = sum(self.widths) + GAP * len(self.widths) + 1
+            self.virtual_size = Size(width, len(self.order) + 1)
+            self.refresh()
+        if self._widen_queue:
+            self.set_timer(0.001, self._widen_some, name="table-widths")
 
     def _grow_widths(self, recs: Iterable[Record]) -> None:
         widths = self.widths
@@ -165,18 +186,41 @@ class ResourceTable(ScrollView, can_focus=True):
             hay = self._hay[rid] = "\t".join(rec.fields.values()).lower()
         return hay
 
-    def _reorder(self) -> None:
-        """Re-filter and re-sort; keep the cursor on its record, at its place on screen."""
+    def _reorder(self, touched: list[str] | None = None) -> None:
+        """Re-filter and re-sort; keep the cursor on its record, at its place on screen.
+
+        With ``touched`` (a keyed update under the same filter and sort), only those
+        sort keys are recomputed and the previous order is re-sorted: nearly sorted
+        already, Timsort makes that close to linear.
+        """
         on_screen = self.cursor_row - round(self.scroll_y)
         needle = self.filter_text.lower()
-        ids: Iterable[str] = self.records.keys()
-        if needle:
-            ids = [rid for rid in ids if needle in self._haystack(rid)]
-        key = self.columns[self.sort_column].key
         recs = self.records
-        self.order = sorted(ids, key=lambda rid: (_sort_key(recs[rid].fields.get(key, "")), rid),
-                            reverse=self.sort_reverse)
-        self._index = {rid: n for n, rid in enumerate(self.order)}
+        column = self.columns[self.sort_column].key
+        keys = self._keys
+        by_id = column == "id"       # IDs sort as strings: no keys to build (C-speed sort)
+        if touched is not None and self._ordered_for == (needle, self.sort_column):
+            shown = self._index
+            ids = [rid for rid in self.order if rid in recs]
+            for rid in touched:
+                rec = recs.get(rid)
+                if rec is None:
+                    keys.pop(rid, None)
+                    continue
+                if not by_id:
+                    keys[rid] = (_sort_key(rec.fields.get(column, "")), rid)
+                if rid not in shown:
+                    ids.append(rid)
+            if needle:
+                ids = [rid for rid in ids if needle in self._haystack(rid)]
+        else:
+            keys = self._keys = {} if by_id else {
+                rid: (_sort_key(rec.fields.get(column, "")), rid) for rid, rec in recs.items()}
+            ids = [rid for rid in recs if needle in self._haystack(rid)] if needle else list(recs)
+        ids.sort(key=None if by_id else keys.__getitem__, reverse=self.sort_reverse)
+        self._ordered_for = (needle, self.sort_column)
+        self.order = ids
+        self._index = {rid: n for n, rid in enumerate(ids)}
         if self.cursor_id in self._index:
             self.cursor_row = self._index[self.cursor_id]
         else:
