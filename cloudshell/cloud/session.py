@@ -27,6 +27,8 @@ THROTTLING_CODES = frozenset({
 })
 
 DEFAULT_PAGE_CAP = 50
+# Said of every mutating call whose answer was lost: the caller re-reads, it never resends.
+OUTCOME_NOTE = "; outcome unknown: the cloud may have done it (not resent)"
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,11 @@ def _error_from_exception(exc: BaseException, operation: str, mutating: bool) ->
         message = str(err.get("Message") or code)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         retryable = code in RETRYABLE_CODES or (isinstance(status, int) and status >= 500)
-        # A 5xx may come after the cloud acted (InternalError mid-way); a throttle never does.
-        kind = OutcomeUnknown if mutating and retryable and code not in THROTTLING_CODES else CloudError
-        return kind(code, message, retryable=retryable, operation=operation, status=status)
+        if mutating and retryable and code not in THROTTLING_CODES:
+            # A 5xx may come after the cloud acted (InternalError mid-way); a throttle never does.
+            return OutcomeUnknown(code, message + OUTCOME_NOTE, retryable=True, operation=operation,
+                                  status=status)
+        return CloudError(code, message, retryable=retryable, operation=operation, status=status)
     if isinstance(exc, bce.ParamValidationError):
         return UsageError(" ".join(str(exc).split()))
     if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
@@ -96,7 +100,10 @@ def _error_from_exception(exc: BaseException, operation: str, mutating: bool) ->
     if isinstance(exc, bce.ProfileNotFound):
         return ConfigError(f"profile not found: {exc.kwargs.get('profile')!s} "
                            "(expected a profile in ~/.aws/config or ~/.aws/credentials)")
-    unknown = OutcomeUnknown if mutating else CloudError
+
+    def unknown(code: str, message: str, **kw: Any) -> CloudError:
+        return OutcomeUnknown(code, message + OUTCOME_NOTE, **kw) if mutating else CloudError(code, message, **kw)
+
     if isinstance(exc, (bce.ConnectTimeoutError, bce.EndpointConnectionError)):
         # Nothing reached the server: never an unknown outcome.
         url = getattr(exc, "kwargs", {}).get("endpoint_url", "")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cloudshell.cloud.errors import Refused
+from cloudshell.cloud.errors import CloudshellError, OutcomeUnknown, Refused
+from cloudshell.cloud.inventory import fetch_kind
+from cloudshell.cloud.kinds import KINDS, kind_of_id
 from cloudshell.commands.context import Context, DryRunDone, Result
-from cloudshell.commands.registry import REGISTRY, Invocation
+from cloudshell.commands.registry import MACHINE_IMAGE, REGISTRY, Invocation
+from cloudshell.commands.targets import label, unique
 
 # One module per group of commands; importing one registers its commands.
 GROUP_MODULES = ("describe", "instances", "images", "addresses", "groups", "volumes", "snapshots",
@@ -52,7 +55,42 @@ def run(ctx: Context, inv: Invocation) -> Result:
     except DryRunDone as done:
         return Result(lines=(f"dry run: {done.message}",), exit_code=0 if done.ok else 1,
                       data={"DryRun": done.ok, "Message": done.message})
+    except OutcomeUnknown as exc:
+        raise _reread(ctx, inv, exc) from None
     return result if isinstance(result, Result) else Result(data=result)
+
+
+# Kinds of parameter value → the inventory kind whose records they name.
+_PARAM_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapshots", "image": "images",
+                "address": "addresses", "group": "groups", "keypair": "keypairs"}
+
+
+def _reread(ctx: Context, inv: Invocation, exc: OutcomeUnknown) -> OutcomeUnknown:
+    """A mutation whose answer was lost: re-read what it acted on (never resend) and say how it stands."""
+    targets: dict[str, list[str]] = {}
+    for p in inv.command.params:
+        value = inv.values.get(p.dest)
+        if not p.positional or p.kind == MACHINE_IMAGE:  # a launch's image is not what it changes
+            continue
+        for rid in value if isinstance(value, list) else [value]:
+            kind = kind_of_id(rid) if isinstance(rid, str) and rid else None
+            name = kind.name if kind else _PARAM_KINDS.get(p.kind.split(":")[0])
+            if name and isinstance(rid, str) and (not KINDS[name].id_prefixes or KINDS[name].owns(rid)):
+                targets.setdefault(name, []).append(rid)
+    if not targets:
+        return exc
+    seen: list[str] = []
+    try:
+        for name, ids in targets.items():
+            recs, _ = fetch_kind(ctx.session, KINDS[name], ids=ids)
+            seen += [f"{label(recs[rid])} {recs[rid].state or 'exists'}" if rid in recs else f"{rid} gone"
+                     for rid in unique(ids)]
+    except CloudshellError:
+        seen.append("the re-read failed too")
+    if ctx.poller is not None:
+        ctx.poller.refresh_now(ids=[rid for ids in targets.values() for rid in ids])
+    return OutcomeUnknown(exc.code, f"{exc.message}; re-read: {', '.join(seen)}", retryable=exc.retryable,
+                          operation=exc.operation, status=exc.status)
 
 
 __all__ = ["Context", "Result", "Invocation", "registry", "run", "DryRunDone"]
