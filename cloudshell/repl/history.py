@@ -25,7 +25,7 @@ USER_DATA_COMMANDS = frozenset({"run-instances", "euca-run-instances"})
 _KEY_MATERIAL = (
     (re.compile(r"-----BEGIN [A-Z ]*(PRIVATE )?KEY"), "key material"),
     (re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])"), "an access key ID"),
-    (re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}"
+    (re.compile(r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}"
                 r"(?![A-Za-z0-9/+=])"), "what looks like a secret key"),
     (re.compile(r"(?i)\b[\w.-]*(secret|passw(or)?d|token)[\w.-]*="), "a secret assignment"),
 )

@@ -8,13 +8,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
+from prompt_toolkit.application import get_app
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.filters import Condition, completion_is_selected, has_completions, is_searching
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+
+@Condition
+def completions_loading() -> bool:
+    """The completer thread has not answered yet (the menu exists but is still empty)."""
+    state = get_app().current_buffer.complete_state
+    return state is not None and not state.completions
 
 
 def build_key_bindings(repl: Any) -> KeyBindings:
     """Bindings over ``repl`` (needs ``refresh_now()``)."""
     kb = KeyBindings()
+    waiting: set[int] = set()    # buffers whose Tab came while the completer was still answering
+    hooked: set[int] = set()
+
+    def arrived(buffer: Buffer) -> None:
+        state = buffer.complete_state
+        if id(buffer) in waiting and state is not None and state.completions:
+            waiting.discard(id(buffer))
+            buffer.complete_next()
+
+    @kb.add("tab", filter=completions_loading & ~is_searching)
+    def _tab_while_loading(event: KeyPressEvent) -> None:
+        """A Tab typed before the completions arrive is kept: it picks the first when they do."""
+        buffer = event.current_buffer
+        waiting.add(id(buffer))
+        if id(buffer) not in hooked:
+            hooked.add(id(buffer))
+            buffer.on_completions_changed += arrived
 
     @kb.add("c-c", filter=~is_searching)
     def _clear(event: KeyPressEvent) -> None:

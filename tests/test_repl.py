@@ -1,0 +1,402 @@
+"""The REPL driven through prompt_toolkit's pipe input (DummyOutput), against moto over HTTP.
+
+Keys are sent the way a user types them: text, then Tab in a separate write,
+waiting (with a deadline) for the buffer to show the result before the next key.
+What a user sees is asserted on the rich console the REPL prints to, and what
+happened on the cloud through the API afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import stat
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from pygments.token import Error, Keyword, Name
+from rich.console import Console
+
+from cloudshell.cloud.inventory import EMPTY
+from cloudshell.cloud.poller import Health, Poller
+from cloudshell.cloud.runtime import Runtime
+from cloudshell.commands.registry import Registry
+from cloudshell.repl import run_repl_on
+from cloudshell.repl.history import PrivateHistory, secret_in
+from cloudshell.repl.lexer import IDS, lexer_for
+from cloudshell.repl.session import Repl
+from cloudshell.repl.toolbar import toolbar_fragments
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+RED = "\x1b[31m"
+F5 = "\x1b[15~"
+
+
+def until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Driver:
+    """A REPL running in a thread on a pipe; ``send`` types, ``screen()`` is what was printed."""
+
+    def __init__(self, runtime, poller, *, registry=None, history=None) -> None:
+        self.out = io.StringIO()
+        self.console = Console(file=self.out, width=120, force_terminal=True, color_system="standard",
+                               highlight=False)
+        self.runtime, self.poller, self.registry = runtime, poller, registry
+        self.history = history if history is not None else InMemoryHistory()
+        self.code: int | None = None
+        self.repl: Repl | None = None
+        self._pipe_cm = create_pipe_input()
+        self.pipe = self._pipe_cm.__enter__()
+        self._ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        with create_app_session(input=self.pipe, output=DummyOutput()):
+            self.repl = Repl(self.runtime, self.poller, registry=self.registry, console=self.console,
+                             history=self.history)
+            self._ready.set()
+            self.code = self.repl.run()
+
+    @property
+    def buffer(self):
+        return self.repl.session.default_buffer
+
+    def prompting(self) -> bool:
+        return self.repl.session.app.is_running
+
+    def send(self, text: str) -> None:
+        until(self.prompting, what="the prompt")
+        self.pipe.send_text(text)
+
+    def type(self, text: str) -> None:
+        """Type at the prompt and wait until the line shows it."""
+        before = self.buffer.text
+        self.send(text)
+        until(lambda: self.buffer.text == before + text, what=f"the line to read {before + text!r}")
+
+    def tab_until(self, accept: Callable[[str, str], bool], tries: int = 12) -> str:
+        """Press Tab (walking the menu) until the highlighted candidate's (text, meta) is acceptable."""
+        for _ in range(tries):
+            before = (self.buffer.text, self._current())
+            self.send("\t")
+            until(lambda before=before: (self.buffer.text, self._current()) != before,
+                  what=f"Tab to change {before} (menu: {self.buffer.complete_state})")
+            current = self.buffer.complete_state and self.buffer.complete_state.current_completion
+            if current is not None and accept(current.text, current.display_meta_text):
+                return current.text
+        raise AssertionError(f"no acceptable candidate after {tries} Tabs: {self.buffer.text!r}")
+
+    def _current(self):
+        state = self.buffer.complete_state
+        return state.current_completion.text if state and state.current_completion else None
+
+    def run_line(self, line: str, expect: str, timeout: float = 30.0) -> str:
+        """Type a line, press Enter and wait until ``expect`` was printed; returns the new output."""
+        start = len(self.screen())
+        self.send(line + "\r")
+        until(lambda: expect in self.screen()[start:], timeout,
+              what=f"{expect!r} after {line!r}; printed: {self.screen()[start:]!r}")
+        return self.screen()[start:]
+
+    def screen(self) -> str:
+        return ANSI.sub("", self.out.getvalue())
+
+    def close(self) -> int | None:
+        if self.thread.is_alive():
+            self.send("\x03")   # Ctrl-D leaves only on an empty line
+            self.send("\x04")
+            self.thread.join(15)
+        self._pipe_cm.__exit__(None, None, None)
+        return self.code
+
+
+@pytest.fixture
+def live(seeded):
+    """(cloud, facts, runtime, poller): the demo cloud with a started poller holding its inventory."""
+    cloud, facts = seeded
+    runtime = Runtime(settings=None, session=cloud.session, interval=60.0)
+    poller = Poller(cloud.session, interval=60.0, fast_interval=0.2).start()
+    poller.wait_until(lambda inv: inv.has("volumes") and inv.has("zones"), 30)
+    yield cloud, facts, runtime, poller
+    poller.stop()
+
+
+@pytest.fixture
+def drive(live):
+    drivers: list[Driver] = []
+
+    def start(**kw) -> Driver:
+        _, _, runtime, poller = live
+        d = Driver(runtime, poller, **kw)
+        drivers.append(d)
+        return d
+    yield start
+    for d in drivers:
+        d.close()
+
+
+def volume_state(cloud, vol_id: str) -> str:
+    return cloud.session.call("describe_volumes", VolumeIds=[vol_id])["Volumes"][0]["State"]
+
+
+# -- completing and running ---------------------------------------------------------------
+
+def test_tab_completes_attach_volume_and_runs_it(live, drive):
+    cloud, facts, _, poller = live
+    d = drive()
+    available = {v.id for v in facts.available_volumes}
+    d.type("att")
+    d.send("\t")
+    until(lambda: d.buffer.text == "attach-volume", what="the command name")
+    d.type(" ")
+    vol = d.tab_until(lambda text, meta: text in available)
+    zone = poller.inventory.get(vol).zone
+    d.type(" -i ")
+    inst = d.tab_until(lambda text, meta: "running" in meta)
+    assert poller.inventory.get(inst).zone == zone
+    d.type(" -d ")
+    dev = d.tab_until(lambda text, meta: text.startswith("/dev/"))
+    assert d.buffer.text == f"attach-volume {vol} -i {inst} -d {dev}"
+    d.send("\r")      # closes the menu (pgcli's Enter on a highlighted completion)
+    until(lambda: d.buffer.complete_state is None, what="the menu to close")
+    out = d.run_line("", f"as {dev}")
+    assert vol in out and "Traceback" not in out
+    until(lambda: volume_state(cloud, vol) == "in-use", what="the volume in use")
+    # The poller's change to what the command touched shows above the prompt.
+    until(lambda: "→ in-use" in d.screen(), what="the change notice")
+    assert d.close() == 0
+
+
+def test_output_above_the_prompt_and_every_error_one_red_line(live, drive):
+    cloud, facts, _, _ = live
+    d = drive()
+    out = d.run_line("describe-volumes", facts.volume("scratch-a").id)
+    assert "scratch-a" in out and "available" in out
+    raw_start = len(d.out.getvalue())
+    out = d.run_line("bogus-command", "unknown command")
+    assert out.strip().splitlines() == ["unknown command: bogus-command (type 'help' for the list)"]
+    assert RED in d.out.getvalue()[raw_start:]
+    out = d.run_line("attach-volume vol-zz -i i-1a2b3c4d -d /dev/sdf", "vol-zz")
+    assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    out = d.run_line('describe-volumes "unclosed', "close the quote")
+    assert len(out.strip().splitlines()) == 1
+    assert d.run_line("describe-volumes --output json", '"Volumes"')
+
+
+def test_destructive_command_asks_first(live, drive):
+    cloud, facts, _, _ = live
+    d = drive()
+    vol = facts.volume("scratch-b").id
+    out = d.run_line(f"delete-volume {vol}\rn\r", "nothing was sent")
+    assert len(out.strip().splitlines()) == 1
+    assert volume_state(cloud, vol) == "available"
+    d.run_line(f"delete-volume {vol}\ry\r", vol)
+    until(lambda: vol not in {v["VolumeId"] for v in cloud.session.call("describe_volumes")["Volumes"]},
+          what="the volume to be deleted")
+
+
+def test_ctrl_c_clears_the_line_and_ctrl_d_exits(drive):
+    d = drive()
+    d.type("describe-vol")
+    d.send("\x03")
+    until(lambda: d.buffer.text == "", what="the line to clear")
+    assert d.thread.is_alive()
+    d.send("\x04")
+    d.thread.join(10)
+    assert not d.thread.is_alive() and d.code == 0
+
+
+def test_exit_quit_help(drive):
+    d = drive()
+    out = d.run_line("help", "Ctrl-R")
+    assert "attach-volume" in out and "describe-instances" in out
+    assert "usage: attach-volume" in d.run_line("help attach-volume", "usage:")
+    assert "usage: detach-volume" in d.run_line("detach-volume --help", "usage:")
+    d.send("quit\r")
+    d.thread.join(10)
+    assert d.code == 0
+
+
+def test_ctrl_r_searches_history(drive):
+    history = InMemoryHistory()
+    for line in ("describe-instances", "describe-volumes --output json", "describe-snapshots"):
+        history.append_string(line)
+    d = drive(history=history)
+    d.send("\x12")
+    d.send("volu")
+    until(lambda: d.repl.session.app.current_buffer.text == "volu", what="the search text")
+    d.send("\r")          # takes the match onto the line, without running it
+    until(lambda: d.buffer.text == "describe-volumes --output json",
+          what=f"the history match, not {d.buffer.text!r}")
+
+
+def test_f5_refreshes_now(live, drive):
+    _, _, _, poller = live
+    d = drive()
+    until(d.prompting)
+    before = poller.requests
+    d.send(F5)
+    until(lambda: poller.requests > before, what="a sweep after F5")
+
+
+def test_internal_errors_and_interrupts_are_one_line_and_the_repl_goes_on(drive):
+    reg = Registry()
+
+    def boom(ctx, inv):
+        raise ValueError("boom")
+
+    def interrupted(ctx, inv):
+        raise KeyboardInterrupt
+
+    reg.command("boom", "shell", "Fails.", euca=False)(boom)
+    reg.command("slow-wait", "shell", "Interrupted.", euca=False, mutates=True)(interrupted)
+    d = drive(registry=reg)
+    out = d.run_line("boom", "internal error")
+    assert out.strip().splitlines() == ["internal error: ValueError: boom"]
+    out = d.run_line("slow-wait", "interrupted")
+    assert len(out.strip().splitlines()) == 1 and "may have reached the cloud" in out
+    d.send("exit\r")
+    d.thread.join(10)
+    assert d.code == 0
+
+
+def test_empty_inventory_says_loading_and_tab_does_not_hang(seeded):
+    cloud, _ = seeded
+    runtime = Runtime(settings=None, session=cloud.session)
+    poller = Poller(cloud.session)            # never started: nothing known yet
+    d = Driver(runtime, poller)
+    try:
+        assert "loading inventory…" in "".join(t for _, t in d.repl.toolbar())
+        d.type("attach-volume ")
+        d.send("\t")
+        until(lambda: d.buffer.complete_state is not None or d.buffer.text != "attach-volume ",
+              what="Tab to answer")
+        assert "vol-" not in d.buffer.text
+    finally:
+        assert d.close() == 0
+
+
+def test_starts_inside_a_running_event_loop_as_the_monitor_does(live, tmp_path):
+    _, facts, runtime, poller = live
+    out = io.StringIO()
+
+    async def monitor_handler() -> int:
+        return run_repl_on(runtime, poller, input=pipe, output=DummyOutput(), history=InMemoryHistory(),
+                           console=Console(file=out, width=120))
+
+    with create_pipe_input() as pipe:
+        pipe.send_text("describe-volumes\r")
+        pipe.send_text("exit\r")
+        assert asyncio.run(monitor_handler()) == 0
+    assert facts.volume("scratch-a").id in out.getvalue()
+
+
+# -- history ------------------------------------------------------------------------------
+
+def test_history_is_private_and_never_records_secrets(live, tmp_path, monkeypatch):
+    _, _, runtime, poller = live
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("describe-volumes --output text\r")
+        pipe.send_text("describe-instances --secret-key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12\r")
+        pipe.send_text("exit\r")
+        assert run_repl_on(runtime, poller, input=pipe, output=DummyOutput(),
+                           console=Console(file=out, width=120)) == 0
+    path = tmp_path / "data" / "cloudshell" / "history"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text()
+    assert "describe-volumes --output text" in text
+    assert "secret" not in text and "wJalrX" not in text
+    assert "not kept in history" in out.getvalue()
+
+
+@pytest.mark.parametrize("line,kept", [
+    ("describe-instances", True),
+    ("attach-volume vol-1a2b3c4d -i i-1a2b3c4d -d /dev/sdf", True),
+    ("create-keypair mykey -f /home/me/.ssh/mykey.pem", True),
+    ("describe-instances --secret-key abc", False),
+    ("describe-instances --access-key=AKIDEXAMPLE", False),
+    ("run-instances emi-1a2b3c4d -d 'password=hunter2'", False),
+    ("config -S abc", False),
+    ("create-tags i-1a2b3c4d --tag note=AKIAIOSFODNN7EXAMPLE", False),
+    ("create-tags i-1a2b3c4d --tag k=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12", False),
+    ("create-tags i-1a2b3c4d --tag 'k=-----BEGIN RSA PRIVATE KEY-----'", False),
+    ("describe-instances AWS_SECRET_ACCESS_KEY=x", False),
+])
+def test_secret_rule(line, kept):
+    assert (secret_in(line) is None) is kept
+
+
+def test_existing_history_file_is_made_private(tmp_path):
+    path = tmp_path / "h"
+    path.write_text("")
+    path.chmod(0o644)
+    history = PrivateHistory(path)
+    history.append_string("describe-volumes")
+    history.append_string("x --secret-key y")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "describe-volumes" in path.read_text() and "secret" not in path.read_text()
+    assert history.skipped == 1
+
+
+# -- toolbar and lexer ----------------------------------------------------------------------
+
+def _text(frags) -> str:
+    return "".join(t for _, t in frags)
+
+
+def test_toolbar_states(live):
+    _, facts, _, poller = live
+    text = _text(toolbar_fragments(label="demo", region="us-east-1", inventory=EMPTY, health=Health(),
+                                   width=80))
+    assert text.startswith(" demo us-east-1") and "loading inventory…" in text and "connecting…" in text
+    stale = Health(state="stale", stale_since=time.time() - 60, last_error="endpoint unreachable",
+                   failures=4)
+    live_text = _text(toolbar_fragments(label="demo", region="us-east-1", inventory=poller.inventory,
+                                        health=stale, width=80))
+    assert f"{len(facts.instances)} inst" in live_text and "ago" in live_text
+    assert re.search(r"stale since \d\d:\d\d:\d\d: endpoint unreachable", live_text)
+    assert len(live_text) <= 80
+    narrow = _text(toolbar_fragments(label="demo", region="us-east-1", inventory=poller.inventory,
+                                     health=stale, width=50))
+    assert len(narrow) <= 50 and "stale" in narrow
+
+
+def test_toolbar_of_a_live_repl_shows_counts_and_health(drive, live):
+    _, facts, _, _ = live
+    d = drive()
+    text = _text(d.repl.toolbar())
+    assert f"{len(facts.instances)} inst" in text and text.rstrip().endswith("ok")
+
+
+def test_lexer_colours_commands_options_and_ids():
+    lexer = lexer_for(["attach-volume", "describe-volumes"])()
+    tokens = {v: t for _, t, v in lexer.get_tokens_unprocessed(
+        "attach-volume vol-1a2b3c4d -i i-1a2b3c4d -d /dev/sdf")}
+    assert tokens["attach-volume"] is Keyword and tokens["-i"] is Name.Attribute
+    assert tokens["vol-1a2b3c4d"] is IDS.Volume and tokens["i-1a2b3c4d"] is IDS.Instance
+    unknown = list(lexer.get_tokens_unprocessed("frobnicate x"))
+    assert unknown[0][1] is Error
+    typing = list(lexer.get_tokens_unprocessed("attach"))     # a prefix being typed is not an error yet
+    assert typing[0][1] is not Error
+    images = {v: t for _, t, v in lexer.get_tokens_unprocessed("x emi-1a2b3c4d eki-1a2b3c4d snap-1a2b3c4d")}
+    assert images["emi-1a2b3c4d"] is IDS.Image and images["eki-1a2b3c4d"] is IDS.Kernel
+    assert images["snap-1a2b3c4d"] is IDS.Snapshot
