@@ -11,25 +11,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from clirun import run_cli
-from cloud_checks import aws, cloud_state, instance_ids, instance_state, launch, oneshot
+from cloud_checks import aws, boot_images, cloud_state, instance_ids, instance_state, launch, oneshot
 
 from cloudshell.commands import registry
 from cloudshell.commands.instances import escape_console
 
 
-def test_run_instances_with_euca2ools_options_is_what_awscli_sees(seeded):
-    cloud, facts = seeded
+def test_run_instances_with_euca2ools_options_is_what_awscli_sees(cloud):
+    kernel, ramdisk, image = boot_images(cloud.session)
+    cloud.session.call("create_key_pair", KeyName="testkey")
+    cloud.session.call("create_security_group", GroupName="mygroup", Description="test group")
     user_data = cloud.tmp_path / "user-data.sh"
     user_data.write_text("#!/bin/sh\necho hello\n")
-    image = facts.images["centos-7-x86_64"]
-    before = set(instance_ids(cloud.session))
     out = cloud.run([*cloud.endpoint_args, "euca-run-instances", image, "-n", "2", "-k", "testkey",
-                     "-g", "mygroup", "-t", "m1.large", "-z", "us-east-1b", "--kernel", facts.kernel_id,
-                     "--ramdisk", facts.ramdisk_id, "-f", str(user_data), "--output", "json"])
+                     "-g", "mygroup", "-t", "m1.large", "-z", "us-east-1b", "--kernel", kernel,
+                     "--ramdisk", ramdisk, "-f", str(user_data), "--output", "json"])
     assert out.returncode == 0, out.stderr
     ours = json.loads(out.stdout)
     new = sorted(i["InstanceId"] for i in ours["Instances"])
-    assert len(new) == 2 and set(instance_ids(cloud.session)) - before == set(new)
+    assert len(new) == 2 and instance_ids(cloud.session) == new
 
     seen = aws(cloud, "ec2", "describe-instances", "--instance-ids", *new)
     launched = [i for r in seen["Reservations"] for i in r["Instances"]]
