@@ -66,6 +66,30 @@ def load_themes() -> dict[str, Any]:
     return out
 
 
+def write_crash_log(exc: BaseException | None) -> str:
+    """The traceback, without locals (no secrets), appended to a 0600 file; returns its path."""
+    import os
+    import tempfile
+    import traceback
+
+    try:
+        from cloudshell.cloud.userconfig import data_dir
+
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except Exception:  # noqa: BLE001
+        folder = Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            if exc is not None:
+                fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    except OSError:
+        pass
+    return str(path)
+
+
 class CloudshellApp(App):
     """The monitor. ``runtime`` gives the session, settings and flags; ``poller`` the live data."""
 
@@ -270,6 +294,19 @@ class CloudshellApp(App):
         if not message.show_output:
             self.notify(f"{label}: {message.outcome}", severity="information" if message.ok else "error",
                         timeout=6 if message.ok else 10, markup=False)
+
+    # -- no traceback ever reaches the user ---------------------------------------------
+    def _fatal_error(self) -> None:
+        """An unhandled error: one line for the user, the traceback in a private crash log."""
+        import sys
+
+        from rich.text import Text
+
+        exc = sys.exc_info()[1] or self._exception
+        path = write_crash_log(exc)
+        what = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}" if exc else "unknown error"
+        self._exit_renderables.append(Text(f"cloudshell: internal error: {what} (details in {path})"))
+        self._close_messages_no_wait()
 
     # -- leaving the screen for the terminal --------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="ssh", description="resolve ssh target")

@@ -52,6 +52,7 @@ class MainScreen(ResourceActions, Screen):
         self.view = "instances"
         self.busy_rows: dict[int, tuple[str, ...]] = {}
         self.last_progress: dict[int, str] = {}
+        self.region_name: str | None = None
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(id="tabs")
@@ -96,13 +97,28 @@ class MainScreen(ResourceActions, Screen):
         if running:
             actions = running[0] if len(running) == 1 else f"{len(running)} actions: {running[-1]}"
         runtime = app.runtime
-        region = getattr(getattr(runtime, "session", None), "region", "") or ""
+        region = self._region(inv)
+        label = str(getattr(runtime, "label", ""))
+        if getattr(runtime, "demo", None) is not None:
+            # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
+            label = f"demo {runtime.session.endpoint.label}"
         self.query_one(StatusBar).show(
-            label=str(getattr(runtime, "label", "")), region=str(region),
+            label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
             age=inv.age(app.clock()), health_state=health.state,
             health=health.describe(app.clock()), actions=actions,
             read_only=bool(getattr(runtime, "read_only", False)))
+
+    def _region(self, inv: Inventory) -> str:
+        """The session's region; read once the poller has built the client (never build it here)."""
+        if self.region_name is None:
+            session = getattr(self.app.runtime, "session", None)
+            endpoint = getattr(session, "endpoint", None)
+            if getattr(endpoint, "region", None):
+                self.region_name = endpoint.region
+            elif not inv.empty:
+                self.region_name = str(getattr(session, "region", "") or "")
+        return self.region_name or ""
 
     # -- feeding the tables ------------------------------------------------------------
     def apply_update(self, inv: Inventory, health: Health, changes: list[Change] | None) -> None:

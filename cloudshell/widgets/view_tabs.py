@@ -10,6 +10,8 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("instances", "Instances"), ("volumes", "Volumes"), ("snapshots", "Snapshots"),
     ("images", "Images"), ("addresses", "Addresses"), ("groups", "Groups"), ("keypairs", "Keys"),
 )
+SHORT_LABELS = {"instances": "Inst", "volumes": "Vol", "snapshots": "Snap", "images": "Img",
+                "addresses": "Addr", "groups": "Grp", "keypairs": "Key"}
 
 
 class ViewTabs(Static):
@@ -20,7 +22,9 @@ class ViewTabs(Static):
 
     def show(self, current: str, note: str = "") -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
+        narrow = bool(note) and (self.size.width or 80) < 100   # room for the note at 80 columns
         for n, (kind, label) in enumerate(VIEWS, start=1):
+            label = SHORT_LABELS[kind] if narrow and kind != current else label
             style = "reverse bold" if kind == current else ""
             text.append(f" {n}", style="bold" if kind != current else style)
             text.append(f" {label} ", style=style)

@@ -1,0 +1,158 @@
+"""End to end in tmux: the real ``cloudshell --demo`` at 80x24 (TERM=screen, NO_COLOR) and 160x50.
+
+Types like a user (send-keys), reads the screen (capture-pane), and checks the
+demo cloud's state through its endpoint, which the status bar shows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from cloudshell.cloud.session import CloudSession
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e
+
+
+class Tmux:
+    """One tmux server (own socket, own environment) running one program."""
+
+    def __init__(self, tmp_path: Path, size: tuple[int, int], env: dict[str, str], command: list[str]) -> None:
+        self.socket = f"cs-e2e-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        cols, rows = size
+        self._tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows),
+                   " ".join(command))
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, capture_output=True,
+                              text=True, timeout=20, check=check)
+
+    def screen(self) -> str:
+        done = self._tmux("capture-pane", "-p", "-t", "main", check=False)
+        return done.stdout if done.returncode == 0 else ""
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "main", "-l", text)
+
+    def alive(self) -> bool:
+        return self._tmux("has-session", "-t", "main", check=False).returncode == 0
+
+    def wait(self, condition, timeout: float = 30.0, what: str = "") -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if condition(text):
+                return text
+            time.sleep(0.1)  # noqa: TID251 - polling a condition with a deadline, not a fixed wait
+        raise AssertionError(f"not on screen within {timeout}s: {what}\n--- screen ---\n{self.screen()}")
+
+    def close(self) -> None:
+        self._tmux("kill-server", check=False)
+
+
+def _env(tmp_path: Path, no_color: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2_", "EUCA_"))}
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".data"),
+               TERM="screen", PYTHONPATH=str(ROOT), AWS_EC2_METADATA_DISABLED="true")
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    return env
+
+
+def _wait_cloud(condition, timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)  # noqa: TID251 - polling the cloud with a deadline
+    raise AssertionError(f"cloud state not reached within {timeout}s: {what}")
+
+
+def _filter(tmux: Tmux, text: str) -> None:
+    """``/`` then the text once the filter line has the focus, as a person would."""
+    tmux.type("/")
+    tmux.wait(lambda t: "filter:" in t or "Enter keeps it" in t, what="filter line")
+    tmux.type(text)
+    tmux.keys("Enter")
+
+
+def _cursor_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.startswith(">")), "")
+
+
+@pytest.mark.parametrize("size,no_color", [((80, 24), True), ((160, 50), False)], ids=["80x24", "160x50"])
+def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
+    env = _env(tmp_path, no_color)
+    tmux = Tmux(tmp_path, size, env, [sys.executable, "-m", "cloudshell", "--demo", "--interval", "1"])
+    session = None
+    try:
+        text = tmux.wait(lambda t: re.search(r"demo 127\.0\.0\.1:\d+", t) and " ok" in t and "web-1" in t,
+                         timeout=60, what="live instances and the demo endpoint")
+        url = "http://" + re.search(r"demo (127\.0\.0\.1:\d+)", text).group(1)
+        session = CloudSession.for_url(url)
+
+        def vol(name: str) -> dict:
+            found = session.call("describe_volumes", Filters=[{"Name": "tag:Name", "Values": [name]}])["Volumes"]
+            return found[0]
+        scratch = vol("scratch-a")
+        assert scratch["State"] == "available"
+
+        # Attach: filter to web-1, `a`, the picker offers scratch-a (same zone), Enter.
+        _filter(tmux, "web-1")
+        tmux.wait(lambda t: "web-1" in _cursor_line(t), what="cursor on web-1")
+        tmux.type("a")
+        tmux.wait(lambda t: "Attach a volume to" in t and scratch["VolumeId"] in t, what="volume picker")
+        tmux.keys("Enter")
+        _wait_cloud(lambda: vol("scratch-a")["State"] == "in-use", what="scratch-a attached")
+        web1 = session.call("describe_instances", Filters=[{"Name": "tag:Name", "Values": ["web-1"]}])
+        web1_id = web1["Reservations"][0]["Instances"][0]["InstanceId"]
+        assert vol("scratch-a")["Attachments"][0]["InstanceId"] == web1_id
+
+        # The volumes view shows it in use (the poller saw it), then detach it.
+        tmux.type("2")
+        tmux.wait(lambda t: "GiB" in t, what="volumes view")
+        _filter(tmux, "scratch-a")
+        tmux.wait(lambda t: "scratch-a" in _cursor_line(t) and "in-use" in _cursor_line(t),
+                  what="scratch-a in-use in the table")
+        tmux.type("d")
+        tmux.wait(lambda t: "Detach" in t and "unmount" in t, what="detach question")
+        tmux.type("y")
+        _wait_cloud(lambda: vol("scratch-a")["State"] == "available", what="scratch-a detached")
+        tmux.wait(lambda t: "available" in _cursor_line(t), what="scratch-a available in the table")
+
+        # Into the REPL on the same session and back with Ctrl-D.
+        tmux.keys("Escape")
+        # Wait for the filter to go: ESC followed at once by r would read as Alt-r.
+        tmux.wait(lambda t: sum(line[1:5] == "vol-" for line in t.splitlines()) > 1, what="filter cleared")
+        tmux.type("r")
+        tmux.wait(lambda t: "demo us-east-1>" in t, what="REPL prompt")
+        tmux.type("describe-volumes")
+        tmux.keys("Enter")
+        tmux.wait(lambda t: "scratch-b" in t, what="REPL output")
+        tmux.keys("C-d")
+        tmux.wait(lambda t: "1 Instances" in t and "2 Volumes" in t, what="back in the monitor")
+
+        # Quit: the program ends and takes the demo endpoint with it.
+        tmux.type("q")
+        tmux.wait(lambda t: not tmux.alive() or "$" in t or t.strip() == "", timeout=20, what="quit")
+        _wait_cloud(lambda: not tmux.alive(), timeout=20, what="process gone")
+        assert "Traceback" not in tmux.screen()
+    finally:
+        if session is not None:
+            session.close()
+        tmux.close()
