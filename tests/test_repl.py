@@ -127,26 +127,57 @@ class Driver:
         return self.code
 
 
+def _started(cloud):
+    runtime = Runtime(settings=None, session=cloud.session, interval=60.0)
+    poller = Poller(cloud.session, interval=60.0, fast_interval=0.2).start()
+    poller.wait_until(lambda inv: inv.has("volumes") and inv.has("zones"), 30)
+    return runtime, poller
+
+
 @pytest.fixture
 def live(seeded):
     """(cloud, facts, runtime, poller): the demo cloud with a started poller holding its inventory."""
     cloud, facts = seeded
-    runtime = Runtime(settings=None, session=cloud.session, interval=60.0)
-    poller = Poller(cloud.session, interval=60.0, fast_interval=0.2).start()
-    poller.wait_until(lambda inv: inv.has("volumes") and inv.has("zones"), 30)
+    runtime, poller = _started(cloud)
     yield cloud, facts, runtime, poller
     poller.stop()
 
 
 @pytest.fixture
-def drive(live):
+def bare(cloud):
+    """(runtime, poller) on an empty cloud, polled."""
+    runtime, poller = _started(cloud)
+    yield runtime, poller
+    poller.stop()
+
+
+@pytest.fixture
+def idle(cloud):
+    """(runtime, poller) on an empty cloud whose poller never ran: for keys, help, history."""
+    return Runtime(settings=None, session=cloud.session), Poller(cloud.session)
+
+
+def _drivers(runtime, poller):
     drivers: list[Driver] = []
 
     def start(**kw) -> Driver:
-        _, _, runtime, poller = live
         d = Driver(runtime, poller, **kw)
         drivers.append(d)
         return d
+    return start, drivers
+
+
+@pytest.fixture
+def drive(idle):
+    start, drivers = _drivers(*idle)
+    yield start
+    for d in drivers:
+        d.close()
+
+
+@pytest.fixture
+def drive_live(live):
+    start, drivers = _drivers(*live[2:])
     yield start
     for d in drivers:
         d.close()
@@ -158,9 +189,9 @@ def volume_state(cloud, vol_id: str) -> str:
 
 # -- completing and running ---------------------------------------------------------------
 
-def test_tab_completes_attach_volume_and_runs_it(live, drive):
+def test_tab_completes_attach_volume_and_runs_it(live, drive_live):
     cloud, facts, _, poller = live
-    d = drive()
+    d = drive_live()
     available = {v.id for v in facts.available_volumes}
     d.type("att")
     d.send("\t")
@@ -184,9 +215,9 @@ def test_tab_completes_attach_volume_and_runs_it(live, drive):
     assert d.close() == 0
 
 
-def test_output_above_the_prompt_and_every_error_one_red_line(live, drive):
+def test_output_above_the_prompt_and_every_error_one_red_line(live, drive_live):
     cloud, facts, _, _ = live
-    d = drive()
+    d = drive_live()
     out = d.run_line("describe-volumes", facts.volume("scratch-a").id)
     assert "scratch-a" in out and "available" in out
     raw_start = len(d.out.getvalue())
@@ -200,9 +231,9 @@ def test_output_above_the_prompt_and_every_error_one_red_line(live, drive):
     assert d.run_line("describe-volumes --output json", '"Volumes"')
 
 
-def test_destructive_command_asks_first(live, drive):
+def test_destructive_command_asks_first(live, drive_live):
     cloud, facts, _, _ = live
-    d = drive()
+    d = drive_live()
     vol = facts.volume("scratch-b").id
     out = d.run_line(f"delete-volume {vol}\rn\r", "nothing was sent")
     assert len(out.strip().splitlines()) == 1
@@ -247,13 +278,14 @@ def test_ctrl_r_searches_history(drive):
           what=f"the history match, not {d.buffer.text!r}")
 
 
-def test_f5_refreshes_now(live, drive):
-    _, _, _, poller = live
-    d = drive()
+def test_f5_refreshes_now(bare):
+    runtime, poller = bare
+    d = Driver(runtime, poller)
     until(d.prompting)
     before = poller.requests
     d.send(F5)
     until(lambda: poller.requests > before, what="a sweep after F5")
+    assert d.close() == 0
 
 
 def test_internal_errors_and_interrupts_are_one_line_and_the_repl_goes_on(drive):
@@ -277,10 +309,8 @@ def test_internal_errors_and_interrupts_are_one_line_and_the_repl_goes_on(drive)
     assert d.code == 0
 
 
-def test_empty_inventory_says_loading_and_tab_does_not_hang(seeded):
-    cloud, _ = seeded
-    runtime = Runtime(settings=None, session=cloud.session)
-    poller = Poller(cloud.session)            # never started: nothing known yet
+def test_empty_inventory_says_loading_and_tab_does_not_hang(idle):
+    runtime, poller = idle        # nothing fetched yet
     d = Driver(runtime, poller)
     try:
         assert "loading inventory…" in "".join(t for _, t in d.repl.toolbar())
@@ -293,8 +323,8 @@ def test_empty_inventory_says_loading_and_tab_does_not_hang(seeded):
         assert d.close() == 0
 
 
-def test_starts_inside_a_running_event_loop_as_the_monitor_does(live, tmp_path):
-    _, facts, runtime, poller = live
+def test_starts_inside_a_running_event_loop_as_the_monitor_does(idle):
+    runtime, poller = idle
     out = io.StringIO()
 
     async def monitor_handler() -> int:
@@ -302,16 +332,16 @@ def test_starts_inside_a_running_event_loop_as_the_monitor_does(live, tmp_path):
                            console=Console(file=out, width=120))
 
     with create_pipe_input() as pipe:
-        pipe.send_text("describe-volumes\r")
+        pipe.send_text("describe-volumes --output json\r")
         pipe.send_text("exit\r")
         assert asyncio.run(monitor_handler()) == 0
-    assert facts.volume("scratch-a").id in out.getvalue()
+    assert '"Volumes": []' in out.getvalue()
 
 
 # -- history ------------------------------------------------------------------------------
 
-def test_history_is_private_and_never_records_secrets(live, tmp_path, monkeypatch):
-    _, _, runtime, poller = live
+def test_history_is_private_and_never_records_secrets(idle, tmp_path, monkeypatch):
+    runtime, poller = idle
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     out = io.StringIO()
     with create_pipe_input() as pipe:
@@ -363,7 +393,7 @@ def _text(frags) -> str:
     return "".join(t for _, t in frags)
 
 
-def test_toolbar_states(live):
+def test_toolbar_states_and_a_live_repl_toolbar(live, drive_live):
     _, facts, _, poller = live
     text = _text(toolbar_fragments(label="demo", region="us-east-1", inventory=EMPTY, health=Health(),
                                    width=80))
@@ -378,11 +408,7 @@ def test_toolbar_states(live):
     narrow = _text(toolbar_fragments(label="demo", region="us-east-1", inventory=poller.inventory,
                                      health=stale, width=50))
     assert len(narrow) <= 50 and "stale" in narrow
-
-
-def test_toolbar_of_a_live_repl_shows_counts_and_health(drive, live):
-    _, facts, _, _ = live
-    d = drive()
+    d = drive_live()
     text = _text(d.repl.toolbar())
     assert f"{len(facts.instances)} inst" in text and text.rstrip().endswith("ok")
 
