@@ -164,3 +164,20 @@ async def test_ten_thousand_rows_load_and_scroll():
         await pilot.press("end")
         assert app.screen.table.cursor_row == 9_999
         assert "node-9999" in screen_text(app)
+
+
+def test_theme_from_flag_or_user_config_and_one_line_for_an_unknown_one():
+    import pytest
+
+    from cloudshell.app import CloudshellApp
+    from cloudshell.cloud.errors import UsageError
+    from monitor_harness import FedPoller, synthetic_runtime
+
+    runtime = synthetic_runtime()
+    assert CloudshellApp(runtime, poller=FedPoller()).theme_name == "dark"
+    runtime.user_config = {"theme": "light"}
+    assert CloudshellApp(runtime, poller=FedPoller()).theme_name == "light"
+    assert CloudshellApp(runtime, poller=FedPoller(), theme="high-contrast").theme_name == "high-contrast"
+    with pytest.raises(UsageError) as err:
+        CloudshellApp(runtime, poller=FedPoller(), theme="neon")
+    assert str(err.value) == "unknown theme 'neon' (expected one of dark, high-contrast, light)"
