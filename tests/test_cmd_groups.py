@@ -13,6 +13,13 @@ def aws(cloud, *args: str) -> dict:
     return json.loads(out.stdout) if out.stdout.strip() else {}
 
 
+def described(cloud, group_id: str) -> dict | None:
+    """The group as boto3 sees it now (None once gone)."""
+    found = cloud.session.call("describe_security_groups",
+                               Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroups"]
+    return found[0] if found else None
+
+
 def shell(cloud, *args: str):
     out = cloud.run([*cloud.endpoint_args, *args])
     assert "Traceback" not in out.stderr
@@ -35,7 +42,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
     web = json.loads(out.stdout)["GroupId"]
     out = shell(cloud, "create-group", "-d", "admins", "admin", "--output", "table")
     assert out.returncode == 0 and "created security group admin (sg-" in out.stdout
-    admin = aws(cloud, "describe-security-groups", "--group-names", "admin")["SecurityGroups"][0]["GroupId"]
+    admin = out.stdout.split("(")[1].split(")")[0]
 
     for args, line in [
         (["-P", "tcp", "-p", "80", "-s", "0.0.0.0/0", "-s", "10.0.0.0/8"],
@@ -45,6 +52,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
         (["-P", "icmp", "-t", "8:0", "-s", "192.168.0.0/16"],
          f"{web} (web) now allows icmp type 8 code 0 from 192.168.0.0/16"),
         (["-P", "all", "-s", "172.16.0.0/12"], f"{web} (web) now allows all traffic from 172.16.0.0/12"),
+        (["--egress", "-P", "udp", "-p", "53", "-s", "10.9.9.9/32"], f"{web} (web) now allows udp 53 to 10.9.9.9/32"),
     ]:
         out = shell(cloud, "authorize", *args, "web", "--output", "table")
         assert out.returncode == 0, out.stderr
@@ -54,10 +62,11 @@ def test_what_cloudshell_does_awscli_sees(cloud):
     assert rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "10.0.0.0/8"),
                             ("tcp", 8000, 8080, admin), ("icmp", 8, 0, "192.168.0.0/16"),
                             ("-1", None, None, "172.16.0.0/12")}
+    assert ("udp", 53, 53, "10.9.9.9/32") in rules({"IpPermissions": group["IpPermissionsEgress"]})
 
     out = shell(cloud, "euca-revoke", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8", web, "--output", "table")
     assert out.returncode == 0 and "no longer allows tcp 80 from 10.0.0.0/8" in out.stdout
-    group = aws(cloud, "describe-security-groups", "--group-ids", web)["SecurityGroups"][0]
+    group = described(cloud, web)
     assert ("tcp", 80, 80, "10.0.0.0/8") not in rules(group) and ("tcp", 80, 80, "0.0.0.0/0") in rules(group)
 
     # web's rules name admin: admin cannot go while they do.
@@ -65,8 +74,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
     assert out.returncode == 1 and f"{web} (web)" in out.stderr
     out = shell(cloud, "delete-group", web, "--yes", "--output", "table")
     assert out.returncode == 0 and f"deleted security group {web} (web)" in out.stdout
-    names = {g["GroupName"] for g in aws(cloud, "describe-security-groups")["SecurityGroups"]}
-    assert "web" not in names and "admin" in names
+    assert described(cloud, web) is None and described(cloud, admin)["GroupName"] == "admin"
 
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
@@ -79,8 +87,8 @@ def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
 
     out = shell(cloud, "revoke", "db", "-P", "tcp", "-p", "5432", "-s", "10.1.0.0/16")
     assert out.returncode == 0, out.stderr
-    assert rules(aws(cloud, "describe-security-groups", "--group-ids", gid)["SecurityGroups"][0]) == set()
+    assert rules(described(cloud, gid)) == set()
 
     out = shell(cloud, "euca-delete-group", "db", "--yes")
     assert out.returncode == 0, out.stderr
-    assert "db" not in {g["GroupName"] for g in aws(cloud, "describe-security-groups")["SecurityGroups"]}
+    assert described(cloud, gid) is None

@@ -26,7 +26,7 @@ def shell(cloud, *args: str, cwd=None):
 
 
 def key_names(cloud) -> set[str]:
-    return {k["KeyName"] for k in aws(cloud, "describe-key-pairs")["KeyPairs"]}
+    return {k["KeyName"] for k in cloud.session.call("describe_key_pairs")["KeyPairs"]}
 
 
 def test_create_writes_the_key_to_a_new_private_file_and_never_prints_it(cloud):
@@ -56,13 +56,14 @@ def test_create_writes_the_key_to_a_new_private_file_and_never_prints_it(cloud):
     assert target.read_bytes() == before and key_names(cloud) == {"ops", "deploy"}
 
 
-def test_import_and_delete_seen_by_awscli(cloud):
+def test_import_seen_by_awscli_and_delete(cloud):
     key = cloud.tmp_path / "id_ed25519"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "me@jump", "-f", str(key)], check=True)
     out = shell(cloud, "euca-import-keypair", "-f", f"{key}.pub", "laptop", "--output", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["KeyName"] == "laptop"
-    assert "laptop" in key_names(cloud)
+    seen = aws(cloud, "describe-key-pairs", "--key-names", "laptop")["KeyPairs"][0]
+    assert seen["KeyFingerprint"] == json.loads(out.stdout)["KeyFingerprint"]
 
     out = shell(cloud, "delete-keypair", "laptop", "--yes", "--output", "table")
     assert out.returncode == 0 and "deleted keypair laptop" in out.stdout

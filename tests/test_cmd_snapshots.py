@@ -13,6 +13,10 @@ def aws(cloud, *args: str) -> dict:
     return json.loads(out.stdout) if out.stdout.strip() else {}
 
 
+def own_snapshots(cloud) -> set[str]:
+    return {s["SnapshotId"] for s in cloud.session.call("describe_snapshots", OwnerIds=["self"])["Snapshots"]}
+
+
 def shell(cloud, *args: str):
     out = cloud.run([*cloud.endpoint_args, *args])
     assert "Traceback" not in out.stderr
@@ -30,12 +34,11 @@ def test_what_cloudshell_does_awscli_sees(cloud):
     out = shell(cloud, "delete-snapshot", snap, "--yes", "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"deleted {snap}" in out.stdout
-    left = aws(cloud, "describe-snapshots", "--owner-ids", "self")["Snapshots"]
-    assert snap not in {s["SnapshotId"] for s in left}
+    assert snap not in own_snapshots(cloud)
 
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
-    vol = aws(cloud, "create-volume", "--size", "3", "--availability-zone", "us-east-1b")["VolumeId"]
+    vol = cloud.session.call("create_volume", Size=3, AvailabilityZone="us-east-1b")["VolumeId"]
     snap = aws(cloud, "create-snapshot", "--volume-id", vol, "--description", "made by awscli")["SnapshotId"]
     out = shell(cloud, "describe-snapshots", "--output", "json")
     shown = {s["SnapshotId"]: s for s in json.loads(out.stdout)["Snapshots"]}
@@ -45,5 +48,5 @@ def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
     assert out.returncode == 0 and f"snapshot of {vol}" in out.stdout
     out = shell(cloud, "euca-delete-snapshot", snap, "--yes")
     assert out.returncode == 0, out.stderr
-    left = {s["SnapshotId"] for s in aws(cloud, "describe-snapshots", "--owner-ids", "self")["Snapshots"]}
+    left = own_snapshots(cloud)
     assert snap not in left and len(left) == 1

@@ -20,6 +20,12 @@ def aws(cloud, *args: str) -> dict:
     return json.loads(out.stdout) if out.stdout.strip() else {}
 
 
+def volume(cloud, vol: str) -> dict | None:
+    """The volume as boto3 sees it now (None once gone); awscli checks the first step of each story."""
+    found = cloud.session.call("describe_volumes", Filters=[{"Name": "volume-id", "Values": [vol]}])["Volumes"]
+    return found[0] if found else None
+
+
 def shell(cloud, *args: str):
     out = cloud.run([*cloud.endpoint_args, *args])
     assert "Traceback" not in out.stderr
@@ -46,20 +52,20 @@ def test_what_cloudshell_does_awscli_sees(box):
     out = shell(cloud, "attach-volume", "-i", instance, "-d", "/dev/sdg", vol, "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"{vol} attaching to {instance} as /dev/sdg" in out.stdout
-    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    seen = volume(cloud, vol)
     assert seen["State"] == "in-use"
     assert (seen["Attachments"][0]["InstanceId"], seen["Attachments"][0]["Device"]) == (instance, "/dev/sdg")
 
     out = shell(cloud, "detach-volume", vol, "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"{vol} detaching from {instance} (/dev/sdg)" in out.stdout
-    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    seen = volume(cloud, vol)
     assert seen["State"] == "available" and not seen.get("Attachments")
 
     out = shell(cloud, "delete-volume", vol, "--yes", "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"deleted {vol}" in out.stdout
-    assert aws(cloud, "describe-volumes", "--filters", f"Name=volume-id,Values={vol}")["Volumes"] == []
+    assert volume(cloud, vol) is None
 
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(box):
@@ -74,13 +80,13 @@ def test_what_awscli_does_cloudshell_shows_and_acts_on(box):
     out = shell(cloud, "detach-volume", vol, "-f", "-i", instance, "--yes", "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"{vol} detaching from {instance} (/dev/sdh) - forced" in out.stdout
-    assert aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]["State"] == "available"
+    assert volume(cloud, vol)["State"] == "available"
 
     snap = aws(cloud, "create-snapshot", "--volume-id", vol)["SnapshotId"]
     out = shell(cloud, "create-volume", "--snapshot", snap, "-z", ZONE_B, "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"from {snap}" in out.stdout and f"4 GiB in {ZONE_B}" in out.stdout
-    made = aws(cloud, "describe-volumes", "--filters", f"Name=snapshot-id,Values={snap}")["Volumes"]
+    made = cloud.session.call("describe_volumes", Filters=[{"Name": "snapshot-id", "Values": [snap]}])["Volumes"]
     assert [(v["AvailabilityZone"], v["Size"]) for v in made] == [(ZONE_B, 4)]
 
 

@@ -20,7 +20,6 @@ MALFORMED = [
     (["create-volume", "-s", "ten", "-z", A], "'ten' is not a size"),
     (["create-volume", "-s", "1"], "missing -z ZONE"),
     (["create-volume", "-s", "1", "-z", "mars-1z"], "zone 'mars-1z' does not exist here (zones: "),
-    (["create-volume", "-s", "1", "-z", "us east"], "'us east' is not a zone name"),
     (["create-volume", "--snapshot", "snap-zz", "-z", A], "'snap-zz' is not a snapshot ID"),
     (["create-volume", "--snapshot", "snap-0badf00d", "-z", A], "no snapshot snap-0badf00d here"),
     (["create-volume", "-s", "1", "--snapshot", "{spare_snap}", "-z", A], "-s 1 is smaller than {spare_snap}'s 10 GiB"),
@@ -28,15 +27,11 @@ MALFORMED = [
     # attach / detach / delete
     (["attach-volume", "-i", "{web1}", "-d", "/dev/foo", "{scratch_a}"], "'/dev/foo' is not a device name"),
     (["attach-volume", "-i", "{web1}", "-d", "/dev/sdg;reboot", "{scratch_a}"], "'/dev/sdg;reboot' is not a device"),
-    (["attach-volume", "-i", "{web1}", "-d", "sdg", "{scratch_a}"], "'sdg' is not a device name"),
     (["attach-volume", "-i", "i-xyz", "-d", "/dev/sdg", "{scratch_a}"], "'i-xyz' is not an instance ID"),
-    (["attach-volume", "-i", "{web1}", "-d", "/dev/sdg", "vol-12"], "'vol-12' is not a volume ID"),
     (["attach-volume", "-i", "i-0badf00d", "-d", "/dev/sdg", "{scratch_a}"], "no instance i-0badf00d here"),
     (["attach-volume", "-d", "/dev/sdg", "{scratch_a}"], "missing -i INSTANCE"),
     (["detach-volume", "{web1_data}", "-i", "{web2}"], "is attached to {web1}, not {web2}"),
-    (["detach-volume", "{web1_data}", "-d", "/dev/sdh"], "is attached as /dev/sdf, not /dev/sdh"),
     (["delete-volume", "vol-0badf00d", "--yes"], "no volume vol-0badf00d here"),
-    (["delete-volume", "--yes"], "missing VOLUME"),
     # snapshots
     (["create-snapshot", "-d", "bell\x07", "{scratch_a}"], "is not a description"),
     (["delete-snapshot", "snap-0badf00d", "--yes"], "no snapshot snap-0badf00d here"),
@@ -44,7 +39,6 @@ MALFORMED = [
     (["create-group", "web"], "missing -d DESCRIPTION"),
     (["create-group", "-d", "x", "sg-web"], "names may not start with sg-"),
     (["authorize", "mygroup", "-P", "tcp", "-p", "22", "-s", "10.0.0.1/8"], "host bits set (did you mean 10.0.0.0/8?)"),
-    (["authorize", "mygroup", "-P", "tcp", "-p", "22", "-s", "300.1.1.0/24"], "'300.1.1.0/24' is not a CIDR block"),
     (["authorize", "mygroup", "-P", "tcp", "-p", "22", "-s", "10.0.0.0"], "'10.0.0.0' is not a CIDR block"),
     (["authorize", "mygroup", "-P", "tcpp", "-p", "22", *SOURCE], "'tcpp' is not a protocol"),
     (["authorize", "mygroup", "-P", "tcp", "-p", "70000", *SOURCE], "port 70000 is out of range"),
@@ -59,7 +53,6 @@ MALFORMED = [
     (["delete-group", "sg-nothex", "--yes"], "'sg-nothex' is not a security group ID"),
     # keypairs
     (["create-keypair", "-f", "/nonexistent-dir/k.pem", "k"], "no folder '/nonexistent-dir' for the key file"),
-    (["create-keypair", "-key"], "unknown option -key"),
     (["import-keypair", "k", "-f", "/nonexistent.pub"], "'/nonexistent.pub': no such file"),
     (["import-keypair", "k", "-f", "{tmp}/private.pem"], "holds a PRIVATE key"),
     (["import-keypair", "k", "-f", "{tmp}/garbage.pub"], "is not an OpenSSH public key"),
@@ -70,7 +63,6 @@ MALFORMED = [
     (["ssh", "{web1}", "--port", "0"], "port 0 is out of range (expected 1-65535)"),
     (["ssh", "{web1}", "--address", "-oProxyCommand=touch /tmp/pwned"], "is not an address"),
     (["ssh", "{web1}", "-i", "/nonexistent/key.pem"], "'/nonexistent/key.pem': no such file"),
-    (["ssh", "i-zzz"], "'i-zzz' is not an instance ID"),
 ]
 
 
