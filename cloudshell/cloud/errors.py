@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+# Control characters (C0, DEL, C1) a message may carry from user input or cloud data: shown
+# escaped ("\\x1b"), so an error line never moves the cursor, retitles or clears a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONG_WORD = 160  # a 5,000-character "ID" pasted by mistake is named by its start
+
+
+def one_line(text: str) -> str:
+    """A message as one terminal-safe line: whitespace collapsed, control characters escaped, words cut."""
+    words = (w if len(w) <= _LONG_WORD else f"{w[:120]}…[{len(w)} characters]" for w in text.split())
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), " ".join(words))
+
 
 class CloudshellError(Exception):
     """Base of every error a face turns into one line and an exit code."""
@@ -13,7 +26,7 @@ class CloudshellError(Exception):
         self.message = message
 
     def __str__(self) -> str:  # one line, always
-        return " ".join(self.message.split())
+        return one_line(self.message)
 
 
 class UsageError(CloudshellError):
@@ -46,7 +59,7 @@ class CloudError(CloudshellError):
 
     def __str__(self) -> str:
         text = " ".join(self.message.split())
-        return f"{self.code}: {text}" if self.code and self.code not in text else text
+        return one_line(f"{self.code}: {text}" if self.code and self.code not in text else text)
 
 
 class OutcomeUnknown(CloudError):

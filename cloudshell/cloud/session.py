@@ -8,6 +8,7 @@ botocore/boto3 exception becomes one typed error at this boundary.
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -73,6 +74,29 @@ def _refuse_non_api_body(response_dict: dict[str, Any] | None = None, **_: Any) 
     head = bytes(response_dict.get("body") or b"")[:512].lstrip().lower()
     if "html" in ctype or head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
         raise NotTheApi(f"HTTP {response_dict.get('status_code')} {ctype or 'no content type'}")
+
+
+# C0 control characters XML 1.0 forbids, raw or as character references. Some endpoints (moto
+# among them) send a tag value's escape sequences as they are, and one such tag would make the
+# XML parser reject the whole listing: they are turned into visible text ("\\x1b") first.
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,2}));")
+
+
+def _escape_illegal_xml(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
+    body = (response_dict or {}).get("body")
+    if not isinstance(body, bytes) or not _XML_ILLEGAL.search(body):
+        return
+
+    def visible(m: re.Match[bytes]) -> bytes:
+        if m[1] is not None or m[2] is not None:
+            code = int(m[1], 16) if m[1] is not None else int(m[2])
+            if code >= 0x20 or code in (0x09, 0x0A, 0x0D):
+                return m[0]  # a legal reference, left for the parser
+        else:
+            code = m[0][0]
+        return b"\\x%02x" % code
+
+    response_dict["body"] = _XML_ILLEGAL.sub(visible, body)  # type: ignore[index]
 
 
 def _error_from_exception(exc: BaseException, operation: str, mutating: bool) -> Exception:
@@ -215,6 +239,7 @@ class CloudSession:
                 bs.get_component("response_parser_factory").set_parser_defaults(
                     timestamp_parser=lambda value: value)
                 bs.register("before-parse.ec2", _refuse_non_api_body)
+                bs.register("before-parse.ec2", _escape_illegal_xml)
                 self._boto_session = bs
             bs = self._boto_session
             region = ep.region or bs.get_config_variable("region") or ("us-east-1" if ep.endpoint_url else None)
