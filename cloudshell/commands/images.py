@@ -52,7 +52,7 @@ def image_name(raw: str) -> str:
     return raw
 
 
-def description(raw: str) -> str:
+def image_description(raw: str) -> str:
     if len(raw) > 255 or any(ord(c) < 32 for c in raw):
         raise UsageError(f"{shown(raw)} is not a description (expected at most 255 printable characters)")
     return raw
@@ -108,7 +108,7 @@ def check_register(ctx: Context, *, kernel: str | None = None, ramdisk: str | No
 
 
 def validate_register(ctx: Context, *, name: str | None = None, location: str | None = None,
-                      snapshot: str | None = None, description_text: str | None = None,
+                      snapshot: str | None = None, description: str | None = None,
                       architecture: str | None = None, kernel: str | None = None,
                       ramdisk: str | None = None, root_device: str | None = None, **_: Any) -> str:
     """Every check a registration needs, input first, then the inventory; returns the image name."""
@@ -126,7 +126,7 @@ def validate_register(ctx: Context, *, name: str | None = None, location: str | 
     for flag, value, check in ((shown_as, name, image_name), ("--snapshot", snapshot, snapshot_id),
                                ("--kernel", kernel, image_id), ("--ramdisk", ramdisk, image_id),
                                ("--root-device-name", root_device, device_name),
-                               ("-d", description_text, description)):
+                               ("-d", description, image_description)):
         if value:
             try:
                 check(value)
@@ -139,7 +139,7 @@ def validate_register(ctx: Context, *, name: str | None = None, location: str | 
 
 
 def register_image(ctx: Context, *, name: str | None = None, location: str | None = None,
-                   snapshot: str | None = None, description_text: str | None = None,
+                   snapshot: str | None = None, description: str | None = None,
                    architecture: str | None = None, kernel: str | None = None, ramdisk: str | None = None,
                    root_device: str | None = None, virtualization: str | None = None,
                    kind: str | None = None) -> Result:
@@ -150,11 +150,11 @@ def register_image(ctx: Context, *, name: str | None = None, location: str | Non
     the image type the manifest declares (machine, kernel, ramdisk).
     """
     name = validate_register(ctx, name=name, location=location, snapshot=snapshot,
-                             description_text=description_text, architecture=architecture,
+                             description=description, architecture=architecture,
                              kernel=kernel, ramdisk=ramdisk, root_device=root_device)
     location = manifest_location(location) if location else None
     params: dict[str, Any] = {"Name": name}
-    for key, value in (("ImageLocation", location), ("Description", description_text),
+    for key, value in (("ImageLocation", location), ("Description", description),
                        ("Architecture", architecture), ("KernelId", kernel), ("RamdiskId", ramdisk),
                        ("VirtualizationType", virtualization)):
         if value:
@@ -203,7 +203,7 @@ def _record_what_was_dropped(ctx: Context, new_id: str, *, kernel: str | None, r
                        help=f"BUCKET/PREFIX{MANIFEST_SUFFIX} of an uploaded bundle"),
                  Param("name", ("-n", "--name"), kind=TEXT, convert=image_name, metavar="NAME",
                        help="image name (default for a manifest: its PREFIX)"),
-                 Param("description", ("-d", "--description"), kind=TEXT, convert=description,
+                 Param("description", ("-d", "--description"), kind=TEXT, convert=image_description,
                        metavar="DESC", help="description of the image"),
                  Param("architecture", ("-a", "--architecture"), kind=ARCH, choices=ARCHITECTURES,
                        metavar="ARCH", help="CPU architecture"),
@@ -225,7 +225,7 @@ def register(ctx: Context, inv: Invocation) -> Result:
 
 def _register_args(inv: Invocation) -> dict[str, Any]:
     return {"name": inv.name, "location": inv.location, "snapshot": inv.snapshot,
-            "description_text": inv.description, "architecture": inv.architecture, "kernel": inv.kernel,
+            "description": inv.description, "architecture": inv.architecture, "kernel": inv.kernel,
             "ramdisk": inv.ramdisk, "root_device": inv.root_device, "virtualization": inv.virtualization}
 
 

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from cloudshell.cloud.errors import OutcomeUnknown, Refused, UsageError
+from cloudshell.cloud.kinds import KINDS
 from cloudshell.commands.addresses import ipv4
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.images import require_image_type
@@ -102,8 +103,6 @@ def _named(ctx: Context, kind: str, wanted: str, match: tuple[str, ...], create:
         return
     names = sorted({str(rec.raw.get(match[-1]) or rec.id) for rec in recs})
     have = ", ".join(names[:8]) + (" …" if len(names) > 8 else "") if names else "none"
-    from cloudshell.cloud.kinds import KINDS
-
     raise UsageError(f"no {KINDS[kind].singular} {wanted!r} here ({kind}: {have}{create})")
 
 

@@ -46,7 +46,8 @@ def timeout_seconds(raw: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= MAX_TIMEOUT or value != value:
-        raise UsageError(f"{shown(raw)} is not a timeout (expected seconds, more than 0 and at most {MAX_TIMEOUT:.0f})")
+        raise UsageError(f"{shown(raw)} is not a timeout "
+                         f"(expected seconds, more than 0 and at most {MAX_TIMEOUT:.0f})")
     return value
 
 
