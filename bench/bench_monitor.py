@@ -52,6 +52,15 @@ def records_of(raws: list[dict]):
     return {r.id: r for r in (Record.from_raw(spec, raw) for raw in raws)}
 
 
+def rss_mib() -> float:
+    """Resident memory of this process now (Linux)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def inside(args: argparse.Namespace) -> None:
     """Runs in the pseudo-terminal: the app, the lag probe, the feeder; writes figures to a file."""
     from cloudshell.app import CloudshellApp
@@ -95,18 +104,24 @@ def inside(args: argparse.Namespace) -> None:
                     gcs.append((info["generation"], round(took * 1000, 1),
                                 threading.current_thread().name[:8], round(time.perf_counter() - T0, 2)))
         gc.callbacks.append(on_gc)
+    if args.no_freeze:
+        CloudshellApp._freeze_heap = lambda self: None
     poller = FedPoller()
     runtime = SimpleNamespace(label="bench", session=SimpleNamespace(region="bench"), settings=None,
                               user_config={}, read_only=False, demo=None)
     app = CloudshellApp(runtime, poller=poller)
 
+    cpu_lags: list[tuple[float, float]] = []   # (when, UI-thread CPU seconds spent in that tick)
+
     async def probe() -> None:
         expected = time.perf_counter() + TICK
+        cpu = time.thread_time()
         while True:
             await asyncio.sleep(TICK)
-            now = time.perf_counter()
+            now, cpu_now = time.perf_counter(), time.thread_time()
             lags.append((now, max(0.0, now - expected)))
-            expected = now + TICK
+            cpu_lags.append((now, max(0.0, cpu_now - cpu - TICK * 0.1)))
+            expected, cpu = now + TICK, cpu_now
 
     def base_kinds() -> dict:
         return {k: MappingProxyType({}) for k in KINDS}
@@ -121,6 +136,8 @@ def inside(args: argparse.Namespace) -> None:
         kinds["instances"] = MappingProxyType(recs)
         marks["first_feed"] = time.perf_counter()
         poller._publish(Inventory(MappingProxyType(kinds), time.time()))
+        time.sleep(args.interval)
+        marks["rss_after_load"] = rss_mib()
         for n in range(args.polls):
             time.sleep(args.interval)
             changed = rnd.sample(range(args.instances), args.changes)
@@ -129,6 +146,7 @@ def inside(args: argparse.Namespace) -> None:
             inv = poller.inventory.patch("instances", records_of(new_raws), at=time.time())
             poller._publish(inv)
         time.sleep(args.interval)
+        marks["rss_end"] = rss_mib()
         marks["done"] = time.perf_counter()
         app.call_from_thread(app.exit)
 
@@ -162,6 +180,7 @@ def inside(args: argparse.Namespace) -> None:
     first_apply = next((a for a in applies if a[0] >= marks["first_feed"]), None)
     load_end = (first_apply[0] + first_apply[1] + 1.0) if first_apply else marks["first_feed"] + 1.0
     load_lags = window(marks["build_start"], load_end)
+    own = [c for when, c in cpu_lags if marks["build_start"] <= when <= marks["done"]]
     steady = window(load_end, marks["done"])
     polls = [a for a in applies if first_apply and a[0] > first_apply[0] and a[2] > 0]
     result = {
@@ -176,7 +195,9 @@ def inside(args: argparse.Namespace) -> None:
         "steady_max_stall_ms": round(max(steady) * 1000, 1) if steady else None,
         "steady_p99_stall_ms": round(sorted(steady)[int(len(steady) * 0.99)] * 1000, 1) if steady else None,
         "keys_sent_during_load": keys["sent"],
-        "slow_gcs": gcs, "marks": {k: round(v - T0, 2) for k, v in marks.items()},
+        "max_ui_cpu_per_tick_ms": round(max(own, default=0) * 1000, 1),
+        "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
+        "slow_gcs": gcs, "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
     Path(args.out).write_text(json.dumps(result))
 
@@ -194,7 +215,8 @@ def outside(args: argparse.Namespace) -> dict:
     out = Path(f"/tmp/bench_monitor_{os.getpid()}.json")
     env = dict(os.environ, TERM=args.term, COLUMNS=str(cols), LINES=str(rows))
     env.pop("NO_COLOR", None)
-    cmd = [sys.executable, __file__, "--inside"] + (["--gc-debug"] if args.gc_debug else []) + [ "--out", str(out), "--instances", str(args.instances),
+    cmd = [sys.executable, __file__, "--inside"] + (["--gc-debug"] if args.gc_debug else []) + (
+        ["--no-freeze"] if args.no_freeze else []) + [ "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
@@ -228,6 +250,7 @@ def main() -> None:
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--gc-debug", action="store_true", help="print garbage collections over 10 ms")
+    parser.add_argument("--no-freeze", action="store_true", help="leave the app's heap freezing off (to compare)")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -249,6 +272,10 @@ def main() -> None:
          f"{result['steady_max_stall_ms']} ms ({result['steady_p99_stall_ms']} ms)", f"< {STALL_TARGET_MS:.0f} ms"),
         ("CPU time of those applies on the UI thread (first / poll max)",
          f"{result['first_load_apply_cpu_ms']} / {result['poll_apply_cpu_ms_max']} ms", "(wall minus waiting)"),
+        ("longest stretch of UI-thread CPU work in one tick (the rest is waiting)",
+         f"{result['max_ui_cpu_per_tick_ms']} ms", f"< {STALL_TARGET_MS:.0f} ms"),
+        ("memory after the first load → after the polls",
+         f"{result['rss_after_load_mib']} → {result['rss_end_mib']} MiB", "no growth"),
         ("keys pressed during the first load", str(result["keys_sent_during_load"]), "handled, no freeze"),
     ]
     width = max(len(r[0]) for r in rows)

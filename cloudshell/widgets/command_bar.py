@@ -17,6 +17,7 @@ from cloudshell.widgets.completion_adapter import Suggestion, suggest
 
 MAX_SUGGESTIONS = 8
 MAX_OUTPUT_LINES = 2000
+SUGGEST_AFTER = 0.06     # seconds of no typing before the suggestion list is refreshed
 
 
 class CommandInput(Input):
@@ -48,6 +49,7 @@ class CommandBar(Vertical):
         self.history: list[str] = []
         self._history_at = 0
         self._suggestions: list[Suggestion] = []
+        self._pending = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="suggestions", classes="-hidden")
@@ -79,9 +81,15 @@ class CommandBar(Vertical):
     # -- suggestions ------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._refresh_suggestions()
+        # Typing fast (or pasting) refreshes the list once, when the keys pause.
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(SUGGEST_AFTER, self._refresh_suggestions, name="suggest")
 
     def _refresh_suggestions(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
         before = self.input.value[: self.input.cursor_position]
         self._suggestions = suggest(before, self.app.inventory, limit=MAX_SUGGESTIONS)  # type: ignore[attr-defined]
         box = self.query_one("#suggestions", OptionList)
@@ -107,6 +115,8 @@ class CommandBar(Vertical):
         self.input.cursor_position = len(text)
 
     def complete(self) -> None:
+        if self._pending is not None:      # the list is behind the line: catch up first
+            self._refresh_suggestions()
         box = self.query_one("#suggestions", OptionList)
         if not self._suggestions:
             return
