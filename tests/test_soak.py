@@ -1,0 +1,32 @@
+"""Soak, short: a poller through many cycles of a changing cloud leaks no memory, thread or fd.
+
+The long variant (5,000 cycles, 1,000 resources) is bench/bench_soak.py; this
+runs the same code at a size that fits the test suite.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from bench_soak import FD_SLACK, RSS_GROWTH_TARGET, sample, soak  # noqa: E402
+
+
+def test_short_soak_keeps_memory_threads_and_fds_level(cloud):
+    before = sample(0, 0.0)
+    report = soak(cloud.url, cycles=150, resources=100, interval=1.0, warmup=40, samples=5)
+    after = sample(0, 0.0)
+
+    assert report.failures == 0
+    assert report.cycles >= 150 and report.changes == 150
+    assert report.requests >= report.cycles, "cycles published without asking the cloud"
+    growth = [f"{s.cycle}: {s.rss_kb} kB, {s.threads} threads, {s.fds} fds" for s in report.samples]
+    assert report.rss_growth < RSS_GROWTH_TARGET, growth
+    assert report.threads_delta == 0, growth
+    assert report.fds_delta <= FD_SLACK, growth
+    # Everything the soak opened is closed again: its poller thread, its sessions' sockets.
+    assert not [t for t in threading.enumerate() if t.name == "cloudshell-poller"]
+    assert after.threads == before.threads
+    assert after.fds <= before.fds, (before, after)
