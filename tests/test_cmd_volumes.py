@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from clirun import run_module
@@ -108,3 +109,22 @@ def test_delete_asks_a_question_naming_what_is_lost(cloud):
     assert result.lines == (f"deleted {vol} (db-data)",)
     gone = cloud.session.call("describe_volumes", Filters=[{"Name": "volume-id", "Values": [vol]}])
     assert gone["Volumes"] == []
+
+
+def test_acts_on_resources_newer_than_the_live_snapshot(box):
+    """In the REPL and the monitor the poller's snapshot may predate what was made a moment ago."""
+    cloud, instance = box
+    from cloudshell.cloud.inventory import fetch
+
+    stale = fetch(cloud.session)                      # taken before the volume and group exist
+    refreshed: list[set] = []
+    poller = SimpleNamespace(inventory=stale, refresh_now=lambda ids=(), kinds=(): refreshed.append(set(ids)))
+    ctx = Context(session=cloud.session, poller=poller, interactive=True)
+    vol = cloud.session.call("create_volume", Size=1, AvailabilityZone=ZONE_A)["VolumeId"]
+    cloud.session.call("create_security_group", GroupName="fresh", Description="made just now")
+
+    result = run(ctx, registry().parse(["attach-volume", "-i", instance, "-d", "/dev/sdj", vol]))
+    assert result.lines == (f"{vol} attaching to {instance} as /dev/sdj",)
+    assert refreshed[-1] == {vol, instance}          # the poller is told to re-read both at once
+    result = run(ctx, registry().parse(["authorize", "fresh", "-P", "tcp", "-p", "443", "-s", "10.0.0.0/8"]))
+    assert result.lines[0].endswith("(fresh) now allows tcp 443 from 10.0.0.0/8")

@@ -85,8 +85,7 @@ def _permission(ctx: Context, inv: Invocation) -> tuple[Any, dict[str, Any]]:
         raise UsageError(f"{cmd}: give a source: -s CIDR (0.0.0.0/0 for anywhere) or -o GROUP")
     if inv.source_user and not inv.source_groups:
         raise UsageError(f"{cmd}: -u {inv.source_user} names the owner of -o groups: give -o GROUP too")
-    inventory = ctx.inventory("groups")
-    group = find_group(inventory, inv.group)
+    group = find_group(ctx, inv.group)
     own = str(group.raw.get("OwnerId") or "")
     if inv.cidrs:
         perm["IpRanges"] = [{"CidrIp": c} for c in dict.fromkeys(inv.cidrs)]
@@ -96,7 +95,7 @@ def _permission(ctx: Context, inv: Invocation) -> tuple[Any, dict[str, Any]]:
             # Another account's group: only it knows the name; the cloud checks it.
             pairs.append({"UserId": inv.source_user, ("GroupId" if ref.startswith("sg-") else "GroupName"): ref})
         else:
-            pairs.append({"GroupId": find_group(inventory, ref).id})
+            pairs.append({"GroupId": find_group(ctx, ref).id})
     if pairs:
         perm["UserIdGroupPairs"] = pairs
     return group, perm
@@ -153,7 +152,7 @@ def revoke(ctx: Context, inv: Invocation) -> Result:
 
 def _check_delete(ctx: Context, inv: Invocation) -> None:
     inventory = ctx.inventory("groups", "instances")
-    group = find_group(inventory, inv.group)
+    group = find_group(ctx, inv.group)
     if group.name == "default":
         raise Refused(f"delete-group: {label(group)} is the default group; clouds keep it")
     users = instances_in_group(inventory, group.id)
@@ -167,7 +166,7 @@ def _check_delete(ctx: Context, inv: Invocation) -> None:
 
 
 def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    group = find_group(ctx.inventory("groups"), inv.group)
+    group = find_group(ctx, inv.group)
     rules = len(group.raw.get("IpPermissions") or ())
     return (f"Delete security group {group.name} ({group.id}, {rules} inbound "
             f"rule{'' if rules == 1 else 's'})?")
@@ -180,7 +179,7 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
          mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
          example="delete-group mygroup")
 def delete_group(ctx: Context, inv: Invocation) -> Result:
-    group = find_group(ctx.inventory("groups"), inv.group)
+    group = find_group(ctx, inv.group)
     reply = ctx.send("delete_security_group", GroupId=group.id)
     changes = ctx.after_action([group.id])
     return Result(data=reply, lines=(f"deleted security group {label(group)}",), changes=changes)

@@ -12,16 +12,16 @@ from typing import Any
 
 from cloudshell.cloud.errors import Refused, UsageError
 from cloudshell.cloud.inventory import Inventory, Record
+from cloudshell.cloud.kinds import KINDS
+from cloudshell.commands.targets import label, require
 from cloudshell.commands.values import device_slot
 
 GONE_STATES = frozenset({"terminated", "shutting-down"})
 
 
-def label(rec: Record | None, fallback: str = "") -> str:
-    """``vol-1a2b (db-data)``: the ID with its Name, as messages show a resource."""
-    if rec is None:
-        return fallback
-    return f"{rec.id} ({rec.name})" if rec.name and rec.name != rec.id else rec.id
+def find(ctx: Any, resource_id: str, kind: str) -> Record:
+    """The record of an ID the user gave (re-read by ID if the live snapshot predates it)."""
+    return require(ctx, [resource_id], kind)[resource_id]
 
 
 def some(labels: list[str], limit: int = 3) -> str:
@@ -122,15 +122,23 @@ def images_from_snapshot(inventory: Inventory, snapshot_id: str) -> list[Record]
     return sorted(found, key=lambda r: r.id)
 
 
-def find_group(inventory: Inventory, ref: str) -> Record:
+def _groups_matching(groups: Iterable[Record], ref: str) -> list[Record]:
+    return [g for g in groups if (g.id if ref.startswith("sg-") else g.name) == ref]
+
+
+def find_group(ctx: Any, ref: str) -> Record:
     """A security group by ID or by name; one line when missing or ambiguous."""
-    groups = inventory.of("groups")
-    if ref.startswith("sg-"):
-        rec = groups.get(ref)
-        if rec is None:
-            raise UsageError(f"no security group {ref} here (check the ID with describe-groups)")
-        return rec
-    named = [g for g in groups.values() if g.name == ref]
+    groups = ctx.inventory("groups").of("groups")
+    named = _groups_matching(groups.values(), ref)
+    if not named:
+        # The live snapshot may predate a group made a moment ago: ask once by ID or name.
+        field = "group-id" if ref.startswith("sg-") else "group-name"
+        kind = KINDS["groups"]
+        named = [Record.from_raw(kind, raw) for page in ctx.session.pages(
+                 kind.operation, Filters=[{"Name": field, "Values": [ref]}]) for raw in kind.records_of(page)]
+        named = _groups_matching(named, ref)
+    if not named and ref.startswith("sg-"):
+        raise UsageError(f"no security group {ref} here (check the ID with describe-groups)")
     if not named:
         names = sorted({g.name for g in groups.values()})
         raise UsageError(f"no security group named {ref!r} here (groups: {some(names, 6) or 'none'})")

@@ -11,7 +11,7 @@ import os
 
 from cloudshell.cloud.errors import CloudError, Refused, UsageError
 from cloudshell.commands.context import Context, Result
-from cloudshell.commands.guards import label
+from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, KEYPAIR, TEXT, Invocation, Param, command
 from cloudshell.commands.values import existing_file, keypair_name, shown
 
@@ -166,11 +166,11 @@ def _users_of(ctx: Context, name: str) -> list[str]:
 
 
 def _check_delete(ctx: Context, inv: Invocation) -> None:
-    ctx.lookup(inv.name, "keypairs")   # EC2 "deletes" an unknown name without a word
+    find(ctx, inv.name, "keypairs")   # EC2 "deletes" an unknown name without a word
 
 
 def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    rec = ctx.lookup(inv.name, "keypairs")
+    rec = find(ctx, inv.name, "keypairs")
     users = _users_of(ctx, inv.name)
     note = (f" {len(users)} instance{'s' if len(users) != 1 else ''} launched with it keep the key, but "
             "new ones cannot use it." if users else "")

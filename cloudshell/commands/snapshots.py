@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from cloudshell.cloud.errors import Refused
 from cloudshell.commands.context import Context, Result
-from cloudshell.commands.guards import images_from_snapshot, label, some
+from cloudshell.commands.guards import find, images_from_snapshot, label, some
 from cloudshell.commands.registry import SNAPSHOT, VOLUME, Invocation, Param, command
 from cloudshell.commands.values import description, snapshot_id, volume_id
 
 
 def _check_create(ctx: Context, inv: Invocation) -> None:
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     if volume.state not in ("available", "in-use"):
         raise Refused(f"create-snapshot: {label(volume)} is {volume.state or 'not ready'} "
                       "(a snapshot needs an available or in-use volume)")
@@ -27,7 +27,7 @@ def _check_create(ctx: Context, inv: Invocation) -> None:
          description="An attached volume is snapshotted as it is on disk: flush or freeze "
                      "its file system first for a consistent copy.")
 def create_snapshot(ctx: Context, inv: Invocation) -> Result:
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     params = {"VolumeId": inv.volume}
     if inv.description is not None:
         params["Description"] = inv.description
@@ -39,7 +39,7 @@ def create_snapshot(ctx: Context, inv: Invocation) -> Result:
 
 
 def _check_delete(ctx: Context, inv: Invocation) -> None:
-    snap = ctx.lookup(inv.snapshot, "snapshots")
+    snap = find(ctx, inv.snapshot, "snapshots")
     images = images_from_snapshot(ctx.inventory("images"), snap.id)
     if images:
         raise Refused(f"delete-snapshot: {label(snap)} is the source of image "
@@ -47,7 +47,7 @@ def _check_delete(ctx: Context, inv: Invocation) -> None:
 
 
 def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    snap = ctx.lookup(inv.snapshot, "snapshots")
+    snap = find(ctx, inv.snapshot, "snapshots")
     raw = snap.raw
     about = ", ".join(x for x in (snap.name, raw.get("Description"), f"{raw.get('VolumeSize')} GiB",
                                   f"of {raw.get('VolumeId')}" if raw.get("VolumeId") else "") if x)
@@ -60,7 +60,7 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
          mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
          example="delete-snapshot snap-1a2b3c4d")
 def delete_snapshot(ctx: Context, inv: Invocation) -> Result:
-    snap = ctx.lookup(inv.snapshot, "snapshots")
+    snap = find(ctx, inv.snapshot, "snapshots")
     reply = ctx.send("delete_snapshot", SnapshotId=inv.snapshot)
     changes = ctx.after_action([inv.snapshot])
     return Result(data=reply, lines=(f"deleted {label(snap)}",), changes=changes)

@@ -16,7 +16,7 @@ from typing import Any
 
 from cloudshell.cloud.errors import ConfigError, Refused, UsageError
 from cloudshell.commands.context import Context, Result
-from cloudshell.commands.guards import label
+from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, INSTANCE_RUNNING, INT, TEXT, Invocation, Param, command
 from cloudshell.commands.values import existing_file, host_address, instance_id, login_user, port_number
 
@@ -139,7 +139,7 @@ def find_key(key_name: str, user_config: Mapping[str, Any]) -> str | None:
 
 def ssh_target(ctx: Context, inv: Invocation) -> SshTarget:
     """Resolve address, user, key and extra arguments from the inventory; refuses in one line."""
-    instance = ctx.lookup(inv.instance, "instances")
+    instance = find(ctx, inv.instance, "instances")
     if instance.state != "running":
         raise Refused(f"ssh: {label(instance)} is {instance.state or 'in no known state'}: "
                       "ssh needs a running instance")

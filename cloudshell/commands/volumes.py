@@ -5,7 +5,7 @@ from __future__ import annotations
 from cloudshell.cloud.errors import Refused, UsageError
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.guards import (
-    attachment, check_attachable, confirm_or_refuse, is_root, label,
+    attachment, check_attachable, confirm_or_refuse, find, is_root, label,
 )
 from cloudshell.commands.registry import (
     DEVICE, INSTANCE, INT, SNAPSHOT, VOLUME, VOLUME_ATTACHED, VOLUME_AVAILABLE, ZONE, Invocation, Param,
@@ -30,7 +30,7 @@ def _check_create(ctx: Context, inv: Invocation) -> None:
         known = ", ".join(sorted(zones)) or "none listed"
         raise UsageError(f"create-volume: zone {inv.zone!r} does not exist here (zones: {known})")
     if inv.snapshot is not None:
-        snap = ctx.lookup(inv.snapshot, "snapshots")
+        snap = find(ctx, inv.snapshot, "snapshots")
         if snap.state != "completed":
             raise Refused(f"create-volume: {label(snap)} is {snap.state or 'not ready'}: volumes are made "
                           "from completed snapshots only (wait for it)")
@@ -66,8 +66,8 @@ def create_volume(ctx: Context, inv: Invocation) -> Result:
 
 
 def _check_attach(ctx: Context, inv: Invocation) -> None:
-    volume = ctx.lookup(inv.volume, "volumes")
-    instance = ctx.lookup(inv.instance, "instances")
+    volume = find(ctx, inv.volume, "volumes")
+    instance = find(ctx, inv.instance, "instances")
     check_attachable(ctx.inventory("volumes", "instances"), volume, instance, inv.device)
 
 
@@ -94,7 +94,7 @@ def attach_volume(ctx: Context, inv: Invocation) -> Result:
 
 def _detach_target(ctx: Context, inv: Invocation):
     """The volume, its attachment, and the instance it is attached to (when visible)."""
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     att = attachment(volume)
     if not att.get("InstanceId"):
         raise Refused(f"detach-volume: {label(volume)} is not attached ({volume.state or 'no state'})")
@@ -148,7 +148,7 @@ def detach_volume(ctx: Context, inv: Invocation) -> Result:
 
 
 def _check_delete(ctx: Context, inv: Invocation) -> None:
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     att = attachment(volume)
     if att.get("InstanceId") or volume.state == "in-use":
         holder = label(ctx.inventory("instances").get(att.get("InstanceId", ""), "instances"),
@@ -158,7 +158,7 @@ def _check_delete(ctx: Context, inv: Invocation) -> None:
 
 
 def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     about = ", ".join(x for x in (volume.name, f"{volume.raw.get('Size')} GiB", volume.state) if x)
     return f"Delete {volume.id} ({about})? Its data will be lost."
 
@@ -169,7 +169,7 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
          mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
          example="delete-volume vol-1a2b3c4d")
 def delete_volume(ctx: Context, inv: Invocation) -> Result:
-    volume = ctx.lookup(inv.volume, "volumes")
+    volume = find(ctx, inv.volume, "volumes")
     reply = ctx.send("delete_volume", VolumeId=inv.volume)
     changes = ctx.after_action([inv.volume])
     return Result(data=reply, lines=(f"deleted {label(volume)}",), changes=changes)
