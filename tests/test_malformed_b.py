@@ -1,12 +1,18 @@
 """Malformed invocations of the volume, snapshot, group, keypair and ssh commands.
 
 Each one, run as a real ``python -m cloudshell`` process: exit 2, exactly one
-line on stderr naming the bad value, no traceback, and the cloud unchanged.
+line on stderr naming the bad value, no traceback, nothing on stdout. They run
+concurrently against one seeded cloud whose whole state is compared before
+and after (any case that changed anything would show there), and no key file
+appears.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from cloud_checks import cloud_state
 from test_safety import world  # noqa: F401 - the shared seeded cloud (module scope)
 
 A = "us-east-1a"
@@ -67,27 +73,29 @@ MALFORMED = [
 
 
 @pytest.fixture(scope="module")
-def files(world):  # noqa: F811
-    """Key files that look right and are not."""
+def outcomes(world):  # noqa: F811
+    """Every case run at once (key files that look right and are not made first); results by index."""
     (world.tmp / "private.pem").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n"
                                            "-----END OPENSSH PRIVATE KEY-----\n")
     (world.tmp / "garbage.pub").write_text("hello, I am not a key\n")
     (world.tmp / "damaged.pub").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIbad me@host\n")
-    return world
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda case: world.run(case[0]), MALFORMED))
+    return world, results, cloud_state(world.session)
 
 
 def test_the_table_is_big_enough():
     assert len(MALFORMED) >= 25
 
 
-@pytest.mark.parametrize("args, needle", MALFORMED, ids=[" ".join(a[:2]) + f" #{n}" for n, (a, _) in enumerate(MALFORMED)])
-def test_malformed_exits_2_with_one_line_and_changes_nothing(files, args, needle):
-    world = files
-    out = world.run(args)
+@pytest.mark.parametrize("n", range(len(MALFORMED)), ids=[" ".join(a[:2]) + f" #{n}" for n, (a, _) in enumerate(MALFORMED)])
+def test_malformed_exits_2_with_one_line_and_changes_nothing(outcomes, n):
+    world, results, after = outcomes
+    out, needle = results[n], MALFORMED[n][1]
     assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
     lines = out.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
-    assert needle.format(**world.names) in lines[0]
+    assert lines[0].startswith("cloudshell: ") and needle.format(**world.names) in lines[0]
     assert out.stdout == ""
-    assert world.unchanged()
+    assert after == world.state
     assert not [p for p in world.tmp.iterdir() if p.suffix == ".pem" and p.name != "private.pem"]

@@ -14,7 +14,6 @@ boto3 anew for each case); test_malformed_b.py covers the real subprocess.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 from collections import namedtuple
 from collections.abc import Callable, Iterator
@@ -23,34 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cloud_checks import cloud_state, oneshot
 from clirun import run_cli
 from conftest import RANDOM_SEED, _warm, isolated_env
 
-from cloudshell.cli import main
 from cloudshell.cloud.demo import DemoFacts, seed
 from cloudshell.cloud.session import CloudSession
 
 Outcome = namedtuple("Outcome", "returncode stdout stderr")
-
-
-def cloud_state(session: CloudSession) -> dict[str, Any]:
-    """Everything these commands could change, in a comparable form."""
-    def items(operation: str, key: str, **params: Any) -> list[dict]:
-        return [x for page in session.pages(operation, **params) for x in page.get(key, [])]
-
-    volumes = {v["VolumeId"]: (v["State"], v["Size"], tuple((a["InstanceId"], a["Device"])
-                                                           for a in v.get("Attachments", [])))
-               for v in items("describe_volumes", "Volumes")}
-    instances = {i["InstanceId"]: i["State"]["Name"]
-                 for r in items("describe_instances", "Reservations") for i in r["Instances"]}
-    groups = {g["GroupId"]: repr(sorted(map(repr, g.get("IpPermissions", []))))
-              for g in items("describe_security_groups", "SecurityGroups")}
-    return {
-        "volumes": volumes, "instances": instances, "groups": groups,
-        "snapshots": sorted(s["SnapshotId"] for s in items("describe_snapshots", "Snapshots", OwnerIds=["self"])),
-        "images": sorted(i["ImageId"] for i in items("describe_images", "Images")),
-        "keypairs": sorted(k["KeyName"] for k in items("describe_key_pairs", "KeyPairs")),
-    }
 
 
 @dataclass
@@ -65,8 +44,12 @@ class World:
     names: dict[str, str] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def endpoint_args(self) -> list[str]:
+        return ["--endpoint-url", self.url]
+
     def argv(self, args: list[str]) -> list[str]:
-        return ["--endpoint-url", self.url, *[a.format(**self.names) for a in args]]
+        return [*self.endpoint_args, *[a.format(**self.names) for a in args]]
 
     def run(self, args: list[str]) -> subprocess.CompletedProcess[str]:
         """``python -m cloudshell ARGS`` in a subprocess (stdin /dev/null)."""
@@ -113,20 +96,12 @@ def world(moto_server, tmp_path_factory) -> Iterator[World]:
 @pytest.fixture
 def one_shot(world, monkeypatch, capsys) -> Callable[[list[str]], Outcome]:
     """Run ``cloudshell ARGS`` through cli.main here, with the world's environment and no terminal."""
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "EC2_", "EUCA_")) and name not in world.env:
-            monkeypatch.delenv(name)
-    for name, value in world.env.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.chdir(world.tmp)
 
     def run(args: list[str]) -> Outcome:
-        capsys.readouterr()
         # A "y" waiting on a pipe is not a confirmation: only a terminal can give one.
         monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
-        code = main(world.argv(args))
-        out = capsys.readouterr()
-        return Outcome(code, out.out, out.err)
+        return Outcome(*oneshot(world, monkeypatch, capsys, *[a.format(**world.names) for a in args]))
     return run
 
 
