@@ -17,8 +17,11 @@ def _tags(image: dict) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in image.get("Tags") or ()}
 
 
-def _images(cloud, *ids: str) -> dict[str, dict]:
-    seen = aws(cloud, "ec2", "describe-images", "--image-ids", *ids)
+def _images(cloud, *ids: str, awscli: bool = False) -> dict[str, dict]:
+    if awscli:
+        seen = aws(cloud, "ec2", "describe-images", "--image-ids", *ids)
+    else:
+        seen = cloud.session.call("describe_images", ImageIds=list(ids))
     return {i["ImageId"]: i for i in seen["Images"]}
 
 
@@ -29,7 +32,7 @@ def test_register_a_manifest_is_what_awscli_sees(cloud):
                      "--output", "json"])
     assert out.returncode == 0, out.stderr
     new = json.loads(out.stdout)["ImageId"]
-    image = _images(cloud, new)[new]
+    image = _images(cloud, new, awscli=True)[new]
     assert (image["Name"], image["Description"]) == ("centos-8", "CentOS 8")
     # moto forgets KernelId/RamdiskId: cloudshell recorded them where the guards look.
     kept = {k: image.get(k) for k in ("KernelId", "RamdiskId")}
@@ -56,7 +59,7 @@ def test_register_from_a_snapshot_and_deregister(cloud, monkeypatch, capsys):
     out = cloud.run([*cloud.endpoint_args, "euca-deregister", new, "--yes", "--output", "table"])
     assert out.returncode == 0, out.stderr
     assert f"{new} (from-snap) deregistered" in out.stdout
-    assert new not in {i["ImageId"] for i in aws(cloud, "ec2", "describe-images")["Images"]}
+    assert new not in {i["ImageId"] for i in cloud.session.call("describe_images")["Images"]}
 
 
 def test_what_awscli_registered_cloudshell_deregisters(cloud, monkeypatch, capsys):

@@ -28,7 +28,7 @@ def test_create_tags_is_what_awscli_sees(cloud):
         [(iid, "Name", "web-1"), (iid, "owner", ""), (vol, "Name", "web-1"), (vol, "owner", "")])
 
 
-def test_describe_tags_shows_what_awscli_made(cloud):
+def test_describe_tags_shows_what_awscli_made(cloud, monkeypatch, capsys):
     vol = _volume(cloud.session)
     aws(cloud, "ec2", "create-tags", "--resources", vol, "--tags", "Key=env,Value=prod", "Key=team,Value=ops")
     out = cloud.run([*cloud.endpoint_args, "euca-describe-tags", "--filter", f"resource-id={vol}",
@@ -36,9 +36,9 @@ def test_describe_tags_shows_what_awscli_made(cloud):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == aws(cloud, "ec2", "describe-tags", "--filters",
                                          f"Name=resource-id,Values={vol}")
-    out = cloud.run([*cloud.endpoint_args, "describe-tags", vol, "--output", "table"])
-    assert out.returncode == 0, out.stderr
-    rows = [line.split() for line in out.stdout.splitlines() if vol in line]
+    code, out, err = oneshot(cloud, monkeypatch, capsys, "describe-tags", vol, "--output", "table")
+    assert code == 0, err
+    rows = [line.split() for line in out.splitlines() if vol in line]
     assert sorted(rows) == [[vol, "volume", "env", "prod"], [vol, "volume", "team", "ops"]]
 
 
