@@ -135,7 +135,7 @@ def _check_associate(ctx: Context, inv: Invocation) -> None:
                  Param("instance", ("-i", "--instance-id", "--instance"), kind=INSTANCE_RUNNING,
                        convert=instance_id, required=True, metavar="INSTANCE",
                        help="the instance to give the address to"),
-                 Param("allocation", ("-a", "--allocation-id"), kind=ADDRESS_FREE, convert=allocation_id,
+                 Param("allocation", ("-a", "--allocation-id"), kind=TEXT, convert=allocation_id,
                        metavar="ALLOC", help="[VPC] the address's allocation ID instead of ADDRESS"),
                  Param("private_ip", ("-p", "--private-ip-address"), kind=TEXT, convert=ipv4,
                        metavar="ADDRESS", help="[VPC] the private address to map it to"),
@@ -197,7 +197,7 @@ def _confirm_release(ctx: Context, inv: Invocation) -> str:
 @command("release-address", "addresses", "Give an elastic IP address back to the cloud.",
          params=(Param("address", kind=ADDRESS_FREE, nargs="?", convert=address_or_allocation,
                        metavar="ADDRESS", help="the public IP (or a VPC allocation ID)"),
-                 Param("allocation", ("-a", "--allocation-id"), kind=ADDRESS_FREE, convert=allocation_id,
+                 Param("allocation", ("-a", "--allocation-id"), kind=TEXT, convert=allocation_id,
                        metavar="ALLOC", help="[VPC] the allocation ID instead of ADDRESS")),
          mutates=True, destroys=True, check=_check_release, confirm=_confirm_release,
          example="release-address 203.0.113.10")
