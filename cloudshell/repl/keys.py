@@ -1,6 +1,6 @@
 """Every key the REPL adds to prompt_toolkit's Emacs set, in one place.
 
-Kept from the defaults: Tab completes, Ctrl-R searches history, Ctrl-D on an
+Kept from the defaults: Shift-Tab walks the menu back, Ctrl-R searches history, Ctrl-D on an
 empty line exits, arrows walk history.
 """
 
@@ -8,39 +8,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from prompt_toolkit.application import get_app
 from prompt_toolkit.buffer import Buffer
-from prompt_toolkit.filters import Condition, completion_is_selected, has_completions, is_searching
+from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-
-
-@Condition
-def completions_loading() -> bool:
-    """The completer thread has not answered yet (the menu exists but is still empty)."""
-    state = get_app().current_buffer.complete_state
-    return state is not None and not state.completions
 
 
 def build_key_bindings(repl: Any) -> KeyBindings:
     """Bindings over ``repl`` (needs ``refresh_now()``)."""
     kb = KeyBindings()
-    waiting: set[int] = set()    # buffers whose Tab came while the completer was still answering
+    waiting: set[int] = set()    # buffers whose Tab is still owed a candidate
     hooked: set[int] = set()
 
     def arrived(buffer: Buffer) -> None:
         state = buffer.complete_state
-        if id(buffer) in waiting and state is not None and state.completions:
+        if id(buffer) in waiting and state is not None and state.completions and state.complete_index is None:
             waiting.discard(id(buffer))
             buffer.complete_next()
 
-    @kb.add("tab", filter=completions_loading & ~is_searching)
-    def _tab_while_loading(event: KeyPressEvent) -> None:
-        """A Tab typed before the completions arrive is kept: it picks the first when they do."""
+    def typed(buffer: Buffer) -> None:
+        waiting.discard(id(buffer))
+
+    @kb.add("tab", filter=~is_searching)
+    def _tab(event: KeyPressEvent) -> None:
+        """Tab highlights the next candidate (inserting it). A Tab typed before the completer
+        thread has answered is kept and takes the first candidate when they arrive."""
         buffer = event.current_buffer
-        waiting.add(id(buffer))
+        state = buffer.complete_state
+        if state is not None and state.completions:
+            buffer.complete_next()
+            return
         if id(buffer) not in hooked:
             hooked.add(id(buffer))
             buffer.on_completions_changed += arrived
+            buffer.on_text_changed += typed
+        waiting.add(id(buffer))
+        if state is None:
+            buffer.start_completion()
 
     @kb.add("c-c", filter=~is_searching)
     def _clear(event: KeyPressEvent) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -55,6 +56,11 @@ UI_STYLE = Style.from_dict({
     "toolbar.note": "italic",
     "confirm": "ansiyellow bold",
 })
+# Without colour (NO_COLOR) the menu's highlighted row would look like the others.
+MONOCHROME_STYLE = Style.from_dict({
+    "completion-menu.completion.current": "reverse",
+    "completion-menu.meta.completion.current": "reverse",
+})
 
 
 def _loop_running() -> bool:
@@ -86,10 +92,11 @@ class Repl:
         self.in_thread = _loop_running()
         self.session: PromptSession[str] = PromptSession(
             message=self.prompt_message,
-            completer=ThreadedCompleter(DynamicCompleter(lambda: self.completer)),
+            completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
             complete_while_typing=True,
             lexer=PygmentsLexer(lexer_for(self.registry.names())),
-            style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE]),
+            style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE]
+                               + ([MONOCHROME_STYLE] if os.environ.get("NO_COLOR") else [])),
             bottom_toolbar=self.toolbar,
             history=self.history,
             key_bindings=build_key_bindings(self),
@@ -109,6 +116,14 @@ class Repl:
         except OSError as exc:
             self.console.print(Text(f"history is not kept: {exc.strerror or exc}", style="yellow"))
             return InMemoryHistory()
+
+    def current_completer(self) -> InventoryCompleter:
+        """The completer of the poller's current snapshot: what the toolbar counts is what Tab offers."""
+        inventory = self.poller.inventory
+        completer = self.completer
+        if completer.inventory is not inventory:
+            completer = self.completer = InventoryCompleter(inventory, self.registry, EXTRA_WORDS)
+        return completer
 
     # -- what the user sees ------------------------------------------------------------
     def prompt_message(self) -> list[tuple[str, str]]:
@@ -140,8 +155,10 @@ class Repl:
 
     # -- the poller's side (its thread) --------------------------------------------------
     def _on_update(self, update: Any) -> None:
-        prepare(update.inventory)          # index here, not on a keystroke
+        # Swap first (the next keystroke must see this snapshot), then build its indexes here
+        # rather than on a keystroke.
         self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)
+        prepare(update.inventory)
         self.health = update.health
         if update.health.state == "ok":
             self.note = ""
