@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clirun import run_module
-
-
-def aws(cloud, *args: str) -> dict:
-    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout) if out.stdout.strip() else {}
+from cloud_checks import aws
 
 
 def described(cloud, group_id: str) -> dict | None:
@@ -58,7 +52,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == line
 
-    group = aws(cloud, "describe-security-groups", "--group-ids", web)["SecurityGroups"][0]
+    group = aws(cloud, "ec2", "describe-security-groups", "--group-ids", web)["SecurityGroups"][0]
     assert rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "10.0.0.0/8"),
                             ("tcp", 8000, 8080, admin), ("icmp", 8, 0, "192.168.0.0/16"),
                             ("-1", None, None, "172.16.0.0/12")}
@@ -78,8 +72,8 @@ def test_what_cloudshell_does_awscli_sees(cloud):
 
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
-    gid = aws(cloud, "create-security-group", "--group-name", "db", "--description", "databases")["GroupId"]
-    aws(cloud, "authorize-security-group-ingress", "--group-id", gid, "--protocol", "tcp", "--port", "5432",
+    gid = aws(cloud, "ec2", "create-security-group", "--group-name", "db", "--description", "databases")["GroupId"]
+    aws(cloud, "ec2", "authorize-security-group-ingress", "--group-id", gid, "--protocol", "tcp", "--port", "5432",
         "--cidr", "10.1.0.0/16")
     out = shell(cloud, "describe-groups", "db", "--output", "json")
     group = json.loads(out.stdout)["SecurityGroups"][0]

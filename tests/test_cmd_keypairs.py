@@ -10,13 +10,8 @@ import json
 import stat
 import subprocess
 
-from clirun import run_cli, run_module
-
-
-def aws(cloud, *args: str) -> dict:
-    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout) if out.stdout.strip() else {}
+from cloud_checks import aws
+from clirun import run_cli
 
 
 def shell(cloud, *args: str, cwd=None):
@@ -42,7 +37,7 @@ def test_create_writes_the_key_to_a_new_private_file_and_never_prints_it(cloud):
     assert "KeyMaterial" not in data and data["KeyFile"] == str(pem)
     secret_line = body.splitlines()[1]
     assert secret_line not in out.stdout + out.stderr and "PRIVATE KEY" not in out.stdout + out.stderr
-    seen = aws(cloud, "describe-key-pairs", "--key-names", "ops")["KeyPairs"][0]
+    seen = aws(cloud, "ec2", "describe-key-pairs", "--key-names", "ops")["KeyPairs"][0]
     assert seen["KeyFingerprint"] == data["KeyFingerprint"]
 
     # -f FILE, with the 3.x spelling; an existing file is never overwritten and nothing is created.
@@ -62,7 +57,7 @@ def test_import_seen_by_awscli_and_delete(cloud):
     out = shell(cloud, "euca-import-keypair", "-f", f"{key}.pub", "laptop", "--output", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["KeyName"] == "laptop"
-    seen = aws(cloud, "describe-key-pairs", "--key-names", "laptop")["KeyPairs"][0]
+    seen = aws(cloud, "ec2", "describe-key-pairs", "--key-names", "laptop")["KeyPairs"][0]
     assert seen["KeyFingerprint"] == json.loads(out.stdout)["KeyFingerprint"]
 
     out = shell(cloud, "delete-keypair", "laptop", "--yes", "--output", "table")
@@ -71,7 +66,7 @@ def test_import_seen_by_awscli_and_delete(cloud):
 
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
-    made = aws(cloud, "create-key-pair", "--key-name", "from-aws")
+    made = aws(cloud, "ec2", "create-key-pair", "--key-name", "from-aws")
     out = shell(cloud, "describe-keypairs", "--output", "json")
     shown = {k["KeyName"]: k for k in json.loads(out.stdout)["KeyPairs"]}
     assert shown["from-aws"]["KeyFingerprint"] == made["KeyFingerprint"]

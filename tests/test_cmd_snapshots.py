@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clirun import run_module
-
-
-def aws(cloud, *args: str) -> dict:
-    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout) if out.stdout.strip() else {}
+from cloud_checks import aws
 
 
 def own_snapshots(cloud) -> set[str]:
@@ -28,7 +22,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
     out = shell(cloud, "euca-create-snapshot", "-d", "before the upgrade", vol, "--output", "json")
     assert out.returncode == 0, out.stderr
     snap = json.loads(out.stdout)["SnapshotId"]
-    seen = aws(cloud, "describe-snapshots", "--snapshot-ids", snap)["Snapshots"][0]
+    seen = aws(cloud, "ec2", "describe-snapshots", "--snapshot-ids", snap)["Snapshots"][0]
     assert (seen["VolumeId"], seen["Description"]) == (vol, "before the upgrade")
 
     out = shell(cloud, "delete-snapshot", snap, "--yes", "--output", "table")
@@ -39,7 +33,7 @@ def test_what_cloudshell_does_awscli_sees(cloud):
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(cloud):
     vol = cloud.session.call("create_volume", Size=3, AvailabilityZone="us-east-1b")["VolumeId"]
-    snap = aws(cloud, "create-snapshot", "--volume-id", vol, "--description", "made by awscli")["SnapshotId"]
+    snap = aws(cloud, "ec2", "create-snapshot", "--volume-id", vol, "--description", "made by awscli")["SnapshotId"]
     out = shell(cloud, "describe-snapshots", "--output", "json")
     shown = {s["SnapshotId"]: s for s in json.loads(out.stdout)["Snapshots"]}
     assert shown[snap]["Description"] == "made by awscli" and shown[snap]["VolumeId"] == vol

@@ -7,6 +7,7 @@ import sys
 from types import SimpleNamespace
 
 import pytest
+from clirun import run_cli
 from sshd import sshd_server  # noqa: F401 - the fixture
 
 from cloudshell.cloud.errors import Refused
@@ -51,8 +52,6 @@ def test_shell_metacharacters_reach_ssh_literally(cloud, tmp_path):
     nasty = [f"; touch {traps[0]}", f"$(touch {traps[1]})", f"`touch {traps[2]}`", f"| touch {traps[3]}",
              f"&& touch {traps[4]}"]
     env = dict(cloud.env, PATH=f"{bin_dir}:{cloud.env['PATH']}")
-    from clirun import run_cli
-
     out = run_cli([*cloud.endpoint_args, "ssh", instance, "--address", "127.0.0.1", "--user", "admin", "--",
                    "-o", f"SetEnv=X={nasty[0]}", "echo", *nasty], env, cwd=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -6,19 +6,13 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from clirun import run_module
+from cloud_checks import aws
 
 from cloudshell.cloud.errors import Refused
+from cloudshell.cloud.inventory import fetch
 from cloudshell.commands import Context, registry, run
 
 ZONE_A, ZONE_B = "us-east-1a", "us-east-1b"
-
-
-def aws(cloud, *args: str) -> dict:
-    """``aws ec2 ARGS`` on the same endpoint; the parsed JSON answer."""
-    out = run_module("awscli", ["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout) if out.stdout.strip() else {}
 
 
 def volume(cloud, vol: str) -> dict | None:
@@ -47,7 +41,7 @@ def test_what_cloudshell_does_awscli_sees(box):
     out = shell(cloud, "euca-create-volume", "-s", "3", "-z", ZONE_A, "--output", "json")
     assert out.returncode == 0, out.stderr
     vol = json.loads(out.stdout)["VolumeId"]
-    seen = aws(cloud, "describe-volumes", "--volume-ids", vol)["Volumes"][0]
+    seen = aws(cloud, "ec2", "describe-volumes", "--volume-ids", vol)["Volumes"][0]
     assert (seen["Size"], seen["AvailabilityZone"]) == (3, ZONE_A)
 
     out = shell(cloud, "attach-volume", "-i", instance, "-d", "/dev/sdg", vol, "--output", "table")
@@ -71,8 +65,8 @@ def test_what_cloudshell_does_awscli_sees(box):
 
 def test_what_awscli_does_cloudshell_shows_and_acts_on(box):
     cloud, instance = box
-    vol = aws(cloud, "create-volume", "--size", "4", "--availability-zone", ZONE_A)["VolumeId"]
-    aws(cloud, "attach-volume", "--volume-id", vol, "--instance-id", instance, "--device", "/dev/sdh")
+    vol = aws(cloud, "ec2", "create-volume", "--size", "4", "--availability-zone", ZONE_A)["VolumeId"]
+    aws(cloud, "ec2", "attach-volume", "--volume-id", vol, "--instance-id", instance, "--device", "/dev/sdh")
     out = shell(cloud, "describe-volumes", vol, "--output", "json")
     attached = json.loads(out.stdout)["Volumes"][0]["Attachments"][0]
     assert (attached["InstanceId"], attached["Device"]) == (instance, "/dev/sdh")
@@ -83,7 +77,7 @@ def test_what_awscli_does_cloudshell_shows_and_acts_on(box):
     assert f"{vol} detaching from {instance} (/dev/sdh) - forced" in out.stdout
     assert volume(cloud, vol)["State"] == "available"
 
-    snap = aws(cloud, "create-snapshot", "--volume-id", vol)["SnapshotId"]
+    snap = aws(cloud, "ec2", "create-snapshot", "--volume-id", vol)["SnapshotId"]
     out = shell(cloud, "create-volume", "--snapshot", snap, "-z", ZONE_B, "--output", "table")
     assert out.returncode == 0, out.stderr
     assert f"from {snap}" in out.stdout and f"4 GiB in {ZONE_B}" in out.stdout
@@ -114,8 +108,6 @@ def test_delete_asks_a_question_naming_what_is_lost(cloud):
 def test_acts_on_resources_newer_than_the_live_snapshot(box):
     """In the REPL and the monitor the poller's snapshot may predate what was made a moment ago."""
     cloud, instance = box
-    from cloudshell.cloud.inventory import fetch
-
     stale = fetch(cloud.session)                      # taken before the volume and group exist
     refreshed: list[set] = []
     poller = SimpleNamespace(inventory=stale, refresh_now=lambda ids=(), kinds=(): refreshed.append(set(ids)))
