@@ -8,6 +8,8 @@ snapshots.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import time
 
 import pytest
@@ -246,3 +248,11 @@ def test_100k_ids_keystroke_cost_is_small(big):
         costs.append(time.thread_time() - start)
     costs.sort()
     assert costs[len(costs) // 2] < 0.010, costs
+
+
+def test_the_completer_imports_no_ui_toolkit():
+    """The monitor's command bar and the REPL share it: it must stay free of both toolkits."""
+    code = ("import sys, cloudshell.completion as c; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prompt_toolkit', 'textual')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

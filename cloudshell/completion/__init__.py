@@ -4,42 +4,36 @@ Plain logic over an immutable :class:`Inventory`: no network call, no UI import.
 The REPL adapts it to prompt_toolkit (``cloudshell/repl/completer.py``); the
 monitor's command bar can call :func:`complete` as it is.
 
-Speed at 100,000 IDs comes from indexes built once per snapshot of each kind
-(keyed by the identity of that kind's record mapping, which the inventory swaps
-whole): sorted keys searched with ``bisect`` for prefixes, and one joined
-string per group searched by ``str.find`` for names and substrings. Candidates
-come in tiers, and the first tier that has any wins, so Tab can insert their
-common part: ID prefix, then Name-tag prefix, then substring (and, on groups
-small enough to scan, a fuzzy subsequence match).
+IDs come from the indexes in :mod:`cloudshell.completion.index` (built once
+per snapshot, searched with ``bisect`` and ``str.find``). Candidates come in
+tiers and the first tier with any hit wins, so Tab's candidates share what was
+typed: ID prefix, then Name-tag prefix, then substring (and, on groups small
+enough to scan, a fuzzy subsequence match).
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import os
 import re
 import shlex
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS, kind_of_id
+from cloudshell.completion.index import BY_NAME, index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
     ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry,
 )
 
 LIMIT = 100              # candidates returned at most
-FUZZY_MAX = 10_000       # fuzzy matching only scans groups up to this size
 
 # "KIND[:NARROWING]" of a Param → the inventory kind it completes from.
 VALUE_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapshots",
                "image": "images", "address": "addresses", "group": "groups",
                "keypair": "keypairs", "zone": "zones"}
-BY_NAME = frozenset({"groups"})            # completed by name (euca2ools takes group names)
-FACET_FIELD = {"images": "type"}           # narrowing reads this field instead of the state
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
 ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes)   # what "resource" offers, by ID
 
@@ -56,6 +50,8 @@ FIXED_VALUES = {
                         "c1.xlarge", "m2.xlarge", "m2.2xlarge", "m3.xlarge", "m3.2xlarge",
                         "cc1.4xlarge", "cr1.8xlarge"),
 }
+__all__ = ["Candidate", "LIMIT", "complete", "prepare"]
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -67,153 +63,6 @@ class Candidate:
     start_position: int
     display: str
     meta: str = ""
-
-
-# -- indexes ---------------------------------------------------------------------------
-
-class _Group:
-    """Records of one kind (maybe narrowed by state and zone), sorted by key, searchable."""
-
-    __slots__ = ("records", "keys", "chars", "_rows", "_alts", "_hay", "_offsets", "_names",
-                 "_name_offsets", "_lock")
-
-    def __init__(self, records: list[Record], keys: list[str], rows: list[str], alts: list[str],
-                 chars: frozenset[str]) -> None:
-        self.records, self.keys, self._rows, self._alts = records, keys, rows, alts
-        self.chars = chars   # every character the kind's keys and names use: hopeless needles stop here
-        self._hay: str | None = None
-        self._names = ""
-        self._offsets: list[int] = []
-        self._name_offsets: list[int] = []
-        self._lock = threading.Lock()
-
-    def build(self) -> _Group:
-        """Join the rows ("key\talt\n") into strings ``str.find`` scans at C speed."""
-        if self._hay is None:
-            with self._lock:
-                if self._hay is None:
-                    self._offsets = list(itertools.accumulate(map(len, self._rows), initial=1))
-                    if any(self._alts):
-                        self._name_offsets = list(itertools.accumulate(map(len, self._alts), initial=1))
-                        self._names = "\n" + "".join(self._alts)
-                    self._hay = "\n" + "".join(self._rows)
-        return self
-
-    def prefix(self, text: str, limit: int) -> list[int]:
-        start = bisect.bisect_left(self.keys, text)
-        out = []
-        for i in range(start, min(start + limit, len(self.keys))):
-            if not self.keys[i].startswith(text):
-                break
-            out.append(i)
-        return out
-
-    @staticmethod
-    def _scan(hay: str, offsets: list[int], needle: str, limit: int) -> list[int]:
-        out: list[int] = []
-        lead = 1 if needle.startswith("\n") else 0   # such a match starts at the newline before its row
-        pos = hay.find(needle)
-        while pos >= 0 and len(out) < limit:
-            row = bisect.bisect_right(offsets, pos + lead) - 1
-            out.append(row)
-            pos = hay.find(needle, offsets[row + 1] - 1)
-        return out
-
-    def name_prefix(self, text: str, limit: int) -> list[int]:
-        return self._scan(self._names, self._name_offsets, "\n" + text, limit) if self._names else []
-
-    def contains(self, text: str, limit: int) -> list[int]:
-        return self._scan(self._hay or "", self._offsets, text, limit)
-
-    def fuzzy(self, text: str, limit: int) -> list[int]:
-        if len(self.keys) > FUZZY_MAX or len(text) < 2:
-            return []
-        pattern = re.compile("\n" + "".join(f"[^\\n{re.escape(c)}]*+{re.escape(c)}" for c in text))
-        out: list[int] = []
-        for m in pattern.finditer(self._hay or ""):
-            out.append(bisect.bisect_right(self._offsets, m.start() + 1) - 1)
-            if len(out) >= limit:
-                break
-        return out
-
-
-class _KindIndex:
-    """Every group of one kind's records: all, by facet (state or type), by zone, by both."""
-
-    def __init__(self, kind: str, recs: Mapping[str, Record], by_name: bool) -> None:
-        self.kind, self.by_name = kind, by_name
-        facet_field = FACET_FIELD.get(kind)
-        items = [r for r in recs.values() if (r.name if by_name else r.id)]
-        raw_keys = [_plain(r.name if by_name else r.id).lower() for r in items]
-        order = sorted(range(len(items)), key=raw_keys.__getitem__)   # ints: no GC-tracked garbage
-        keys = [raw_keys[i] for i in order]
-        records = [items[i] for i in order]
-        alts = [_plain(r.id if by_name else r.name).lower() + "\n" for r in records]
-        rows = [k + "\t" + a for k, a in zip(keys, alts, strict=True)]
-        members: dict[tuple[str | None, str | None], list[int]] = {}
-        for i, rec in enumerate(records):
-            facet = rec.fields.get(facet_field, "") if facet_field else rec.state
-            for key in ((facet, None), (None, rec.zone), (facet, rec.zone)):
-                members.setdefault(key, []).append(i)
-        chars = frozenset("".join(rows))
-        self.groups = {(None, None): _Group(records, keys, rows, alts, chars)}
-        for key, idx in members.items():
-            self.groups[key] = _Group([records[i] for i in idx], [keys[i] for i in idx],
-                                      [rows[i] for i in idx], [alts[i] for i in idx], chars)
-        self._devices: dict[str, set[str]] | None = None
-
-    def group(self, facet: str | None, zone: str | None) -> _Group | None:
-        group = self.groups.get((facet, zone))
-        return group.build() if group is not None else None
-
-    def warm(self) -> None:
-        for group in self.groups.values():
-            group.build()
-        if self.kind == "volumes":
-            self.devices_by_instance()
-
-    def devices_by_instance(self) -> dict[str, set[str]]:
-        """For volumes: the device names each instance uses, from the volumes' attachments."""
-        if self._devices is None:
-            out: dict[str, set[str]] = {}
-            for rec in self.groups[(None, None)].records:
-                if rec["instance"] and rec["device"]:
-                    out.setdefault(rec["instance"], set()).add(_short_device(rec["device"]))
-            self._devices = out
-        return self._devices
-
-
-def _plain(text: str) -> str:
-    return text.replace("\n", " ").replace("\t", " ") if "\n" in text or "\t" in text else text
-
-
-_cache: dict[tuple[int, bool], tuple[Mapping[str, Record], _KindIndex]] = {}
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 32
-
-
-def _index(inventory: Inventory, kind: str, by_name: bool | None = None) -> _KindIndex:
-    """The index of this snapshot's records of ``kind`` (built once, then cached by identity)."""
-    recs = inventory.of(kind)
-    by_name = kind in BY_NAME if by_name is None else by_name
-    key = (id(recs), by_name)
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and hit[0] is recs and hit[1].kind == kind:
-        return hit[1]
-    index = _KindIndex(kind, recs, by_name)
-    with _cache_lock:
-        _cache[key] = (recs, index)
-        while len(_cache) > _CACHE_SIZE:
-            del _cache[next(iter(_cache))]
-    return index
-
-
-def prepare(inventory: Inventory) -> None:
-    """Build every index of this snapshot now (call it off the UI thread, on each new snapshot)."""
-    for kind in inventory.records:
-        if kind in KINDS:
-            _index(inventory, kind).warm()
 
 
 # -- the line --------------------------------------------------------------------------
@@ -407,17 +256,17 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
     zone = _zone_constraint(p, inventory, values)
     needle = text.lower()
     if p.kind == RESOURCE:
-        groups = [(k, _index(inventory, k, by_name=False).group(None, None)) for k in ID_KINDS]
-        found = _search([(k, g) for k, g in groups if g is not None], needle, limit)
+        groups = [(k, index_of(inventory, k, by_name=False).group(None, None)) for k in ID_KINDS]
+        found = search([(k, g) for k, g in groups if g is not None], needle, limit)
     else:
         kind = VALUE_KINDS[base]
-        index = _index(inventory, kind)
+        index = index_of(inventory, kind)
         wanted = index.group(narrow or None, zone)
-        found = _search([(kind, wanted)] if wanted is not None else [], needle, limit)
+        found = search([(kind, wanted)] if wanted is not None else [], needle, limit)
         if p.kind in FIRST_NOT_ONLY and len(found) < limit:
             rest = index.group(None, zone)
             seen = {r.id for r in found}
-            found += [r for r in _search([(kind, rest)] if rest else [], needle, limit)
+            found += [r for r in search([(kind, rest)] if rest else [], needle, limit)
                       if r.id not in seen][:limit - len(found)]
     taken = set(_given({k: v for k, v in values.items() if k == p.dest}))
     out = []
@@ -428,28 +277,6 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
             continue
         out.append(Candidate(_quote(value), start, _clean(value), _meta(rec, value)))
     return out
-
-
-def _search(groups: list[tuple[str, _Group]], needle: str, limit: int) -> list[Record]:
-    """The first tier with any hit: key prefix, Name prefix, then substring and fuzzy."""
-    for tier in ("prefix", "name_prefix", "contains"):
-        out: list[Record] = []
-        for _, group in groups:
-            if not group.chars.issuperset(needle):
-                continue
-            rows = getattr(group, tier)(needle, limit - len(out))
-            out.extend(group.records[i] for i in rows)
-            if tier == "contains" and len(out) < limit:
-                seen = set(rows)
-                out.extend(group.records[i] for i in group.fuzzy(needle, limit - len(out))
-                           if i not in seen)
-            if len(out) >= limit:
-                break
-        if out:
-            if len(groups) > 1:
-                out.sort(key=lambda r: r.id)
-            return out[:limit]
-    return []
 
 
 def _meta(rec: Record, shown: str) -> str:
@@ -463,10 +290,6 @@ def _meta(rec: Record, shown: str) -> str:
     return _clean(" · ".join(x for x in parts if x))
 
 
-def _short_device(name: str) -> str:
-    return name.removeprefix("/dev/")
-
-
 def _devices(p: Param, text: str, start: int, inventory: Inventory,
              values: Mapping[str, Any]) -> list[Candidate]:
     """Device names free on the instance named in ``p.device_of`` (all, when none is typed yet)."""
@@ -477,11 +300,11 @@ def _devices(p: Param, text: str, start: int, inventory: Inventory,
     if rec is not None:
         raw = rec.raw
         root = str(raw.get("RootDeviceName") or "")
-        used.update(_short_device(str(m.get("DeviceName", ""))) for m in raw.get("BlockDeviceMappings") or ())
+        used.update(short_device(str(m.get("DeviceName", ""))) for m in raw.get("BlockDeviceMappings") or ())
         if root:
-            used.add(_short_device(root))
-        used |= _index(inventory, "volumes").devices_by_instance().get(rec.id, set())
-        short_root = _short_device(root)
+            used.add(short_device(root))
+        used |= index_of(inventory, "volumes").devices_by_instance().get(rec.id, set())
+        short_root = short_device(root)
         if short_root.startswith("xvd"):
             family = "xvd"
         elif short_root.startswith("vd"):
@@ -491,7 +314,7 @@ def _devices(p: Param, text: str, start: int, inventory: Inventory,
         "free device name (give -i first to check the instance)"
     names = [f"/dev/{family}{c}" for c in letters if f"{family}{c}" not in taken]
     if text and not text.startswith("/"):
-        names = [n for n in names if _short_device(n).startswith(text)]
+        names = [n for n in names if short_device(n).startswith(text)]
         return [Candidate(n, start, n, where) for n in names]
     return [Candidate(n, start, n, where) for n in names if n.startswith(text)]
 
