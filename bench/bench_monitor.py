@@ -188,7 +188,15 @@ def inside(args: argparse.Namespace) -> None:
         threading.Thread(target=typist, daemon=True).start()
 
     app.call_later(on_ready)
-    app.run()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(app.run)
+        pstats.Stats(profiler, stream=open(args.profile, "w")).sort_stats("tottime").print_stats(40)
+    else:
+        app.run()
     table = None
     try:
         table = app.screen_stack[0]
@@ -258,7 +266,8 @@ def outside(args: argparse.Namespace) -> dict:
     out = Path(f"/tmp/bench_monitor_{os.getpid()}.json")
     env = dict(os.environ, TERM=args.term, COLUMNS=str(cols), LINES=str(rows))
     env.pop("NO_COLOR", None)
-    cmd = [sys.executable, __file__, "--inside"] + (["--moto", args.moto] if args.moto else []) + (["--gc-debug"] if args.gc_debug else []) + (
+    cmd = [sys.executable, __file__, "--inside"] + (["--moto", args.moto] if args.moto else []) + (
+        ["--profile", args.profile] if args.profile else []) + (["--gc-debug"] if args.gc_debug else []) + (
         ["--no-freeze"] if args.no_freeze else []) + [ "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
@@ -301,6 +310,7 @@ def main() -> None:
                              "sweeping them in this process (botocore parsing competes for the GIL)")
     parser.add_argument("--per-reservation", type=int, default=5,
                         help="instances per run_instances call (moto pages by 100 reservations)")
+    parser.add_argument("--profile", help="write the UI thread's profile (top 40 by own time) here")
     parser.add_argument("--moto", help=argparse.SUPPRESS)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)

@@ -29,6 +29,7 @@ from cloudshell.cloud.kinds import ResourceKind
 
 CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
 WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
+LINE_CACHE = 2000        # rendered rows kept (a few screens' worth)
 MAX_WIDTH = 36           # widest a column grows before it is cut with "…"
 GAP = 2                  # cells between columns
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -121,6 +122,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._keys: dict[str, tuple] = {}      # sort key by ID for the current sort column
         self._ordered_for: tuple[str, int] | None = None
         self._widen_queue: list[Record] = []
+        self._lines: dict[tuple, tuple[Record, Strip]] = {}   # rendered rows, by what they depend on
+        self._state_at = next((i for i, c in enumerate(self.columns) if c.key == "state"), None)
 
     # -- feeding -------------------------------------------------------------------
     def apply(self, records: Mapping[str, Record], changed: Iterable[str] | None = None) -> None:
@@ -288,6 +291,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._lines = {}
 
     # -- keys ------------------------------------------------------------------------
     def _rows_visible(self) -> int:
@@ -373,6 +377,20 @@ class ResourceTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         rid = self.order[row]
         rec = self.records[rid]
+        cursor = "cursor" if self.has_focus else "cursor-blurred"
+        flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), self.stale)
+        key = (rid, flags, width, scroll_x, tuple(self.widths), base)
+        cached = self._lines.get(key)
+        if cached is not None and cached[0] is rec:
+            return cached[1]
+        strip = self._render_row(rid, rec, row, flags, width, scroll_x, base)
+        if len(self._lines) > LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = (rec, strip)
+        return strip
+
+    def _render_row(self, rid: str, rec: Record, row: int, flags: tuple, width: int, scroll_x: int,
+                    base: Style) -> Strip:
         style = base
         mark = " "
         if self.stale:
@@ -383,10 +401,10 @@ class ResourceTable(ScrollView, can_focus=True):
         if rid in self.busy:
             style = style + self._style("busy")
             mark = "~"
-        if row == self.cursor_row:
-            style = style + self._style("cursor" if self.has_focus else "cursor-blurred")
+        if flags[0]:
+            style = style + self._style(flags[0])
             mark = ">"
-        state_at = next((i for i, c in enumerate(self.columns) if c.key == "state"), None)
+        state_at = self._state_at
         state_style = None
         if state_at is not None and not self.stale:
             klass = STATE_CLASSES.get(rec.state)
