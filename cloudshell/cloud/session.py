@@ -251,6 +251,10 @@ class CloudSession:
                 user_agent_extra=f"cloudshell/{__version__}",
                 s3={"addressing_style": "path"} if service == "s3" and ep.s3_endpoint_url else None,
                 tcp_keepalive=True,
+                # Newer botocore adds CRC32 checksums to every upload; Walrus and other
+                # S3-compatible stores reject or ignore them. Only when the API requires.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
             )
             url = ep.s3_endpoint_url if service == "s3" else ep.endpoint_url
             client = bs.create_client(service, endpoint_url=url or None, region_name=region,
