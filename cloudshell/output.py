@@ -141,8 +141,13 @@ def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")
         console.file.flush()
         return
-    if result.raw_text is not None and fmt == "table":
-        console.print(clean(result.raw_text), markup=False, highlight=False, soft_wrap=True)
+    if result.raw_text is not None and (fmt == "table" or (fmt == "text" and not query)):
+        # Help, config, console output: text meant to be read as it is, in a table or a pipe.
+        text = "\n".join(clean(line) for line in result.raw_text.split("\n"))
+        if fmt == "table":
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            _plain(console, text)
         return
     if fmt == "json":
         data = result.data if result.data is not None else {"Messages": list(result.lines)}

@@ -322,7 +322,9 @@ class CloudSession:
             if exc.code == "DryRunOperation":
                 return True, "the request would have succeeded (DryRun)"
             return False, str(exc)
-        return True, "the endpoint ignored DryRun and performed the request"
+        # The endpoint ignored DryRun: the call was carried out. Never report that as a probe.
+        return False, ("WARNING: the endpoint ignored DryRun and CARRIED OUT the request; "
+                       "check the resource's state")
 
     def close(self) -> None:
         for client in list(self._clients.values()):
