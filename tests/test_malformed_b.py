@@ -53,7 +53,8 @@ MALFORMED = [
     (["authorize", "mygroup", "-P", "icmp", "-t", "8:256", *SOURCE], "'8:256' is not an ICMP type:code"),
     (["authorize", "mygroup", "-P", "icmp", "-p", "22", *SOURCE], "-P icmp takes -t TYPE:CODE, not -p"),
     (["authorize", "mygroup", "-P", "tcp", "-p", "22"], "give a source: -s CIDR"),
-    (["authorize", "mygroup", "-P", "tcp", "-p", "22", "-u", "123456789012", *SOURCE], "-u 123456789012 names the owner"),
+    (["authorize", "mygroup", "-P", "tcp", "-p", "22", "-u", "123456789012", *SOURCE],
+     "-u 123456789012 names the owner"),
     (["authorize", "nosuchgroup", "-P", "tcp", "-p", "22", *SOURCE], "no security group named 'nosuchgroup'"),
     (["revoke", "mygroup", "-P", "tcp", "-p", "22", "-t", "8:0", *SOURCE], "-t 8:0 is for -P icmp"),
     (["delete-group", "sg-nothex", "--yes"], "'sg-nothex' is not a security group ID"),
@@ -88,7 +89,8 @@ def test_the_table_is_big_enough():
     assert len(MALFORMED) >= 25
 
 
-@pytest.mark.parametrize("n", range(len(MALFORMED)), ids=[" ".join(a[:2]) + f" #{n}" for n, (a, _) in enumerate(MALFORMED)])
+@pytest.mark.parametrize("n", range(len(MALFORMED)),
+                         ids=[" ".join(a[:2]) + f" #{n}" for n, (a, _) in enumerate(MALFORMED)])
 def test_malformed_exits_2_with_one_line_and_changes_nothing(outcomes, n):
     world, results, after = outcomes
     out, needle = results[n], MALFORMED[n][1]
