@@ -141,6 +141,16 @@ def test_attach_volume_by_tab_in_tmux(tmp_path):
         tmux.wait(toolbar, 10, "the toolbar under the prompt")
         assert "Traceback" not in tmux.screen()
 
+        # Ctrl-C interrupts a long wait and the prompt comes back.
+        tmux.keys("C-l")
+        tmux.type(f"wait {volume} available --timeout 600")
+        tmux.keys("Enter")
+        tmux.wait(lambda s: "waiting for" in s, 20, "the wait to start")
+        tmux.keys("C-c")
+        tmux.wait(lambda s: "interrupted" in s and s.rstrip().count("demo us-east-1>") >= 2, 20,
+                  "the interrupted wait and a new prompt")
+        assert "Traceback" not in tmux.screen()
+
         tmux.keys("C-d")
         history = tmp_path / "home" / ".local" / "share" / "cloudshell" / "history"
         tmux.wait(lambda s: history.exists() and "attach-volume" in history.read_text(), 20, "the history")

@@ -24,6 +24,7 @@ from typing import Any
 from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS, kind_of_id
 from cloudshell.completion.index import BY_NAME, index_of, prepare, search, short_device
+from cloudshell.commands.wait import STATES   # the states `wait` accepts, per kind
 from cloudshell.commands.registry import (
     ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry,
 )
@@ -37,12 +38,6 @@ VALUE_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapsh
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
 ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes)   # what "resource" offers, by ID
 
-STATES = {
-    "instances": ("running", "stopped", "pending", "stopping", "shutting-down", "terminated"),
-    "volumes": ("available", "in-use", "creating", "deleting", "deleted", "error"),
-    "snapshots": ("completed", "pending", "error"),
-    "images": ("available", "pending", "failed", "deregistered"),
-}
 FIXED_VALUES = {
     PROTOCOL: ("tcp", "udp", "icmp", "-1"),
     ARCH: ("x86_64", "i386", "arm64"),
