@@ -194,15 +194,10 @@ def inside(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.runcall(app.run)
-        pstats.Stats(profiler, stream=open(args.profile, "w")).sort_stats("tottime").print_stats(40)
+        with open(args.profile, "w") as fh:
+            pstats.Stats(profiler, stream=fh).sort_stats("tottime").print_stats(40)
     else:
         app.run()
-    table = None
-    try:
-        table = app.screen_stack[0]
-    except Exception:  # noqa: BLE001
-        pass
-    del table
 
     def window(start: float, end: float) -> list[float]:
         return [lag for when, lag in lags if start <= when <= end]

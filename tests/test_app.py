@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from monitor_harness import (
-    FIXED_NOW, fed_monitor, instance_raw, screen_text, select, small_cloud, synthetic_inventory, table_ids, until,
+    FIXED_NOW, FedPoller, fed_monitor, instance_raw, screen_text, select, small_cloud, synthetic_inventory,
+    synthetic_runtime, table_ids, until,
 )
 
+from cloudshell.app import CloudshellApp
+from cloudshell.cloud.errors import UsageError
 from cloudshell.cloud.inventory import Inventory
 
 
@@ -167,12 +171,6 @@ async def test_ten_thousand_rows_load_and_scroll():
 
 
 def test_theme_from_flag_or_user_config_and_one_line_for_an_unknown_one():
-    import pytest
-
-    from cloudshell.app import CloudshellApp
-    from cloudshell.cloud.errors import UsageError
-    from monitor_harness import FedPoller, synthetic_runtime
-
     runtime = synthetic_runtime()
     assert CloudshellApp(runtime, poller=FedPoller()).theme_name == "dark"
     runtime.user_config = {"theme": "light"}

@@ -9,12 +9,11 @@ do not move it on screen.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -26,30 +25,12 @@ from textual.strip import Strip
 
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import ResourceKind
+from cloudshell.widgets.table_rows import GAP, STATE_CLASSES, compose_line
 
 CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
 WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
 LINE_CACHE = 2000        # rendered rows kept (a few screens' worth)
 MAX_WIDTH = 36           # widest a column grows before it is cut with "…"
-GAP = 2                  # cells between columns
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_NUMBER = re.compile(r"\d+")
-
-# State words → the component class colouring the state cell.
-STATE_CLASSES = {
-    "running": "good", "available": "good", "in-use": "info", "associated": "info",
-    "completed": "good", "ok": "good", "free": "good",
-    "pending": "busy", "stopping": "busy", "shutting-down": "busy", "rebooting": "busy",
-    "attaching": "busy", "detaching": "busy", "creating": "busy", "deleting": "busy",
-    "stopped": "warn", "terminated": "bad", "error": "bad", "deleted": "bad", "failed": "bad",
-}
-
-
-def _safe(text: str) -> str:
-    """Cloud data is untrusted: no control characters reach the terminal."""
-    return _CONTROL.sub("?", text) if _CONTROL.search(text) else text
-
-
 def _sort_key(value: str) -> tuple:
     """Numbers by value, words case-insensitively; empty cells last."""
     if not value:
@@ -346,20 +327,6 @@ class ResourceTable(ScrollView, can_focus=True):
                                                                        partial=True)
         return style
 
-    def _cells(self, values: list[str], state_at: int | None, base: Style,
-               state_style: Style | None) -> list[Segment]:
-        segments = []
-        for i, (value, width) in enumerate(zip(values, self.widths, strict=True)):
-            text = _safe(value)
-            if cell_len(text) > width:
-                text = set_cell_size(text, width - 1) + "…"
-            else:
-                text = set_cell_size(text, width)
-            style = base + state_style if (i == state_at and state_style is not None) else base
-            segments.append(Segment(text, style))
-            segments.append(Segment(" " * GAP, base))
-        return segments
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -412,7 +379,7 @@ class ResourceTable(ScrollView, can_focus=True):
         values = [rec.fields.get(c.key, "") for c in self.columns]
         if rid in self.busy and state_at is not None:
             values[state_at] = self.busy[rid]
-        return self._compose_line(mark, values, state_at, style, state_style, width, scroll_x, base)
+        return compose_line(mark, values, self.widths, state_at, style, state_style, width, scroll_x)
 
     def _render_header(self, width: int, base: Style, scroll_x: int) -> Strip:
         style = base + self._style("header")
@@ -420,14 +387,5 @@ class ResourceTable(ScrollView, can_focus=True):
         for i, c in enumerate(self.columns):
             arrow = ("▼" if self.sort_reverse else "▲") if i == self.sort_column else ""
             values.append(c.header + arrow)
-        return self._compose_line(" ", values, self.sort_column, style, self._style("sorted"), width,
-                             scroll_x, base)
-
-    def _compose_line(self, mark: str, values: list[str], accent_at: int | None, style: Style,
-                 accent: Style | None, width: int, scroll_x: int, base: Style) -> Strip:
-        """Gutter and the first column stay put; the others pan with ``scroll_x``."""
-        cells = self._cells(values, accent_at, style, accent)
-        fixed = [Segment(mark, style)] + cells[:2]
-        fixed_width = 1 + self.widths[0] + GAP
-        moving = Strip(cells[2:]).crop(scroll_x, scroll_x + max(0, width - fixed_width))
-        return Strip(fixed + list(moving)).adjust_cell_length(width, style).simplify()
+        return compose_line(" ", values, self.widths, self.sort_column, style, self._style("sorted"), width,
+                            scroll_x)
