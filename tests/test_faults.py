@@ -292,3 +292,89 @@ def test_a_throttled_mutation_is_retried_because_the_cloud_did_nothing(cloud, pr
 def _instances(session) -> set[str]:
     reply = session.call("describe_instances")
     return {i["InstanceId"] for r in reply.get("Reservations", []) for i in r.get("Instances", [])}
+
+
+# -- the faces: they answer keys while the poller waits, show the fault, and recover --------------
+
+async def test_monitor_stays_responsive_shows_the_fault_and_recovers(cloud, proxy):
+    from types import SimpleNamespace
+
+    from monitor_harness import monitor, screen_text, until
+
+    session = CloudSession.for_url(proxy.url, connect_timeout=0.5, read_timeout=2.0, max_attempts=1)
+    try:
+        async with monitor(SimpleNamespace(session=session), interval=1.0) as (app, pilot):
+            proxy.inject("hang", action="DescribeInstances")
+            await until(pilot, lambda: any(h.fault == "hang" for h in proxy.hits()), what="a hung poll")
+            # While the poller waits on the network, keys are answered at once.
+            started = time.monotonic()
+            await pilot.press("2")
+            await until(pilot, lambda: app.screen.view == "volumes", timeout=2, what="volumes view")
+            await pilot.press("question_mark")
+            await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", timeout=2, what="help")
+            await pilot.press("escape")
+            assert time.monotonic() - started < 1.5, "the monitor froze while the poller waited"
+            await until(pilot, lambda: app.health.state in ("retrying", "stale"), what="the fault in health")
+            await pilot.pause()
+            text = screen_text(app)
+            assert ("retrying" in text or "STALE" in text) and "Timeout" in text, text[-400:]
+            proxy.clear()
+            await until(pilot, lambda: app.health.state == "ok", what="recovery")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "retrying" not in text and "STALE" not in text
+    finally:
+        session.close()
+
+
+def test_repl_answers_while_the_poller_hangs_and_its_toolbar_tells(cloud, proxy):
+    import io
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from rich.console import Console
+
+    from cloudshell.cloud.runtime import Runtime
+    from cloudshell.repl.session import Repl
+
+    cloud.session.call("create_volume", AvailabilityZone="us-east-1a", Size=3, mutating=True)
+    session = CloudSession.for_url(proxy.url, connect_timeout=0.5, read_timeout=2.0, max_attempts=1)
+    runtime = Runtime(settings=None, session=session, interval=1.0)
+    poller = runtime.poller()
+    poller.wait_until(lambda inv: inv.has("volumes"), timeout=15)
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, force_terminal=False, highlight=False)
+    box: dict = {}
+    with create_pipe_input() as pipe:
+        def run() -> None:
+            with create_app_session(input=pipe, output=DummyOutput()):
+                box["repl"] = Repl(runtime, poller, console=console, history=None)
+                box["code"] = box["repl"].run()
+        thread = threading.Thread(target=run, name="repl-under-fault", daemon=True)
+        thread.start()
+        try:
+            _wait(lambda: "repl" in box, what="the REPL")
+            proxy.inject("hang", action="DescribeInstances")
+            _wait(lambda: any(h.fault == "hang" for h in proxy.hits()), what="a hung poll")
+            for line, expect in (("help attach-volume", "usage: attach-volume"),
+                                 ("describe-volumes --output text", "vol-")):
+                started, before = time.monotonic(), len(screen.getvalue())
+                pipe.send_text(line + "\r")
+                _wait(lambda: expect in screen.getvalue()[before:], timeout=5, what=f"output of {line}")
+                assert time.monotonic() - started < 1.5, f"{line!r} waited for the hung poller"
+            _wait(lambda: poller.health.state != "ok", what="the fault in health")
+            toolbar = "".join(text for _, text in box["repl"].toolbar())
+            assert "retrying" in toolbar or "stale" in toolbar, toolbar
+            assert "Timeout" in toolbar, toolbar
+            proxy.clear()
+            _wait(lambda: poller.health.state == "ok", timeout=10, what="recovery")
+            assert "".join(text for _, text in box["repl"].toolbar()).endswith("ok")
+            pipe.send_text("exit\r")
+            thread.join(10)
+        finally:
+            if thread.is_alive():
+                pipe.send_text("\x04")
+                thread.join(5)
+            runtime.close()
+    assert box.get("code") == 0

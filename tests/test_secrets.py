@@ -279,3 +279,44 @@ def _until(predicate, timeout: float = 20.0, what: str = "condition") -> None:
             return
         threading.Event().wait(0.02)
     raise AssertionError(f"{what} not reached within {timeout}s")
+
+
+# -- the monitor ---------------------------------------------------------------------------------
+
+async def test_monitor_config_errors_and_files_keep_the_secret(cloud, tmp_path, monkeypatch):
+    from monitor_harness import screen_text, until
+
+    from cloudshell.app import CloudshellApp
+    from cloudshell.cli import _open, split_argv
+
+    cloud.session.call("create_volume", AvailabilityZone="us-east-1a", Size=1, mutating=True)
+    env, flags = _source("eucarc", tmp_path, cloud.url)
+    for var in list(os.environ):
+        if var.startswith(("AWS_", "EC2_", "EUCA_")) and var not in env:
+            monkeypatch.delenv(var)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    runtime = _open(split_argv([*flags, "--interval", "1"]))
+    app = CloudshellApp(runtime)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await until(pilot, lambda: app.inventory.has("volumes"), what="first inventory")
+            panel = app.screen.query_one("#output")
+            for line, expect in (("config", "secret_key"), ("describe-volumes --bogus", "--bogus"),
+                                 (f"create-tags vol-12345678 --tag k={SECRET}", "vol-12345678")):
+                await pilot.press("colon", *line, "enter")
+                await until(pilot, lambda: any(expect in ln.text for ln in panel.lines), what=line)
+                await pilot.pause()
+                shown = "\n".join(ln.text for ln in panel.lines)
+                if line.startswith("config"):
+                    assert_no_secret(shown, f"the monitor's output of {line!r}")
+                    assert_no_secret(screen_text(app), f"the monitor's screen after {line!r}")
+            await pilot.press("colon", *"config", "enter")
+            await pilot.pause()
+            assert "*" * 16 in "\n".join(ln.text for ln in panel.lines)
+            await app.workers.wait_for_complete()
+    finally:
+        runtime.close()
+    for path in scan_files(tmp_path / "home"):
+        if path.name in ("history", "cloudshell.log", "crash.log"):
+            assert_private(path)
