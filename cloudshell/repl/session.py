@@ -82,8 +82,8 @@ class Repl:
         self.registry = registry if registry is not None else full_registry()
         self.console = console if console is not None else Console(highlight=False)
         self.completer = InventoryCompleter(poller.inventory, self.registry, EXTRA_WORDS)
-        self.health = poller.health
         self.note = ""
+        self.region = self._region()
         self._notices: deque[str] = deque()
         self._watched: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -126,14 +126,19 @@ class Repl:
         return completer
 
     # -- what the user sees ------------------------------------------------------------
+    def _region(self) -> str:
+        try:
+            return str(getattr(self.runtime.session, "region", "") or "")
+        except CloudshellError:
+            return ""
+
     def prompt_message(self) -> list[tuple[str, str]]:
-        region = getattr(self.runtime.session, "region", "") or ""
-        return [("class:prompt.where", f"{self.runtime.label} {region}".strip()), ("class:prompt", "> ")]
+        return [("class:prompt.where", f"{self.runtime.label} {self.region}".strip()), ("class:prompt", "> ")]
 
     def toolbar(self) -> list[tuple[str, str]]:
         app = self.session.app
         width = app.output.get_size().columns if app.is_running else 80
-        return toolbar_fragments(label=self.runtime.label, region=getattr(self.runtime.session, "region", ""),
+        return toolbar_fragments(label=self.runtime.label, region=self.region,
                                  inventory=self.poller.inventory, health=self.poller.health, width=width,
                                  interval=getattr(self.runtime, "interval", 5.0), note=self.note)
 
@@ -159,7 +164,6 @@ class Repl:
         # rather than on a keystroke.
         self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)
         prepare(update.inventory)
-        self.health = update.health
         if update.health.state == "ok":
             self.note = ""
         now = time.monotonic()
