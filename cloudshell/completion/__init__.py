@@ -42,9 +42,10 @@ FIXED_VALUES = {
     PROTOCOL: ("tcp", "udp", "icmp", "-1"),
     ARCH: ("x86_64", "i386", "arm64"),
     INSTANCE_TYPE: ("t1.micro", "m1.small", "m1.medium", "c1.medium", "m1.large", "m1.xlarge",
-                        "c1.xlarge", "m2.xlarge", "m2.2xlarge", "m3.xlarge", "m3.2xlarge",
-                        "cc1.4xlarge", "cr1.8xlarge"),
+                    "c1.xlarge", "m2.xlarge", "m2.2xlarge", "m3.xlarge", "m3.2xlarge",
+                    "cc1.4xlarge", "cr1.8xlarge"),
 }
+
 __all__ = ["Candidate", "LIMIT", "complete", "prepare"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
