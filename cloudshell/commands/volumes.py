@@ -8,7 +8,7 @@ from cloudshell.commands.guards import (
     attachment, check_attachable, confirm_or_refuse, find, is_root, label,
 )
 from cloudshell.commands.registry import (
-    DEVICE, INSTANCE, INT, SNAPSHOT, VOLUME, VOLUME_ATTACHED, VOLUME_AVAILABLE, ZONE, Invocation, Param,
+    DEVICE, INSTANCE, INSTANCE_RUNNING, INT, SNAPSHOT, VOLUME, VOLUME_ATTACHED, VOLUME_AVAILABLE, ZONE, Invocation, Param,
     command,
 )
 from cloudshell.commands.values import (
@@ -75,8 +75,8 @@ def _check_attach(ctx: Context, inv: Invocation) -> None:
          params=(
              Param("volume", kind=VOLUME_AVAILABLE, required=True, convert=volume_id, metavar="VOLUME",
                    help="an available volume"),
-             Param("instance", ("-i", "--instance"), kind=INSTANCE, required=True, convert=instance_id,
-                   metavar="INSTANCE", zone_of="volume", help="instance in the volume's zone"),
+             Param("instance", ("-i", "--instance"), kind=INSTANCE_RUNNING, required=True, convert=instance_id,
+                   metavar="INSTANCE", zone_of="volume", help="a running instance in the volume's zone"),
              Param("device", ("-d", "--device"), kind=DEVICE, required=True, convert=device_name,
                    metavar="DEVICE", device_of="instance", help="device name on the instance, e.g. /dev/sdf"),
          ),
