@@ -64,15 +64,21 @@ class Driver:
         self.pipe = self._pipe_cm.__enter__()
         self._ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.failure: BaseException | None = None
         self.thread.start()
-        self._ready.wait(10)
+        until(lambda: self._ready.is_set() or not self.thread.is_alive(), 60, what="the REPL to start")
+        if self.failure is not None:
+            raise AssertionError(f"the REPL did not start: {self.failure!r}")
 
     def _run(self) -> None:
-        with create_app_session(input=self.pipe, output=DummyOutput()):
-            self.repl = Repl(self.runtime, self.poller, registry=self.registry, console=self.console,
-                             history=self.history)
-            self._ready.set()
-            self.code = self.repl.run()
+        try:
+            with create_app_session(input=self.pipe, output=DummyOutput()):
+                self.repl = Repl(self.runtime, self.poller, registry=self.registry, console=self.console,
+                                 history=self.history)
+                self._ready.set()
+                self.code = self.repl.run()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            self.failure = exc
 
     @property
     def buffer(self):
@@ -213,6 +219,22 @@ def test_tab_completes_attach_volume_and_runs_it(live, drive_live):
     # The poller's change to what the command touched shows above the prompt.
     until(lambda: "→ in-use" in d.screen(), what="the change notice")
     assert d.close() == 0
+
+
+def test_new_resources_complete_while_typing_and_the_line_survives_updates(bare, cloud):
+    runtime, poller = bare
+    d = Driver(runtime, poller)
+    try:
+        d.type("attach-volume ")
+        made = cloud.session.call("create_volume", mutating=True, AvailabilityZone="us-east-1a", Size=1)
+        swept = poller.requests
+        poller.refresh_now()                 # as if the next sweep came while the user types
+        until(lambda: poller.requests > swept and made["VolumeId"] in poller.inventory.of("volumes"),
+              what="the sweep")
+        assert d.buffer.text == "attach-volume "
+        assert d.tab_until(lambda text, meta: text == made["VolumeId"]) == made["VolumeId"]
+    finally:
+        d.close()
 
 
 def test_output_above_the_prompt_and_every_error_one_red_line(live, drive_live):

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -35,6 +36,7 @@ from cloudshell.commands import Context, registry as full_registry, run
 from cloudshell.commands.registry import split_line
 from cloudshell.completion import prepare
 from cloudshell.output import clean, emit
+from cloudshell.progress import ProgressBars
 from cloudshell.repl.completer import InventoryCompleter
 from cloudshell.repl.history import PrivateHistory, secret_in
 from cloudshell.repl.keys import build_key_bindings
@@ -171,9 +173,19 @@ class Repl:
             lines = [c.describe() for c in update.changes if self._watched.get(c.id, 0) > now]
             self._notices.extend(lines)
         app = self.session.app
-        if lines and app.is_running and app.loop is not None and self._app_context is not None:
-            app.loop.call_soon_threadsafe(self._print_above, context=self._app_context)
+        if app.is_running and app.loop is not None and self._app_context is not None:
+            if lines:
+                app.loop.call_soon_threadsafe(self._print_above, context=self._app_context)
+            app.loop.call_soon_threadsafe(self._refresh_menu, context=self._app_context)
         app.invalidate()
+
+    def _refresh_menu(self) -> None:
+        """An open menu nobody is walking yet is recomputed from the new snapshot (loop thread)."""
+        buffer = self.session.default_buffer
+        state = buffer.complete_state
+        if state is not None and state.complete_index is None:
+            buffer.complete_state = None
+            buffer.start_completion()
 
     def _print_above(self) -> None:
         run_in_terminal(self.flush_notices, in_executor=False)
@@ -235,7 +247,8 @@ class Repl:
                 return False
             inv = self.registry.parse(words)
             mutating = inv.command.mutates
-            result = run(self.context, inv)
+            with ProgressBars(self.console) as bars:  # long commands (bundles) draw bars here
+                result = run(replace(self.context, meter=bars), inv)
             if mutating:
                 self.watch([w for w in words[1:] if kind_of_id(w) or self.poller.inventory.get(w)])
             emit(result, fmt=inv.output or "table", query=inv.query, console=self.console)
