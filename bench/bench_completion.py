@@ -154,10 +154,11 @@ def main() -> int:
     if args.compare:
         from prompt_toolkit.completion import FuzzyCompleter, WordCompleter
 
-        stock = FuzzyCompleter(WordCompleter(inst_ids))
+        stock = FuzzyCompleter(WordCompleter(inst_ids, WORD=True))   # WORD: keep IDs whole
         start = time.perf_counter()
         list(stock.get_completions(Document("describe-instances i-3f"), CompleteEvent(completion_requested=True)))
-        print(f"stock FuzzyCompleter(WordCompleter) one keystroke: {(time.perf_counter() - start) * 1000:.0f} ms")
+        print(f"stock FuzzyCompleter(WordCompleter(WORD=True)), one keystroke: "
+              f"{(time.perf_counter() - start) * 1000:.0f} ms")
     ok = median <= MEDIAN_TARGET_MS and worst <= WORST_TARGET_MS
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
