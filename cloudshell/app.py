@@ -193,13 +193,16 @@ class CloudshellApp(App):
     def context(self, action_id: int):
         """The command context of this face: confirmations and progress go through messages."""
         from cloudshell.commands import Context
+        from cloudshell.progress import MeterLines
 
+        def post(line: str) -> None:
+            self.post_message(ActionProgressed(action_id, line))
         return Context(session=self.runtime.session, poller=self.poller,
                        settings=getattr(self.runtime, "settings", None),
                        user_config=getattr(self.runtime, "user_config", None) or {},
                        read_only=bool(getattr(self.runtime, "read_only", False)), interactive=True,
-                       confirm=self._ask_from_worker,
-                       progress=lambda line: self.post_message(ActionProgressed(action_id, line)))
+                       confirm=self._ask_from_worker, progress=post,
+                       meter=MeterLines(post))  # a bundle's bar, in the status bar's action slot
 
     def start_command(self, argv: list[str], *, label: str | None = None, targets: tuple[str, ...] = (),
                       expect: Callable[[Inventory], bool] | None = None, expect_text: str = "",

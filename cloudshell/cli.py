@@ -191,7 +191,7 @@ def _open(args: CliArgs):
                         interval=interval, read_only=bool(v.get("read_only")))
 
 
-def make_context(runtime, *, interactive: bool, poller=None, confirm=None, progress=None):
+def make_context(runtime, *, interactive: bool, poller=None, confirm=None, progress=None, meter=None):
     """The command context the faces share for one runtime."""
     from cloudshell.commands import Context
 
@@ -200,6 +200,8 @@ def make_context(runtime, *, interactive: bool, poller=None, confirm=None, progr
         kw["confirm"] = confirm
     if progress is not None:
         kw["progress"] = progress
+    if meter is not None:
+        kw["meter"] = meter
     return Context(session=runtime.session, poller=poller, settings=runtime.settings,
                    user_config=runtime.user_config, read_only=runtime.read_only,
                    interactive=interactive, **kw)
@@ -214,9 +216,12 @@ def run_one_shot(runtime, argv: list[str]) -> int:
 
     inv = registry().parse(argv)
     err = Console(stderr=True, highlight=False)
-    ctx = make_context(runtime, interactive=False, confirm=_tty_confirm,
-                       progress=lambda line: err.print(line, markup=False))
-    result = run(ctx, inv)
+    from cloudshell.progress import ProgressBars
+
+    with ProgressBars(err) as bars:  # draws only when stderr is a terminal
+        ctx = make_context(runtime, interactive=False, confirm=_tty_confirm,
+                           progress=lambda line: err.print(line, markup=False), meter=bars)
+        result = run(ctx, inv)
     fmt = inv.output or default_output(runtime)
     console = Console(highlight=False, soft_wrap=False)
     emit(result, fmt=fmt, query=inv.query, console=console)

@@ -50,6 +50,7 @@ class GlobalFlags:
     eucarc: str | None = None
     no_verify_ssl: bool = False
     demo_endpoint: str | None = None  # set by --demo: endpoint url of the embedded cloud
+    demo_bundling: tuple[tuple[str, str], ...] = ()  # set by --demo: its bundling certs/key/account
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
     home = Path(env.get("HOME") or Path.home())
     verify = Setting("verify_ssl", "false", "flag --no-verify-ssl") if flags.no_verify_ssl else None
     if flags.demo_endpoint:
-        return _demo(flags.demo_endpoint, verify)
+        return _demo(flags.demo_endpoint, verify, dict(flags.demo_bundling))
 
     flag_layer = _flag_layer(flags)
     layers = [flag_layer, _var_layer(env, None, Path.cwd(), home)]
@@ -263,10 +264,10 @@ def _first(layers: Iterable[Layer], name: str) -> Setting | None:
     return next((layer[name] for layer in layers if name in layer), None)
 
 
-def _demo(url: str, verify: Setting | None) -> Settings:
-    """--demo: the embedded cloud, and no other credential source at all."""
+def _demo(url: str, verify: Setting | None, bundling: Mapping[str, str] | None = None) -> Settings:
+    """--demo: the embedded cloud (and the certificates it generated), no other credential source."""
     values = {"endpoint_url": url, "s3_endpoint_url": url, "region": "us-east-1",
-              "access_key": "demo", "secret_key": "demo"}
+              "access_key": "demo", "secret_key": "demo", **(bundling or {})}
     parts = {f.name: Setting(f.name, values.get(f.name), "demo", f.name in ("secret_key", "session_token"))
              for f in fields(Settings)}
     parts["verify_ssl"] = verify or Setting("verify_ssl", "true", "default")

@@ -47,6 +47,7 @@ DEMO_REGION = "us-east-1"
 DEMO_ZONES = ("us-east-1a", "us-east-1b")
 DEMO_KEYPAIR = "testkey"
 DEMO_GROUP = "mygroup"
+DEMO_ACCOUNT = "123456789012"  # moto's account: owner of everything in the demo cloud
 # moto registers every image as a "machine" image and ignores KernelId and
 # RamdiskId, so the Eucalyptus image kinds and links are kept in tags.
 IMAGE_TYPE_TAG = "cloudshell:image-type"
@@ -858,8 +859,14 @@ class DemoCloud:
     """MotoServer + seed: what ``--demo`` runs. ``start()`` returns the endpoint URL."""
 
     def __init__(self, *, instances: int = 10, port: int | None = None,
-                 log_path: str | os.PathLike[str] | None = None, random_seed: int | None = 0) -> None:
+                 log_path: str | os.PathLike[str] | None = None, random_seed: int | None = 0,
+                 credentials: bool = True) -> None:
         self.server = MotoServer(port, log_path=log_path)
+        # Bundling needs a user certificate/key and a cloud certificate: made at start in a
+        # private temporary folder, removed by stop().
+        self.make_credentials = credentials
+        self.credentials: Any = None   # bundle.DemoCredentials once started
+        self._credentials_dir: Any = None
         self.instances = instances
         self.random_seed = random_seed
         self.session: CloudSession | None = None
@@ -886,12 +893,21 @@ class DemoCloud:
             except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                 booted["error"] = exc
 
+        def make_keys() -> None:
+            try:
+                self._make_credentials()
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+                booted["keys_error"] = exc
+
+        keys = threading.Thread(target=make_keys, name="cloudshell-demo-keys", daemon=True)
         try:
             self.server.spawn()
             # The child boots and loads EC2 (~1.5 s) while we import boto3 and
-            # build the client (~0.5 s): overlap them.
+            # build the client (~0.5 s), and make the bundling keys: overlap them.
             waiter = threading.Thread(target=boot, name="cloudshell-demo-boot", daemon=True)
             waiter.start()
+            if self.make_credentials:
+                keys.start()
             self.session = CloudSession.for_url(self.server.url)
             self.session.ec2  # noqa: B018 - build the client now
             t1 = time.perf_counter()
@@ -902,13 +918,36 @@ class DemoCloud:
             if self.random_seed is not None:
                 self.server.reset(random_seed=self.random_seed)
             self.facts = seed(self.session, instances=self.instances)
+            if keys.ident is not None:
+                keys.join()
+            if isinstance(booted.get("keys_error"), BaseException):
+                raise booted["keys_error"]  # type: ignore[misc]
         except BaseException:
+            if keys.ident is not None:
+                keys.join()
             self.stop()
             raise
         t3 = time.perf_counter()
         self.timings = {"client": t1 - t0, "server_ready": float(booted["ready"]) - t0,
                         "ec2_loaded": float(booted["loaded"]) - t0, "seed": t3 - t2, "total": t3 - t0}
         return self.server.url
+
+    def _make_credentials(self) -> None:
+        import tempfile
+
+        from cloudshell.cloud.bundle import make_demo_credentials
+
+        folder = tempfile.TemporaryDirectory(prefix="cloudshell-demo-", ignore_cleanup_errors=True)
+        self._credentials_dir = folder  # mode 0700; removed by stop(), else at exit
+        self.credentials = make_demo_credentials(folder.name)
+
+    def bundling_settings(self) -> tuple[tuple[str, str], ...]:
+        """(setting, value) of the demo's bundling credentials, for config.resolve (empty before start)."""
+        c = self.credentials
+        if c is None:
+            return ()
+        return (("cert", str(c.user_cert)), ("private_key", str(c.user_key)),
+                ("cloud_cert", str(c.cloud_cert)), ("user_id", DEMO_ACCOUNT))
 
     def activity(self, stop_event: threading.Event | None = None, period: float = 5.0,
                  *, random_seed: int | None = None) -> DemoActivity:
@@ -929,6 +968,9 @@ class DemoCloud:
             self.session.close()
             self.session = None
         self.server.stop()
+        folder, self._credentials_dir, self.credentials = self._credentials_dir, None, None
+        if folder is not None:
+            folder.cleanup()
 
     def __enter__(self) -> DemoCloud:
         self.start()

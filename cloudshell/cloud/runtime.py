@@ -64,7 +64,7 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
         url = cloud.start()  # stops its child itself if start fails
         if demo_activity:
             cloud.activity()
-        flags = replace(flags, demo_endpoint=url)
+        flags = replace(flags, demo_endpoint=url, demo_bundling=cloud.bundling_settings())
     try:
         settings = resolve(flags)
         session = CloudSession(settings.endpoint())

@@ -17,7 +17,7 @@ from cloudshell.commands.registry import MACHINE_IMAGE, REGISTRY, Invocation
 from cloudshell.commands.targets import label, unique
 
 # One module per group of commands; importing one registers its commands.
-GROUP_MODULES = ("describe", "instances", "images", "addresses", "groups", "volumes", "snapshots",
+GROUP_MODULES = ("describe", "instances", "images", "bundles", "addresses", "groups", "volumes", "snapshots",
                  "keypairs", "tags", "wait", "ssh", "shell")
 _loaded = False
 

@@ -48,6 +48,9 @@ class Context:
     user_config: Mapping[str, Any] = field(default_factory=dict)
     confirm: Callable[[str], bool] = lambda question: False
     progress: Callable[[str], None] = lambda line: None
+    # Long commands (bundles, transfers) report meter(stage, done, total, part=None): bytes done of
+    # the stage, and the part in hand as (label, done, total). Faces draw it; commands never do.
+    meter: Callable[..., None] = lambda stage, done, total, part=None: None
     assume_yes: bool = False
     read_only: bool = False
     dry_run: bool = False

@@ -22,7 +22,7 @@ from cloudshell.commands.registry import (
 from cloudshell.commands.targets import label, other_changes, require
 from cloudshell.commands.values import image_id, shown, snapshot_id
 
-ARCHITECTURES = ("i386", "x86_64", "armhf", "arm64")
+ARCHITECTURES = ("i386", "x86_64", "armhf", "arm64", "ppc", "ppc64", "ppc64le")  # EC2 + bundle-image -r
 # The root snapshot an image was registered from, where the endpoint does not keep it.
 SNAPSHOT_TAG = "cloudshell:snapshot-id"
 MANIFEST_SUFFIX = ".manifest.xml"
@@ -220,7 +220,13 @@ def _record_what_was_dropped(ctx: Context, new_id: str, *, kernel: str | None, r
          mutates=True, example=f"register mybucket/centos-7{MANIFEST_SUFFIX} -n centos-7 -a x86_64",
          check=lambda ctx, inv: validate_register(ctx, **_register_args(inv)))
 def register(ctx: Context, inv: Invocation) -> Result:
-    return register_image(ctx, **_register_args(inv))
+    args = _register_args(inv)
+    if inv.location and not ctx.dry_run:
+        # The manifest says what it is; endpoints that do not keep the type get it recorded.
+        from cloudshell.commands.bundles import manifest_image_type
+
+        args["kind"] = manifest_image_type(ctx, inv.location)
+    return register_image(ctx, **args)
 
 
 def _register_args(inv: Invocation) -> dict[str, Any]:
