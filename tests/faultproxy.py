@@ -196,7 +196,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _reply(self, status: int, data: bytes, ctype: str) -> None:
         self._head(status, [("Content-Type", ctype)], len(data))
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def _reset(self) -> None:
         """Close with a TCP RST (SO_LINGER 0): what a dropped load balancer looks like."""
