@@ -28,6 +28,8 @@ THROTTLING_CODES = frozenset({
 })
 
 DEFAULT_PAGE_CAP = 50
+# Mutations that leave the same state however often they are sent: retried like reads.
+IDEMPOTENT_OPERATIONS = frozenset({"put_object", "delete_object", "create_tags", "delete_tags"})
 # Said of every mutating call whose answer was lost: the caller re-reads, it never resends.
 OUTCOME_NOTE = "; outcome unknown: the cloud may have done it (not resent)"
 
@@ -155,7 +157,7 @@ class RetryPolicy:
     makes that harmless on AWS, not on every EC2-compatible cloud). Here:
 
     - throttled, or the connection never opened: retried, the cloud did nothing;
-    - reads: also 5xx and lost connections;
+    - reads (and IDEMPOTENT_OPERATIONS): also 5xx and lost connections;
     - a read timeout: never (a hung endpoint would cost N × the timeout);
     - mutations: nothing else; the caller gets OutcomeUnknown and re-reads.
     """
@@ -282,7 +284,7 @@ class CloudSession:
              **params: Any) -> dict[str, Any]:
         """Call one API operation; returns the response without ResponseMetadata."""
         client = self._client(service)
-        self._local.mutating = mutating
+        self._local.mutating = mutating and operation not in IDEMPOTENT_OPERATIONS
         try:
             response = getattr(client, operation)(**params)
         except (CloudError, UsageError):
