@@ -12,104 +12,24 @@ other: one line, exit 2), take the certificates and account from the settings
 from __future__ import annotations
 
 import os
-import re
 from bisect import bisect_right
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cloudshell.cloud import bundle as engine
 from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.commands.bundle_inputs import (
+    MANIFEST_SUFFIX, account_number, as_usage, block_mappings, boot_ref, bucket_path, bundle_prefix,
+    credential_file, directory, existing_dir, local_manifest, manifest_file, remote_manifest, setting_of,
+)
 from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import ARCH, BUCKET, FILE, KERNEL, RAMDISK, TEXT, Invocation, Param, command
-from cloudshell.commands.values import existing_file, image_id, shown
+from cloudshell.commands.values import existing_file, shown
 
 IMAGE_TYPES = ("machine", "kernel", "ramdisk")
 CANNED_ACLS = ("aws-exec-read", "private", "public-read", "public-read-write", "authenticated-read",
                "bucket-owner-read", "bucket-owner-full-control", "ec2-bundle-read")
 DEFAULT_ARCH = "x86_64"
-MANIFEST_SUFFIX = ".manifest.xml"
-_MANIFEST_LIMIT = 16 << 20
-_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
-_IPV4 = re.compile(r"\d+\.\d+\.\d+\.\d+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_VIRTUAL = re.compile(r"ami|root|swap|ephemeral[0-9]{1,2}")
-_DEVICE = re.compile(r"(/dev/)?[a-z]{2,4}[a-z0-9]{0,6}")
-# Where a credential comes from when no option names it: (setting, variable users set).
-_SOURCES = {"cert": "EC2_CERT", "private_key": "EC2_PRIVATE_KEY", "cloud_cert": "EUCALYPTUS_CERT",
-            "user_id": "EC2_USER_ID"}
-
-
-# -- values ------------------------------------------------------------------------------------
-def bucket_path(raw: str) -> str:
-    """``BUCKET`` or ``BUCKET/FOLDER``: an S3 (or Walrus) bucket name, then object-name folders."""
-    value = raw.strip()
-    value = value[5:] if value.startswith("s3://") else value
-    bucket, _, folder = value.partition("/")
-    if not _BUCKET.fullmatch(bucket) or ".." in bucket or _IPV4.fullmatch(bucket):
-        raise UsageError(f"{shown(raw)} is not a bucket (expected BUCKET or BUCKET/PREFIX; a bucket "
-                         "name is 3-63 letters, digits, '.', '-' or '_')")
-    parts = [p for p in folder.split("/") if p]
-    if _CONTROL.search(folder) or any(p in (".", "..") for p in parts) or len(folder) > 900:
-        raise UsageError(f"{shown(raw)}: the folder after the bucket must be plain names joined by '/'")
-    return "/".join([bucket, *parts])
-
-
-def bundle_prefix(raw: str) -> str:
-    """A bundle's file-name prefix (``PREFIX.part.NN``, ``PREFIX.manifest.xml``)."""
-    if not raw or raw in (".", "..") or "/" in raw or raw.startswith("-") or _CONTROL.search(raw) \
-            or len(raw) > 200:
-        raise UsageError(f"{shown(raw)} is not a bundle prefix (expected a plain file name, no '/')")
-    return raw[: -len(MANIFEST_SUFFIX)] if raw.endswith(MANIFEST_SUFFIX) else raw
-
-
-def directory(raw: str) -> str:
-    """A folder to write into: existing or to be made; never an existing file."""
-    path = os.path.expanduser(raw)
-    if not raw or _CONTROL.search(raw):
-        raise UsageError(f"{shown(raw)} is not a folder name")
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise UsageError(f"{shown(raw)} is a file, not a folder (expected a folder to write into)")
-    return path
-
-
-def existing_dir(raw: str) -> str:
-    path = os.path.expanduser(raw)
-    if not raw or not os.path.isdir(path):
-        raise UsageError(f"{shown(raw)}: no such folder (expected the folder holding the parts)")
-    return path
-
-
-def manifest_file(raw: str) -> str:
-    """A local ``PREFIX.manifest.xml`` file."""
-    path = existing_file(raw)
-    if not path.endswith(MANIFEST_SUFFIX):
-        raise UsageError(f"{shown(raw)} is not a bundle manifest (expected PREFIX{MANIFEST_SUFFIX})")
-    return path
-
-
-def account_number(raw: str) -> str:
-    """An account ID: 12 digits, dashes allowed (1234-5678-9012)."""
-    if not re.fullmatch(r"[0-9]{12}", raw.replace("-", "").strip()):
-        raise UsageError(f"{shown(raw)} is not an account ID (expected 12 digits, like 123456789012)")
-    return raw.replace("-", "").strip()
-
-
-def boot_ref(raw: str) -> str:
-    """``--kernel``/``--ramdisk``: an image ID, or ``true`` (this image is a kernel/ramdisk), as euca2ools."""
-    return "true" if raw.strip().lower() == "true" else image_id(raw)
-
-
-def block_mappings(raw: str) -> tuple[tuple[str, str], ...]:
-    """``ami=sda1,root=/dev/sda1,swap=sda3``: VIRTUAL=DEVICE pairs written into the manifest."""
-    out = []
-    for item in raw.split(","):
-        virtual, eq, device = item.strip().partition("=")
-        if not eq or not _VIRTUAL.fullmatch(virtual) or not _DEVICE.fullmatch(device):
-            raise UsageError(f"{shown(item)} is not a mapping (expected VIRTUAL=DEVICE with VIRTUAL one "
-                             "of ami, root, swap, ephemeral0…, e.g. ami=sda1,root=/dev/sda1)")
-        out.append((virtual, device))
-    return tuple(out)
 
 
 def _count(n: int, what: str) -> str:
@@ -118,47 +38,6 @@ def _count(n: int, what: str) -> str:
 
 def _size(n: int) -> str:
     return f"{n} bytes" if n < 1 << 20 else f"{n / (1 << 20):.1f} MiB"
-
-
-def _setting(ctx: Context, name: str) -> tuple[str | None, str]:
-    """A setting's value and where it came from (``EC2_CERT from eucarc ~/.eucarc``)."""
-    setting = getattr(ctx.settings, name, None) if ctx.settings is not None else None
-    value = getattr(setting, "value", None)
-    return value, f"{_SOURCES[name]} ({getattr(setting, 'source', 'unset')})"
-
-
-def _credential(ctx: Context, cmd: str, given: str | None, name: str, option: str, what: str) -> str:
-    """The file an option names, else the setting's; a missing or unreadable one is a UsageError."""
-    if given:
-        return given
-    value, source = _setting(ctx, name)
-    if not value:
-        raise UsageError(f"{cmd}: no {what}: give {option} or set {_SOURCES[name]} "
-                         "(`cloudshell config` shows the settings)")
-    try:
-        return existing_file(value)
-    except UsageError as exc:
-        raise UsageError(f"{cmd}: {what} from {source}: {exc}") from None
-
-
-def _usage(cmd: str, fn: Callable[..., Any], *args: Any) -> Any:
-    """Run an engine check; its BundleError (bad file content) is bad input here: exit 2."""
-    try:
-        return fn(*args)
-    except engine.BundleError as exc:
-        raise UsageError(f"{cmd}: {exc}") from None
-
-
-def _local_manifest(cmd: str, path: str, src_dir: str | None = None) -> engine.Manifest:
-    """The manifest file, parsed, with every part it lists present beside it (or in ``src_dir``)."""
-    manifest = _usage(cmd, engine.read_manifest, path)
-    folder = Path(src_dir) if src_dir else Path(path).resolve().parent
-    missing = [p.filename for p in manifest.parts if not (folder / p.filename).is_file()]
-    if missing:
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        raise UsageError(f"{cmd}: part {missing[0]}{more} not found in {folder} (the manifest lists "
-                         f"{len(manifest.parts)} parts)")
-    return manifest
 
 
 class _PartMeter:
@@ -215,12 +94,12 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
     """Every input of one bundle, checked: the engine's arguments."""
     cmd = "bundle-image"
     kind = _image_type(inv)
-    cert = _credential(ctx, cmd, inv.cert, "cert", "-c CERT", "user certificate")
-    key = _credential(ctx, cmd, inv.privatekey, "private_key", "-k PRIVKEY", "private key")
-    cloud = _credential(ctx, cmd, inv.ec2cert, "cloud_cert", "--ec2cert CERT", "cloud certificate")
+    cert = credential_file(ctx, cmd, inv.cert, "cert", "-c CERT", "user certificate")
+    key = credential_file(ctx, cmd, inv.privatekey, "private_key", "-k PRIVKEY", "private key")
+    cloud = credential_file(ctx, cmd, inv.ec2cert, "cloud_cert", "--ec2cert CERT", "cloud certificate")
     user = inv.user
     if not user:
-        value, source = _setting(ctx, "user_id")
+        value, source = setting_of(ctx, "user_id")
         if not value:
             raise UsageError(f"{cmd}: no account ID: give -u ACCOUNT or set EC2_USER_ID")
         try:
@@ -236,9 +115,9 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
     prefix = bundle_prefix(inv.prefix or Path(inv.image).name)
     from cloudshell.cloud.bundle import keys
 
-    user_cert = _usage(cmd, keys.load_certificate, cert)
-    user_key = _usage(cmd, keys.load_private_key, key)
-    _usage(cmd, keys.load_certificate, cloud)
+    user_cert = as_usage(cmd, keys.load_certificate, cert)
+    user_key = as_usage(cmd, keys.load_private_key, key)
+    as_usage(cmd, keys.load_certificate, cloud)
     if user_cert.public_key().public_numbers() != user_key.public_key().public_numbers():
         raise UsageError(f"{cmd}: the private key {key} does not belong to the certificate {cert}")
     boot = {"kernel_id": inv.kernel if kind == "machine" else None,
@@ -307,11 +186,11 @@ def bundle_image(ctx: Context, inv: Invocation) -> Result:
          example="unbundle -m ./bundle/centos-7.img.manifest.xml -d ./restored")
 def unbundle(ctx: Context, inv: Invocation) -> Result:
     cmd = "unbundle"
-    key = _credential(ctx, cmd, inv.privatekey, "private_key", "-k PRIVKEY", "private key")
+    key = credential_file(ctx, cmd, inv.privatekey, "private_key", "-k PRIVKEY", "private key")
     from cloudshell.cloud.bundle import keys
 
-    _usage(cmd, keys.load_private_key, key)
-    manifest = _local_manifest(cmd, inv.manifest, inv.source)
+    as_usage(cmd, keys.load_private_key, key)
+    manifest = local_manifest(cmd, inv.manifest, inv.source)
     source = Path(inv.source) if inv.source else Path(inv.manifest).resolve().parent
     dest = Path(inv.destination or ".")
     name = manifest.image_name if manifest.image_name and "/" not in manifest.image_name \
@@ -331,7 +210,7 @@ def unbundle(ctx: Context, inv: Invocation) -> Result:
 
 # -- upload-bundle -----------------------------------------------------------------------------
 def _check_upload(ctx: Context, inv: Invocation) -> None:
-    _local_manifest("upload-bundle", inv.manifest)
+    local_manifest("upload-bundle", inv.manifest)
 
 
 @command("upload-bundle", "bundles", "Upload a bundle's parts, then its manifest, to a bucket "
@@ -345,7 +224,7 @@ def _check_upload(ctx: Context, inv: Invocation) -> None:
          mutates=True, check=_check_upload,
          example="upload-bundle -b mybucket/images -m ./bundle/centos-7.img.manifest.xml")
 def upload_bundle(ctx: Context, inv: Invocation) -> Result:
-    manifest = _local_manifest("upload-bundle", inv.manifest)
+    manifest = local_manifest("upload-bundle", inv.manifest)
     bucket, folder = engine.split_bucket_path(inv.bucket)
     path = Path(inv.manifest)
     pieces = _part_pieces(manifest, path.resolve().parent) + [("manifest", path.stat().st_size)]
@@ -358,6 +237,8 @@ def upload_bundle(ctx: Context, inv: Invocation) -> Result:
         result = engine.upload_bundle(ctx.session, bucket, folder, path, acl=inv.acl,
                                       progress=_PartMeter(ctx, pieces))
     except CloudError as exc:
+        if not exc.retryable:
+            raise
         raise type(exc)(exc.code, f"{exc.message}; parts already uploaded are kept: run the same "
                         "upload-bundle again to resume", retryable=exc.retryable,
                         operation=exc.operation, status=exc.status) from None
@@ -425,7 +306,7 @@ def _delete_target(inv: Invocation) -> dict[str, Any]:
     if not raw.endswith(MANIFEST_SUFFIX):
         raise UsageError(f"delete-bundle: -m {shown(raw)} is not a manifest (expected PREFIX{MANIFEST_SUFFIX})")
     if os.path.isfile(path):
-        _usage("delete-bundle", engine.read_manifest, path)
+        as_usage("delete-bundle", engine.read_manifest, path)
         return {"local_manifest": path}
     if "/" in raw:
         raise UsageError(f"delete-bundle: -m {shown(raw)}: no such file (expected a local manifest, or "
@@ -477,35 +358,3 @@ def delete_bundle(ctx: Context, inv: Invocation) -> Result:
         lines.append(result.bucket_note)
     return Result(data={"Bucket": bucket, "Deleted": list(result.deleted),
                         "BucketRemoved": result.bucket_removed}, lines=tuple(lines))
-
-
-# -- shared with register ----------------------------------------------------------------------
-def remote_manifest(ctx: Context, bucket: str, key: str) -> engine.Manifest:
-    """Read and parse the manifest object ``key`` in ``bucket`` (a read; nothing changes)."""
-    from cloudshell.cloud.bundle.manifest import parse_manifest
-
-    try:
-        reply = ctx.session.call("get_object", service="s3", Bucket=bucket, Key=key)
-    except CloudError as exc:
-        if exc.code in ("NoSuchKey", "NoSuchBucket", "404", "NotFound") or exc.status == 404:
-            raise engine.BundleError(f"manifest s3://{bucket}/{key} not found") from None
-        raise
-    body = reply["Body"]
-    try:
-        data = body.read(_MANIFEST_LIMIT + 1)
-    except Exception as exc:  # noqa: BLE001 - a transport failure mid-body
-        raise engine.BundleError(f"reading s3://{bucket}/{key} failed ({type(exc).__name__})") from None
-    finally:
-        body.close()
-    if len(data) > _MANIFEST_LIMIT:
-        raise engine.BundleError(f"s3://{bucket}/{key} is too big to be a bundle manifest")
-    return parse_manifest(data, where=f"manifest s3://{bucket}/{key}")
-
-
-def manifest_image_type(ctx: Context, location: str) -> str | None:
-    """The image type (machine, kernel, ramdisk) the manifest at ``BUCKET/KEY`` declares, if readable."""
-    bucket, _, key = location.partition("/")
-    try:
-        return remote_manifest(ctx, bucket, key).image_type or None
-    except (CloudError, engine.BundleError):
-        return None

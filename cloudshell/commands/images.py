@@ -223,7 +223,7 @@ def register(ctx: Context, inv: Invocation) -> Result:
     args = _register_args(inv)
     if inv.location and not ctx.dry_run:
         # The manifest says what it is; endpoints that do not keep the type get it recorded.
-        from cloudshell.commands.bundles import manifest_image_type
+        from cloudshell.commands.bundle_inputs import manifest_image_type
 
         args["kind"] = manifest_image_type(ctx, inv.location)
     return register_image(ctx, **args)
