@@ -15,11 +15,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud import bundle as engine
 from cloudshell.cloud.errors import CloudError, UsageError
 from cloudshell.commands.context import Context
 from cloudshell.commands.values import existing_file, image_id, shown
 
+
+class _Engine:
+    """``cloudshell.cloud.bundle``, imported on first use: the registry imports the command
+    modules at every start, and the engine (tarfile, zlib, its pipeline) is not needed to parse."""
+
+    def __getattr__(self, name: str) -> Any:
+        from cloudshell.cloud import bundle
+
+        return getattr(bundle, name)
+
+
+engine: Any = _Engine()
+# The engine's values, here so that declaring the commands does not import it (a test compares).
+ARCHITECTURES = ("i386", "x86_64", "armhf", "ppc", "ppc64", "ppc64le")
+DEFAULT_ACL = "aws-exec-read"
 MANIFEST_SUFFIX = ".manifest.xml"
 _MANIFEST_LIMIT = 16 << 20
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")

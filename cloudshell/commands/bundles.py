@@ -16,11 +16,11 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud import bundle as engine
 from cloudshell.cloud.errors import CloudError, Refused, UsageError
 from cloudshell.commands.bundle_inputs import (
-    MANIFEST_SUFFIX, account_number, as_usage, block_mappings, boot_ref, bucket_path, bundle_prefix,
-    credential_file, directory, existing_dir, local_manifest, manifest_file, remote_manifest, setting_of,
+    ARCHITECTURES, DEFAULT_ACL, MANIFEST_SUFFIX, account_number, as_usage, block_mappings, boot_ref,
+    bucket_path, bundle_prefix, credential_file, directory, engine, existing_dir, local_manifest,
+    manifest_file, remote_manifest, setting_of,
 )
 from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import ARCH, BUCKET, FILE, KERNEL, RAMDISK, TEXT, Invocation, Param, command
@@ -135,7 +135,7 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
                        help="folder for the parts and manifest (default: $TMPDIR, else /var/tmp)"),
                  Param("prefix", ("-p", "--prefix"), kind=TEXT, convert=bundle_prefix, metavar="PREFIX",
                        help="file name prefix of the bundle (default: the image's file name)"),
-                 Param("arch", ("-r", "--arch"), kind=ARCH, choices=engine.ARCHITECTURES, metavar="ARCH",
+                 Param("arch", ("-r", "--arch"), kind=ARCH, choices=ARCHITECTURES, metavar="ARCH",
                        help=f"CPU architecture (default {DEFAULT_ARCH})"),
                  Param("cert", ("-c", "--cert"), kind=FILE, convert=existing_file, metavar="CERT",
                        help="your X.509 certificate (default: EC2_CERT)"),
@@ -219,8 +219,8 @@ def _check_upload(ctx: Context, inv: Invocation) -> None:
                        metavar="BUCKET[/PREFIX]", help="bucket, and folder inside it, to upload to"),
                  Param("manifest", ("-m", "--manifest"), kind=FILE, required=True, convert=manifest_file,
                        metavar="MANIFEST", help=f"the bundle's local PREFIX{MANIFEST_SUFFIX}"),
-                 Param("acl", ("--acl",), choices=CANNED_ACLS, default=engine.DEFAULT_ACL, metavar="ACL",
-                       help=f"canned ACL of the objects (default {engine.DEFAULT_ACL})")),
+                 Param("acl", ("--acl",), choices=CANNED_ACLS, default=DEFAULT_ACL, metavar="ACL",
+                       help=f"canned ACL of the objects (default {DEFAULT_ACL})")),
          mutates=True, check=_check_upload,
          example="upload-bundle -b mybucket/images -m ./bundle/centos-7.img.manifest.xml")
 def upload_bundle(ctx: Context, inv: Invocation) -> Result:
