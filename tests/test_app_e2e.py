@@ -29,8 +29,10 @@ class Tmux:
         self.socket = f"cs-e2e-{uuid.uuid4().hex[:8]}"
         self.env = env
         cols, rows = size
-        self._tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows),
-                   " ".join(command))
+        self._tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows))
+        # Keep the pane after the program ends: its last screen and exit status are checked.
+        self._tmux("set-option", "-t", "main", "remain-on-exit", "on")
+        self._tmux("respawn-pane", "-k", "-t", "main", " ".join(command))
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, capture_output=True,
@@ -46,10 +48,13 @@ class Tmux:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", "main", "-l", text)
 
-    def alive(self) -> bool:
-        return self._tmux("has-session", "-t", "main", check=False).returncode == 0
+    def exit_status(self) -> int | None:
+        """The program's exit status once it ended, else None."""
+        done = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}", check=False)
+        dead, _, status = done.stdout.strip().partition(" ")
+        return int(status or 0) if dead == "1" else None
 
-    def wait(self, condition, timeout: float = 30.0, what: str = "") -> str:
+    def wait(self, condition, timeout: float = 45.0, what: str = "") -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.screen()
@@ -74,7 +79,7 @@ def _env(tmp_path: Path, no_color: bool) -> dict[str, str]:
     return env
 
 
-def _wait_cloud(condition, timeout: float = 30.0, what: str = "") -> None:
+def _wait_cloud(condition, timeout: float = 45.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -149,9 +154,9 @@ def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
 
         # Quit: the program ends and takes the demo endpoint with it.
         tmux.type("q")
-        tmux.wait(lambda t: not tmux.alive() or "$" in t or t.strip() == "", timeout=20, what="quit")
-        _wait_cloud(lambda: not tmux.alive(), timeout=20, what="process gone")
-        assert "Traceback" not in tmux.screen()
+        _wait_cloud(lambda: tmux.exit_status() is not None, what="the program to end after q")
+        assert tmux.exit_status() == 0
+        assert "Traceback" not in tmux.screen() and "error" not in tmux.screen().lower()
     finally:
         if session is not None:
             session.close()
