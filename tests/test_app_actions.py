@@ -198,3 +198,26 @@ async def test_command_bar_runs_commands_against_the_cloud(seeded):
         await pilot.press("colon", *"describe-volumes", "enter")
         await _settled(app, pilot)
         await until(pilot, lambda: any(scratch.id in line.text for line in panel.lines), what="listing")
+
+
+async def test_delete_key_in_the_other_views_asks_then_deletes(seeded):
+    cloud, facts = seeded
+    snap = next(sid for sid, desc in facts.snapshots.items() if desc == "")
+    async with monitor(cloud) as (app, pilot):
+        await pilot.press("3")
+        await select(pilot, app, snap)
+        await pilot.press("D")
+        await until(pilot, lambda: _screen_name(app) == "ConfirmScreen", what="delete question")
+        await pilot.press("y")
+        await _settled(app, pilot)
+        snaps = {s["SnapshotId"] for s in cloud.session.call("describe_snapshots", OwnerIds=["self"])["Snapshots"]}
+        assert snap not in snaps
+
+        await pilot.press("5")
+        await select(pilot, app, facts.free_address)
+        await pilot.press("D")
+        await until(pilot, lambda: _screen_name(app) == "ConfirmScreen", what="release question")
+        await pilot.press("y")
+        await _settled(app, pilot)
+        addresses = {a["PublicIp"] for a in cloud.session.call("describe_addresses")["Addresses"]}
+        assert facts.free_address not in addresses and facts.address in addresses

@@ -26,9 +26,15 @@ ACTION_VIEWS: dict[str, frozenset[str]] = {
     "console": frozenset({"instances"}),
     "ssh": frozenset({"instances"}),
     "snapshot": frozenset({"volumes"}),
-    "delete": frozenset({"volumes"}),
+    "delete": frozenset({"volumes", "snapshots", "images", "addresses", "groups", "keypairs"}),
     "create_volume": frozenset({"volumes"}),
 }
+
+
+# The command that deletes a row of each view (every one asks first and is guarded).
+DELETE_COMMANDS = {"volumes": "delete-volume", "snapshots": "delete-snapshot", "images": "deregister",
+                   "addresses": "release-address", "groups": "delete-group", "keypairs": "delete-keypair"}
+GONE_STATES = frozenset({"deleting", "deleted", "deregistered"})
 
 
 def free_device(inv: Inventory, instance_id: str) -> str:
@@ -209,15 +215,16 @@ class ResourceActions:
                              callback=submit)
 
     def action_delete(self) -> None:
-        vol = self._current("volumes")
-        if vol is None:
+        kind = self.view
+        rec = self._current(kind)
+        if rec is None:
             return
 
         def gone(inv: Inventory) -> bool:
-            v = inv.get(vol.id, "volumes")
-            return v is None or v.state in ("deleting", "deleted")
-        # delete-volume is destructive: the command layer asks (a dialog) and guards in-use volumes.
-        self._run(["delete-volume", vol.id], (vol.id,), gone, f"{vol.id} gone")
+            now = inv.get(rec.id, kind)
+            return now is None or now.state in GONE_STATES
+        # Destructive: the command layer asks (a dialog) and refuses what is in use, naming it.
+        self._run([DELETE_COMMANDS[kind], rec.id], (rec.id,), gone, f"{rec.id} gone")
 
     def action_create_volume(self) -> None:
         from cloudshell.screens.form import FormScreen

@@ -54,6 +54,8 @@ def help_sections(app: Any, main_bindings: list[Binding]) -> list[tuple[str, lis
     for view in ("instances", "volumes"):
         sections.append((f"{view.capitalize()} view", _rows(app, [
             b for b in ResourceActions.ACTION_BINDINGS if view in ACTION_VIEWS[b.action]])))
+    sections.append(("Snapshots, Images, Addresses, Groups, Keys views", _rows(app, [
+        b for b in ResourceActions.ACTION_BINDINGS if "snapshots" in ACTION_VIEWS[b.action]])))
     sections += [(title, rows) for title, rows in EXTRA_KEYS.items()]
     return sections
 
