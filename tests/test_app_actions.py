@@ -198,6 +198,13 @@ async def test_command_bar_runs_commands_against_the_cloud(seeded):
         await pilot.press("colon", *"describe-volumes", "enter")
         await _settled(app, pilot)
         await until(pilot, lambda: any(scratch.id in line.text for line in panel.lines), what="listing")
+        # Script formats in the bar: plain text into the panel, the app keeps running.
+        await pilot.press("colon", *f"describe-volumes {scratch.id} --output json --query Volumes[0].State",
+                          "enter")
+        await _settled(app, pilot)
+        await until(pilot, lambda: any(line.text.strip() == '"in-use"' for line in panel.lines),
+                    what="JSON query answer in the panel")
+        assert app.is_running
 
 
 async def test_delete_key_in_the_other_views_asks_then_deletes(seeded):

@@ -173,6 +173,13 @@ def test_empty_inventory_completes_commands_but_no_ids():
     assert texts("att", EMPTY) == ["attach-volume"]
 
 
+def test_a_kind_fetched_but_empty_offers_options_not_a_crash():
+    none = EMPTY.replace_kind("volumes", {}).replace_kind("instances", {})
+    offered = texts("describe-volumes ", none)
+    assert offered and all(t.startswith("-") for t in offered)
+    assert texts("attach-volume vol-", none) == []
+
+
 # -- private registries: quoting, zone_of/device_of as declared ---------------------------
 
 def _group(name: str, gid: str, description: str = "") -> Record:

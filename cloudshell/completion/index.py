@@ -65,6 +65,8 @@ class Group:
     @staticmethod
     def _scan(hay: str, offsets: list[int], needle: str, limit: int) -> list[int]:
         out: list[int] = []
+        if len(offsets) < 2:   # no rows: even the empty needle matches nothing
+            return out
         lead = 1 if needle.startswith("\n") else 0   # such a match starts at the newline before its row
         pos = hay.find(needle)
         while pos >= 0 and len(out) < limit:

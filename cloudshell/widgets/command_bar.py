@@ -144,6 +144,13 @@ class _PanelConsole:
 
     def __init__(self, log: RichLog, width: int) -> None:
         self.log, self.width, self.lines = log, width, 0
+        self.file = self   # script formats (json, text, --query) write plain text here
+
+    def write(self, text: str) -> None:
+        self.print(text.rstrip("\n"))
+
+    def flush(self) -> None:
+        pass
 
     def print(self, obj: Any, **_kw: Any) -> None:
         if self.lines >= MAX_OUTPUT_LINES:
