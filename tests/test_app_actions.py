@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor_harness import instance, monitor, screen_text, select, until, volume
+from textual import events
 
 
 def _screen_name(app) -> str:
@@ -189,7 +190,11 @@ async def test_command_bar_runs_commands_against_the_cloud(seeded):
     cloud, facts = seeded
     scratch, web1 = facts.volume("scratch-a"), facts.instance("web-1")
     async with monitor(cloud) as (app, pilot):
-        await pilot.press("colon", *f"attach-volume -i {web1.id} -d /dev/sdh {scratch.id}", "enter")
+        await pilot.press("colon")
+        bar = app.screen.query_one("#command-input")
+        bar.post_message(events.Paste(f"attach-volume -i {web1.id} -d /dev/sdh {scratch.id}"))  # pasted
+        await until(pilot, lambda: bar.value.endswith(scratch.id), what="pasted line")
+        await pilot.press("enter")
         await until(pilot, lambda: volume(cloud, scratch.id).get("State") == "in-use", what="attached")
         await _settled(app, pilot)
         panel = app.screen.query_one("#output")
@@ -199,8 +204,10 @@ async def test_command_bar_runs_commands_against_the_cloud(seeded):
         await _settled(app, pilot)
         await until(pilot, lambda: any(scratch.id in line.text for line in panel.lines), what="listing")
         # Script formats in the bar: plain text into the panel, the app keeps running.
-        await pilot.press("colon", *f"describe-volumes {scratch.id} --output json --query Volumes[0].State",
-                          "enter")
+        await pilot.press("colon")
+        bar.post_message(events.Paste(f"describe-volumes {scratch.id} --output json --query Volumes[0].State"))
+        await until(pilot, lambda: bar.value.endswith("State"), what="pasted line")
+        await pilot.press("enter")
         await _settled(app, pilot)
         await until(pilot, lambda: any(line.text.strip() == '"in-use"' for line in panel.lines),
                     what="JSON query answer in the panel")
