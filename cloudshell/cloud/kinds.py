@@ -98,7 +98,7 @@ class ResourceKind:
     transitional: frozenset[str] = frozenset()
     request: Mapping[str, Any] = field(default_factory=dict)       # always sent
     aws_request: Mapping[str, Any] = field(default_factory=dict)   # sent to AWS only (scope to own)
-    slow: bool = False           # changes rarely: swept less often
+    sweep_every: int = 1         # swept on every Nth full sweep (1: the live tables)
 
     def records_of(self, response: Raw) -> list[Raw]:
         """The flat list of raw records in one response page."""
@@ -163,7 +163,7 @@ SNAPSHOTS = ResourceKind(
     result_path=("Snapshots",), id_key="SnapshotId", id_prefixes=("snap-",),
     id_filter="snapshot-id", ids_param="SnapshotIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
-    request={"OwnerIds": ["self"]},
+    request={"OwnerIds": ["self"]}, sweep_every=3,
     columns=(
         _col("id", "ID", lambda r: r.get("SnapshotId", ""), 22),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -183,7 +183,7 @@ IMAGES = ResourceKind(
     id_filter="image-id", ids_param="ImageIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
-    aws_request={"Owners": ["self"]}, slow=True,
+    aws_request={"Owners": ["self"]}, sweep_every=12,
     columns=(
         _col("id", "ID", lambda r: r.get("ImageId", ""), 21),
         _col("name", "Name", lambda r: r.get("Name") or tag(r, "Name")),
@@ -202,7 +202,7 @@ ADDRESSES = ResourceKind(
     name="addresses", singular="address", operation="describe_addresses",
     result_path=("Addresses",), id_key="PublicIp", id_prefixes=(),
     id_filter="public-ip", ids_param="PublicIps",
-    state=_address_state, name_of=lambda r: tag(r, "Name"),
+    state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3,
     columns=(
         _col("id", "Address", lambda r: r.get("PublicIp", ""), 15),
         _col("state", "State", _address_state),
@@ -217,7 +217,7 @@ GROUPS = ResourceKind(
     name="groups", singular="security group", operation="describe_security_groups",
     result_path=("SecurityGroups",), id_key="GroupId", id_prefixes=("sg-",),
     id_filter="group-id", ids_param="GroupIds",
-    name_of=lambda r: str(r.get("GroupName") or ""), slow=True,
+    name_of=lambda r: str(r.get("GroupName") or ""), sweep_every=12,
     columns=(
         _col("id", "ID", lambda r: r.get("GroupId", ""), 20),
         _col("name", "Name", lambda r: r.get("GroupName", "")),
@@ -231,7 +231,7 @@ KEYPAIRS = ResourceKind(
     name="keypairs", singular="keypair", operation="describe_key_pairs",
     result_path=("KeyPairs",), id_key="KeyName", id_prefixes=(),
     id_filter="key-name", ids_param="KeyNames",
-    name_of=lambda r: str(r.get("KeyName") or ""), slow=True,
+    name_of=lambda r: str(r.get("KeyName") or ""), sweep_every=12,
     columns=(
         _col("id", "Name", lambda r: r.get("KeyName", "")),
         _col("fingerprint", "Fingerprint", lambda r: r.get("KeyFingerprint") or ""),
@@ -244,7 +244,7 @@ ZONES = ResourceKind(
     result_path=("AvailabilityZones",), id_key="ZoneName", id_prefixes=(),
     id_filter="zone-name", ids_param="ZoneNames",
     state=lambda r: str(r.get("State") or ""), zone=lambda r: str(r.get("ZoneName") or ""),
-    name_of=lambda r: str(r.get("ZoneName") or ""), slow=True,
+    name_of=lambda r: str(r.get("ZoneName") or ""), sweep_every=12,
     columns=(
         _col("id", "Zone", lambda r: r.get("ZoneName", "")),
         _col("state", "State", lambda r: r.get("State", "")),

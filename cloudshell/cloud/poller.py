@@ -22,7 +22,6 @@ from cloudshell.cloud.kinds import KINDS, kind_of_id
 
 log = logging.getLogger(__name__)
 
-SLOW_EVERY = 6  # slow kinds (images, groups, keypairs, zones) every Nth sweep
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ class Poller:
         self._sweeps += 1
         first = self._inventory.empty
         return tuple(k for k in self.kinds
-                     if first or not KINDS[k].slow or self._sweeps % SLOW_EVERY == 1
+                     if first or (self._sweeps - 1) % KINDS[k].sweep_every == 0
                      or not self._inventory.has(k))
 
     def _transitional_ids(self) -> set[str]:
