@@ -90,6 +90,7 @@ def inside(args: argparse.Namespace) -> None:
     MainScreen.apply_update = timed_apply
 
     gcs: list[tuple[int, float]] = []
+    snaps: list = []
     if args.gc_debug:
         import gc
 
@@ -146,6 +147,11 @@ def inside(args: argparse.Namespace) -> None:
         time.sleep(args.interval)
         marks["rss_after_load"] = rss_mib()
         for n in range(args.polls):
+            if args.trace_memory and n == args.polls // 3:
+                import tracemalloc
+
+                tracemalloc.start(8)
+                snaps.append(None)
             time.sleep(args.interval)
             changed = rnd.sample(range(args.instances), args.changes)
             new_raws = [instance_raw(i, state=rnd.choice(("running", "stopped", "pending")), ip_salt=n + 1)
@@ -154,6 +160,12 @@ def inside(args: argparse.Namespace) -> None:
             poller._publish(inv)
         time.sleep(args.interval)
         marks["rss_end"] = rss_mib()
+        if args.trace_memory:
+            import gc
+            import tracemalloc
+
+            gc.collect()
+            snaps.append(tracemalloc.take_snapshot())
         marks["done"] = time.perf_counter()
         app.call_from_thread(app.exit)
 
@@ -224,6 +236,10 @@ def inside(args: argparse.Namespace) -> None:
         "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
         "slow_gcs": gcs, "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
+    if args.trace_memory and snaps and snaps[-1] is not None:
+        top = snaps[-1].statistics("traceback")[:8]
+        result["memory_growth"] = [f"{st.size / 1024:.0f} KiB in {st.count} blocks: " + " <- ".join(
+            f"{Path(fr.filename).name}:{fr.lineno}" for fr in st.traceback[:6]) for st in top]
     Path(args.out).write_text(json.dumps(result))
 
 
@@ -262,7 +278,7 @@ def outside(args: argparse.Namespace) -> dict:
     env = dict(os.environ, TERM=args.term, COLUMNS=str(cols), LINES=str(rows))
     env.pop("NO_COLOR", None)
     cmd = [sys.executable, __file__, "--inside"] + (["--moto", args.moto] if args.moto else []) + (
-        ["--profile", args.profile] if args.profile else []) + (["--gc-debug"] if args.gc_debug else []) + (
+        ["--profile", args.profile] if args.profile else []) + (["--trace-memory"] if args.trace_memory else []) + (["--gc-debug"] if args.gc_debug else []) + (
         ["--no-freeze"] if args.no_freeze else []) + [ "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
@@ -305,6 +321,8 @@ def main() -> None:
                              "sweeping them in this process (botocore parsing competes for the GIL)")
     parser.add_argument("--per-reservation", type=int, default=5,
                         help="instances per run_instances call (moto pages by 100 reservations)")
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="show what the last two thirds of the polls allocated and kept")
     parser.add_argument("--profile", help="write the UI thread's profile (top 40 by own time) here")
     parser.add_argument("--moto", help=argparse.SUPPRESS)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
@@ -340,6 +358,8 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"  {name:<{width}}  {value:>16}   target {target}")
+    for line in result.get("memory_growth", []):
+        print("  kept:", line)
     if result.get("slow_gcs"):
         print("  garbage collections over 10 ms (generation, ms, thread, at s):", result["slow_gcs"], result["marks"])
     print("verdict:", "MEETS" if stall < STALL_TARGET_MS else "MISSES", f"the {STALL_TARGET_MS:.0f} ms stall target")
