@@ -159,18 +159,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._reset()
         if kind == "hang":
             return self._hang()
-        status, headers, data = upstream
+        status, headers, data, declared = upstream
         if kind == "truncate":
             # The promised length, half the bytes, then the connection goes away.
             self._head(status, headers, len(data))
             self.wfile.write(data[: max(1, len(data) // 2)])
             self.wfile.flush()
             return self._reset()
-        self._head(status, headers, len(data))
+        # A HEAD answer has no body but tells the object's size: pass that on.
+        self._head(status, headers, declared if self.command == "HEAD" else len(data))
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes, int] | None:
         proxy = self.server.proxy
         conn = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port,
                                           timeout=proxy.upstream_timeout)
@@ -180,7 +181,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             conn.request(self.command, self.path, body=body, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
-            return resp.status, [(k, v) for k, v in resp.getheaders() if k.lower() not in _HOP], data
+            declared = int(resp.getheader("Content-Length") or len(data))
+            return (resp.status, [(k, v) for k, v in resp.getheaders() if k.lower() not in _HOP], data,
+                    declared)
         except OSError:
             return None
         finally:
