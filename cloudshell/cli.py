@@ -191,27 +191,11 @@ def _open(args: CliArgs):
                         interval=interval, read_only=bool(v.get("read_only")))
 
 
-def make_context(runtime, *, interactive: bool, poller=None, confirm=None, progress=None, meter=None):
-    """The command context the faces share for one runtime."""
-    from cloudshell.commands import Context
-
-    kw = {}
-    if confirm is not None:
-        kw["confirm"] = confirm
-    if progress is not None:
-        kw["progress"] = progress
-    if meter is not None:
-        kw["meter"] = meter
-    return Context(session=runtime.session, poller=poller, settings=runtime.settings,
-                   user_config=runtime.user_config, read_only=runtime.read_only,
-                   interactive=interactive, **kw)
-
-
 def run_one_shot(runtime, argv: list[str]) -> int:
     """Run one command and print its result: table on a terminal, else as asked."""
     from rich.console import Console
 
-    from cloudshell.commands import registry, run
+    from cloudshell.commands import Context, registry, run
     from cloudshell.output import emit
 
     inv = registry().parse(argv)
@@ -219,8 +203,8 @@ def run_one_shot(runtime, argv: list[str]) -> int:
     from cloudshell.progress import ProgressBars
 
     with ProgressBars(err) as bars:  # draws only when stderr is a terminal
-        ctx = make_context(runtime, interactive=False, confirm=_tty_confirm,
-                           progress=lambda line: err.print(line, markup=False), meter=bars)
+        ctx = Context.for_runtime(runtime, interactive=False, confirm=_tty_confirm,
+                                  progress=lambda line: err.print(line, markup=False), meter=bars)
         result = run(ctx, inv)
     fmt = inv.output or default_output(runtime)
     console = Console(highlight=False, soft_wrap=False)

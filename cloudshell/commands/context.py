@@ -57,6 +57,14 @@ class Context:
     interactive: bool = False
     _fetched: Inventory = field(default_factory=Inventory)
 
+    @classmethod
+    def for_runtime(cls, runtime: Any, *, interactive: bool, poller: Any = None,
+                    **handlers: Callable[..., Any]) -> Context:
+        """The context every face builds for one runtime; ``handlers``: confirm, progress, meter."""
+        return cls(session=runtime.session, poller=poller, settings=runtime.settings,
+                   user_config=runtime.user_config or {}, read_only=runtime.read_only,
+                   interactive=interactive, **{k: v for k, v in handlers.items() if v is not None})
+
     # -- reading the cloud -----------------------------------------------------------
     def inventory(self, *kinds: str) -> Inventory:
         """A snapshot holding at least ``kinds``: the poller's, else fetched now (one-shot)."""

@@ -106,11 +106,8 @@ class Repl:
             enable_history_search=False,   # Ctrl-R searches; arrows walk
             mouse_support=False,
         )
-        self.context = Context(
-            session=runtime.session, poller=poller, settings=getattr(runtime, "settings", None),
-            user_config=getattr(runtime, "user_config", None) or {},
-            read_only=bool(getattr(runtime, "read_only", False)), interactive=True,
-            confirm=self.confirm, progress=self.progress)
+        self.context = Context.for_runtime(runtime, interactive=True, poller=poller,
+                                           confirm=self.confirm, progress=self.progress)
 
     def _open_history(self) -> History:
         try:
