@@ -106,7 +106,11 @@ def inside(args: argparse.Namespace) -> None:
                                 threading.current_thread().name[:8], round(time.perf_counter() - T0, 2)))
         gc.callbacks.append(on_gc)
     if args.no_freeze:
-        CloudshellApp._freeze_heap = lambda self: None
+        CloudshellApp._manage_heap = lambda self, inv: None
+    if args.maintain_every is not None:
+        import cloudshell.app as app_module
+
+        app_module.MAINTAIN_EVERY = args.maintain_every
     poller_real = None
     if args.moto:
         from cloudshell.cloud.session import CloudSession
@@ -163,9 +167,19 @@ def inside(args: argparse.Namespace) -> None:
         if args.trace_memory:
             import gc
             import tracemalloc
+            from collections import Counter
 
             gc.collect()
             snaps.append(tracemalloc.take_snapshot())
+            gc.collect()                       # garbage the GC can see anyway
+            frozen = gc.get_freeze_count()
+            gc.unfreeze()
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            kinds = Counter(type(o).__name__ for o in gc.garbage).most_common(12)
+            marks["garbage"] = f"{frozen} objects frozen; cyclic garbage among them: {len(gc.garbage)}: {kinds}"
+            gc.set_debug(0)
+            gc.garbage.clear()
         marks["done"] = time.perf_counter()
         app.call_from_thread(app.exit)
 
@@ -234,7 +248,8 @@ def inside(args: argparse.Namespace) -> None:
         "keys_sent_during_load": keys["sent"],
         "max_ui_cpu_per_tick_ms": round(max(own, default=0) * 1000, 1),
         "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
-        "slow_gcs": gcs, "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
+        "slow_gcs": gcs, "garbage": marks.pop("garbage", ""),
+        "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
     if args.trace_memory and snaps and snaps[-1] is not None:
         top = snaps[-1].statistics("traceback")[:8]
@@ -277,11 +292,15 @@ def outside(args: argparse.Namespace) -> dict:
     out = Path(f"/tmp/bench_monitor_{os.getpid()}.json")
     env = dict(os.environ, TERM=args.term, COLUMNS=str(cols), LINES=str(rows))
     env.pop("NO_COLOR", None)
-    cmd = [sys.executable, __file__, "--inside"] + (["--moto", args.moto] if args.moto else []) + (
-        ["--profile", args.profile] if args.profile else []) + (["--trace-memory"] if args.trace_memory else []) + (["--gc-debug"] if args.gc_debug else []) + (
-        ["--no-freeze"] if args.no_freeze else []) + [ "--out", str(out), "--instances", str(args.instances),
+    cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
+    for flag in ("gc_debug", "trace_memory", "no_freeze"):
+        if getattr(args, flag):
+            cmd.append("--" + flag.replace("_", "-"))
+    for option in ("moto", "profile", "maintain_every"):
+        if getattr(args, option) is not None:
+            cmd += ["--" + option.replace("_", "-"), str(getattr(args, option))]
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
                             start_new_session=True)
     os.close(slave)
@@ -315,6 +334,7 @@ def main() -> None:
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--gc-debug", action="store_true", help="print garbage collections over 10 ms")
+    parser.add_argument("--maintain-every", type=float, help="seconds between the app's full collections")
     parser.add_argument("--no-freeze", action="store_true", help="leave the app's heap freezing off (to compare)")
     parser.add_argument("--moto-instances", type=int, default=0,
                         help="instead of synthetic snapshots: this many instances in moto, the real poller "
@@ -358,6 +378,8 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"  {name:<{width}}  {value:>16}   target {target}")
+    if result.get("garbage"):
+        print("  ", result["garbage"])
     for line in result.get("memory_growth", []):
         print("  kept:", line)
     if result.get("slow_gcs"):

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 DEFAULT_THEME = "dark"
 BACKLOG_LIMIT = 20_000      # changes kept while the UI is busy or suspended
 SETTLE_TIMEOUT = 90.0       # seconds an action waits for the poller to see its effect
-FREEZE_AFTER = 0.5          # seconds after an update before the heap is frozen (see _freeze_heap)
+FREEZE_ABOVE = 3000         # records above which the heap is frozen (see _manage_heap)
+FREEZE_BATCH = 2000         # changed records between two freezes
+MAINTAIN_EVERY = 600.0      # seconds between full collections while frozen (reclaims frozen cycles)
 
 
 def theme_folder() -> Path:
@@ -125,6 +127,9 @@ class CloudshellApp(App):
         self._action_ids = itertools.count(1)
         self.running_actions: dict[int, ActionStarted] = {}
         self._frozen_for: Inventory | None = None
+        self._heap_frozen = False
+        self._unfrozen = 0          # records changed since the heap was last frozen
+        self._last_full_gc = self._last_key = time.monotonic()
 
     # -- life cycle ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -134,7 +139,6 @@ class CloudshellApp(App):
         from cloudshell.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        self.call_after_refresh(self._freeze_heap)     # start-up's objects: never garbage
         self._unsubscribe = self.poller.subscribe(self._on_poll)
         if self.start_poller:
             self.poller.start()
@@ -170,16 +174,44 @@ class CloudshellApp(App):
             main.apply_update(update.inventory, update.health, None if overflowed else changes)
         if update.inventory is not self._frozen_for:
             self._frozen_for = update.inventory
-            self.set_timer(FREEZE_AFTER, self._freeze_heap, name="heap-freeze")
+            self._manage_heap(update.inventory, len(changes))
 
-    def _freeze_heap(self) -> None:
-        """Keep the cyclic GC off the inventory: a full collection over 10,000 records stalls
-        the loop 100-200 ms (measured); frozen objects are still freed by reference counting.
-        Young garbage is collected first so little cyclic garbage is frozen with the data."""
+    def _manage_heap(self, inv: Inventory, changed: int) -> None:
+        """Keep the cyclic GC's full collections off a big inventory.
+
+        Over 10,000 records a full collection stalls the loop 100-200 ms (measured), so
+        above FREEZE_ABOVE records the heap is frozen once the first load and then every
+        FREEZE_BATCH changed records are in (frozen objects are still freed by reference
+        counting). Cyclic garbage frozen with it (Textual's cached strips alive at that
+        moment) is reclaimed by one full collection every MAINTAIN_EVERY seconds, done
+        only when no key was pressed for a moment. Small clouds are left to the GC.
+        """
         import gc
 
+        size = sum(len(recs) for recs in inv.records.values())
+        now = time.monotonic()
+        if size < FREEZE_ABOVE:
+            if self._heap_frozen:
+                gc.unfreeze()
+                self._heap_frozen = False
+            return
+        self._unfrozen += changed
+        if self._heap_frozen and self._unfrozen < FREEZE_BATCH:
+            return
+        if self._heap_frozen and now - self._last_full_gc > MAINTAIN_EVERY and now - self._last_key > 2.0:
+            gc.unfreeze()
+            gc.collect()
+            self._last_full_gc = now
         gc.collect(1)
         gc.freeze()
+        self._heap_frozen, self._unfrozen = True, 0
+
+    async def on_event(self, event) -> None:
+        from textual import events
+
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
 
     def _main(self):
         from cloudshell.screens.main import MainScreen

@@ -29,7 +29,7 @@ from cloudshell.widgets.table_rows import GAP, STATE_CLASSES, compose_line
 
 CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
 WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
-LINE_CACHE = 2000        # rendered rows kept (a few screens' worth)
+LINE_CACHE = 1000        # rendered rows kept (a few screens' worth)
 MAX_WIDTH = 36           # widest a column grows before it is cut with "…"
 def _sort_key(value: str) -> tuple:
     """Numbers by value, words case-insensitively; empty cells last."""
@@ -103,7 +103,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._keys: dict[str, tuple] = {}      # sort key by ID for the current sort column
         self._ordered_for: tuple[str, int] | None = None
         self._widen_queue: list[Record] = []
-        self._lines: dict[tuple, tuple[Record, Strip]] = {}   # rendered rows, by what they depend on
+        self._lines: dict[tuple, tuple[Record, list[Segment]]] = {}   # rendered rows, by what they depend on
+        self._highlights = None
         self._state_at = next((i for i, c in enumerate(self.columns) if c.key == "state"), None)
 
     # -- feeding -------------------------------------------------------------------
@@ -138,8 +139,8 @@ class ResourceTable(ScrollView, can_focus=True):
         first = not self.loaded
         self.loaded = True
         self._reorder(None if first or changed is None else touched)
-        if touched and self._changed:
-            self.set_timer(CHANGED_FOR + 0.05, self._expire_highlights, name="table-highlight")
+        if touched and self._changed and self._highlights is not None:
+            self._highlights.resume()
 
     def _widen_some(self) -> None:
         """Column widths over a big first load, a chunk per loop turn (input stays live)."""
@@ -220,6 +221,11 @@ class ResourceTable(ScrollView, can_focus=True):
         if previous != self.cursor_id:
             self.post_message(self.CursorMoved(self, self.cursor_id))
 
+    def on_mount(self) -> None:
+        # One timer for the table's life, paused while nothing is highlighted: no timer
+        # objects made per poll (they would be garbage the heap freeze keeps; see app.py).
+        self._highlights = self.set_interval(0.5, self._expire_highlights, name="table-highlight", pause=True)
+
     def _expire_highlights(self) -> None:
         now = time.monotonic()
         gone = [rid for rid, until in self._changed.items() if until <= now]
@@ -227,9 +233,8 @@ class ResourceTable(ScrollView, can_focus=True):
             del self._changed[rid]
         if gone:
             self.refresh()
-        if self._changed:
-            self.set_timer(max(0.05, min(self._changed.values()) - now), self._expire_highlights,
-                           name="table-highlight")
+        if not self._changed and self._highlights is not None:
+            self._highlights.pause()
 
     # -- what the screen asks ------------------------------------------------------
     @property
@@ -349,11 +354,13 @@ class ResourceTable(ScrollView, can_focus=True):
         key = (rid, flags, width, scroll_x, tuple(self.widths), base)
         cached = self._lines.get(key)
         if cached is not None and cached[0] is rec:
-            return cached[1]
+            return Strip(cached[1], width)
         strip = self._render_row(rid, rec, row, flags, width, scroll_x, base)
         if len(self._lines) > LINE_CACHE:
             self._lines.clear()
-        self._lines[key] = (rec, strip)
+        # Segments, not the Strip: strips carry self-referencing caches, cyclic garbage
+        # that a frozen heap (app.py) would keep until its next full collection.
+        self._lines[key] = (rec, list(strip))
         return strip
 
     def _render_row(self, rid: str, rec: Record, row: int, flags: tuple, width: int, scroll_x: int,
