@@ -129,9 +129,10 @@ INSTANCES = ResourceKind(
         _col("id", "ID", lambda r: r.get("InstanceId", ""), 19),
         _col("name", "Name", lambda r: tag(r, "Name")),
         _col("state", "State", _instance_state, 13),
-        _col("type", "Type", lambda r: r.get("InstanceType", "")),
+        # Priority order: narrow terminals keep the leftmost columns (the address beats the type).
         _col("zone", "Zone", lambda r: (r.get("Placement") or {}).get("AvailabilityZone", "")),
         _col("public_ip", "Public IP", lambda r: r.get("PublicIpAddress") or ""),
+        _col("type", "Type", lambda r: r.get("InstanceType", "")),
         _col("private_ip", "Private IP", lambda r: r.get("PrivateIpAddress") or ""),
         _col("image", "Image", lambda r: r.get("ImageId", "")),
         _col("key", "Key", lambda r: r.get("KeyName") or ""),
