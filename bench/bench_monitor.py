@@ -115,7 +115,9 @@ def inside(args: argparse.Namespace) -> None:
     if args.moto:
         from cloudshell.cloud.session import CloudSession
 
-        poller_real = Poller(CloudSession.for_url(args.moto), interval=args.interval, kinds=("instances",))
+        session = CloudSession.for_url(args.moto)
+        session.ec2  # noqa: B018 - as run_monitor does: the model loads before the app freezes the heap
+        poller_real = Poller(session, interval=args.interval, kinds=("instances",))
         poller = poller_real
     else:
         poller = FedPoller()

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THEME = "dark"
 BACKLOG_LIMIT = 20_000      # changes kept while the UI is busy or suspended
 SETTLE_TIMEOUT = 90.0       # seconds an action waits for the poller to see its effect
-FREEZE_ABOVE = 3000         # records above which the heap is frozen (see _manage_heap)
+FREEZE_ABOVE = 0            # records above which the heap is frozen (see _manage_heap)
 FREEZE_BATCH = 2000         # changed records between two freezes
 MAINTAIN_EVERY = 600.0      # seconds between full collections while frozen (reclaims frozen cycles)
 
@@ -139,6 +139,12 @@ class CloudshellApp(App):
         from cloudshell.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        # What is alive now (Textual, botocore's service model) lives as long as the app: out of
+        # the cyclic GC's sight, or each full collection rescans it from the poller's thread.
+        import gc
+
+        gc.freeze()  # no collect first: at start-up it would itself stall the loop ~70 ms
+        self._heap_frozen = True
         self._unsubscribe = self.poller.subscribe(self._on_poll)
         if self.start_poller:
             self.poller.start()
@@ -173,15 +179,19 @@ class CloudshellApp(App):
         if main is not None:
             main.apply_update(update.inventory, update.health, None if overflowed else changes)
         if update.inventory is not self._frozen_for:
-            self._frozen_for = update.inventory
-            self._manage_heap(update.inventory, len(changes))
+            previous, self._frozen_for = self._frozen_for, update.inventory
+            # Every swept kind arrives as new objects, changed or not: that is what the GC scans.
+            fresh = sum(len(recs) for kind, recs in update.inventory.records.items()
+                        if previous is None or previous.of(kind) is not recs)
+            self._manage_heap(update.inventory, fresh)
 
-    def _manage_heap(self, inv: Inventory, changed: int) -> None:
+    def _manage_heap(self, inv: Inventory, fresh: int) -> None:
         """Keep the cyclic GC's full collections off a big inventory.
 
-        Over 10,000 records a full collection stalls the loop 100-200 ms (measured), so
-        above FREEZE_ABOVE records the heap is frozen once the first load and then every
-        FREEZE_BATCH changed records are in (frozen objects are still freed by reference
+        A full collection scans every object alive: Textual's, botocore's service models
+        and the inventory; at 2,000 instances it stalled the loop 100-180 ms, from the
+        poller's thread (measured). So the heap is frozen once the first load and then
+        every FREEZE_BATCH freshly fetched records are in (frozen objects are still freed by reference
         counting). Cyclic garbage frozen with it (Textual's cached strips alive at that
         moment) is reclaimed by one full collection every MAINTAIN_EVERY seconds, done
         only when no key was pressed for a moment. Small clouds are left to the GC.
@@ -195,7 +205,7 @@ class CloudshellApp(App):
                 gc.unfreeze()
                 self._heap_frozen = False
             return
-        self._unfrozen += changed
+        self._unfrozen += fresh
         if self._heap_frozen and self._unfrozen < FREEZE_BATCH:
             return
         if self._heap_frozen and now - self._last_full_gc > MAINTAIN_EVERY and now - self._last_key > 2.0:
@@ -392,6 +402,7 @@ class CloudshellApp(App):
 
 def run_monitor(runtime: Any, theme: str | None = None) -> int:
     """``cloudshell``: run the monitor on this runtime until the user quits; returns the exit code."""
+    runtime.session.ec2  # noqa: B018 - load the service model now, before the heap is frozen at mount
     app = CloudshellApp(runtime, theme=theme)
     app.run()
     if isinstance(app.return_code, int):
