@@ -7,6 +7,7 @@ ssh-keygen. `.ci/run` installs openssh-server and openssh-client.
 
 from __future__ import annotations
 
+from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import getpass
 import os
 import shutil
@@ -70,12 +71,13 @@ def start_sshd(folder: Path) -> tuple[subprocess.Popen[bytes], SshServer]:
     log = folder / "sshd.log"
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
                             stderr=open(log, "wb"), start_new_session=True)  # noqa: SIM115
-    deadline = time.monotonic() + 10
-    while not _answers(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"sshd did not start: {log.read_text(errors='replace')[-500:]}")
-        time.sleep(0.05)  # polling a condition with a deadline, not a fixed wait
+    try:
+        until(lambda: _answers(port) or proc.poll() is not None, 10, "sshd to answer")
+    except AssertionError:
+        pass
+    if not _answers(port):
+        proc.kill()
+        raise RuntimeError(f"sshd did not start: {log.read_text(errors='replace')[-500:]}")
     return proc, SshServer("127.0.0.1", port, getpass.getuser(), client_key, log)
 
 

@@ -6,6 +6,7 @@ demo cloud's state through its endpoint, which the status bar shows.
 
 from __future__ import annotations
 
+from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import os
 import re
 import subprocess
@@ -55,13 +56,8 @@ class Tmux:
         return int(status or 0) if dead == "1" else None
 
     def wait(self, condition, timeout: float = 45.0, what: str = "") -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if condition(text):
-                return text
-            time.sleep(0.1)  # noqa: TID251 - polling a condition with a deadline, not a fixed wait
-        raise AssertionError(f"not on screen within {timeout}s: {what}\n--- screen ---\n{self.screen()}")
+        return until(lambda: (lambda t: t if condition(t) else "")(self.screen()), timeout,
+                     f"{what} on screen", step=0.1, describe=lambda: "--- screen ---\n" + self.screen())
 
     def close(self) -> None:
         self._tmux("kill-server", check=False)
@@ -80,12 +76,7 @@ def _env(tmp_path: Path, no_color: bool) -> dict[str, str]:
 
 
 def _wait_cloud(condition, timeout: float = 45.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)  # noqa: TID251 - polling the cloud with a deadline
-    raise AssertionError(f"cloud state not reached within {timeout}s: {what}")
+    until(condition, timeout, f"cloud state: {what}", step=0.1)
 
 
 def _filter(tmux: Tmux, text: str) -> None:

@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from waiting import until
 
 from cloudshell.cloud.demo import MotoServer, free_port
 from cloudshell.cloud.poller import Poller
@@ -11,12 +12,7 @@ from cloudshell.cloud.session import CloudSession, Endpoint
 
 
 def _wait(predicate, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        threading.Event().wait(0.02)
-    raise AssertionError(f"{what} not reached within {timeout}s")
+    return until(predicate, timeout, what, step=0.02)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ happened on the cloud through the API afterwards.
 
 from __future__ import annotations
 
+import waiting  # tests/ is on sys.path (conftest)
 import asyncio
 import io
 import re
@@ -40,13 +41,7 @@ F5 = "\x1b[15~"
 
 
 def until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    return waiting.until(predicate, timeout, what, step=0.02)
 
 
 class Driver:

@@ -7,6 +7,7 @@ The user's path from the issue: ``att<Tab> <Tab>`` picks an available volume,
 
 from __future__ import annotations
 
+from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import re
 import stat
 import subprocess
@@ -63,14 +64,8 @@ class Tmux:
         return self.screen().rstrip("\n").split("\n")
 
     def wait(self, predicate: Callable[[str], object], timeout: float = 30.0, what: str = "") -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; screen:\n{screen}")
+        return until(lambda: (lambda s: s if predicate(s) else "")(self.screen()), timeout,
+                     what, describe=lambda: "screen:\n" + self.screen())
 
     def prompt_line(self) -> str:
         for line in reversed(self.screen().split("\n")):
