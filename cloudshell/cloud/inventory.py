@@ -113,6 +113,21 @@ class Inventory:
 
 EMPTY = Inventory()
 
+# How the faces' status lines name each kind's count ("10 inst 16 vol …"), in this order.
+COUNT_LABELS = {"instances": "inst", "volumes": "vol", "snapshots": "snap", "images": "img",
+                "addresses": "addr", "groups": "grp", "keypairs": "key"}
+
+
+def age_text(seconds: float | None) -> str:
+    """Data age as status lines show it: ``4s ago``, ``3m ago``, ``1.5h ago``."""
+    if seconds is None:
+        return "no data yet"
+    if seconds < 90:
+        return f"{seconds:.0f}s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f}m ago"
+    return f"{seconds / 3600:.1f}h ago"
+
 
 def request_for(kind: ResourceKind, *, aws: bool) -> dict[str, Any]:
     params = dict(kind.request)

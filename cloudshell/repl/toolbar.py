@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import time
 
-from cloudshell.cloud.inventory import Inventory
+from cloudshell.cloud.inventory import COUNT_LABELS, Inventory, age_text
 
-SHORT = (("instances", "inst"), ("volumes", "vol"), ("snapshots", "snap"), ("images", "img"),
-         ("addresses", "addr"), ("groups", "grp"), ("keypairs", "key"))
+SHORT = tuple(COUNT_LABELS.items())
 SEP = " │ "
 Fragments = list[tuple[str, str]]
-
-
-def age_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "no data yet"
-    if seconds < 90:
-        return f"{seconds:.0f}s ago"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f}m ago"
-    return f"{seconds / 3600:.1f}h ago"
 
 
 def _health_style(state: str) -> str:

@@ -5,18 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-SHORT = {"instances": "inst", "volumes": "vol", "snapshots": "snap", "images": "img",
-         "addresses": "addr", "groups": "grp", "keypairs": "key"}
-
-
-def age_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "no data yet"
-    if seconds < 90:
-        return f"{seconds:.0f}s ago"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f}m ago"
-    return f"{seconds / 3600:.1f}h ago"
+from cloudshell.cloud.inventory import COUNT_LABELS as SHORT, age_text
 
 
 class StatusBar(Static):
