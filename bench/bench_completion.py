@@ -161,6 +161,14 @@ def main() -> int:
               f"{(time.perf_counter() - start) * 1000:.0f} ms")
     ok = median <= MEDIAN_TARGET_MS and worst <= WORST_TARGET_MS
     print("PASS" if ok else "FAIL")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from report import figure
+
+    n = f"{args.ids // 1000}k IDs"
+    figure(f"completion per keystroke, median ({n})", round(median, 3), "ms", f"≤ {MEDIAN_TARGET_MS} ms",
+           median <= MEDIAN_TARGET_MS)
+    figure(f"completion per keystroke, worst ({n})", round(worst, 3), "ms", f"≤ {WORST_TARGET_MS} ms",
+           worst <= WORST_TARGET_MS, f"p99 {p99:.2f} ms")
     return 0 if ok else 1
 
 

@@ -387,6 +387,17 @@ def main() -> None:
     if result.get("slow_gcs"):
         print("  garbage collections over 10 ms (generation, ms, thread, at s):", result["slow_gcs"], result["marks"])
     print("verdict:", "MEETS" if stall < STALL_TARGET_MS else "MISSES", f"the {STALL_TARGET_MS:.0f} ms stall target")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from report import figure
+
+    what = f"{result['instances'] // 1000}k inst." + (" real poller" if args.moto_instances
+                                                       else f", {result['changes_per_poll']}/poll")
+    figure(f"monitor worst loop stall ({what})", stall, "ms", f"< {STALL_TARGET_MS:.0f} ms",
+           stall < STALL_TARGET_MS, f"load {load:.1f}")
+    figure("monitor first-load apply on the UI loop", result["first_load_apply_ms"] or 0, "ms",
+           f"< {STALL_TARGET_MS:.0f} ms", (result["first_load_apply_ms"] or 0) < STALL_TARGET_MS)
+    figure("monitor RSS after load → after polls", result["rss_end_mib"], "MiB", "no growth",
+           result["rss_end_mib"] <= result["rss_after_load_mib"] * 1.05, f"from {result['rss_after_load_mib']} MiB")
 
 
 if __name__ == "__main__":
