@@ -227,7 +227,9 @@ class CloudshellApp(App):
         from cloudshell.screens.main import MainScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
+            # Not before its mount: until then its tables do not exist (its on_mount applies
+            # the newest inventory itself, so an update skipped here is not lost).
+            if isinstance(screen, MainScreen) and screen.is_mounted:
                 return screen
         return None
 
