@@ -195,15 +195,19 @@ def upload_bundle(session: Any, bucket: str, key_prefix: str, manifest_path: str
     return UploadResult(bucket, mkey, tuple(uploaded), tuple(skipped))
 
 
-def _fetch_manifest(session: Any, bucket: str, key: str) -> tuple[Manifest, bytes]:
-    """The parsed manifest object ``key`` and its exact bytes."""
+def _get_body(session: Any, bucket: str, key: str, missing: str) -> Any:
+    """The streaming body of one object; a missing object is a BundleError saying ``missing``."""
     try:
-        response = session.call("get_object", service="s3", Bucket=bucket, Key=key)
+        return session.call("get_object", service="s3", Bucket=bucket, Key=key)["Body"]
     except CloudError as exc:
         if _is_missing(exc):
-            raise BundleError(f"manifest s3://{bucket}/{key} not found") from None
+            raise BundleError(missing) from None
         raise
-    body = response["Body"]
+
+
+def _fetch_manifest(session: Any, bucket: str, key: str) -> tuple[Manifest, bytes]:
+    """The parsed manifest object ``key`` and its exact bytes."""
+    body = _get_body(session, bucket, key, f"manifest s3://{bucket}/{key} not found")
     try:
         data = body.read(_MANIFEST_LIMIT + 1)
     except Exception as exc:  # noqa: BLE001 - any transport failure mid-body
@@ -262,13 +266,7 @@ def download_bundle(session: Any, bucket: str, prefix: str, dest_dir: str | os.P
 
 def _download_part(session: Any, bucket: str, key: str, local: Path, expected: str, done: int,
                    total: int, progress: Progress | None) -> int:
-    try:
-        response = session.call("get_object", service="s3", Bucket=bucket, Key=key)
-    except CloudError as exc:
-        if _is_missing(exc):
-            raise BundleError(f"part s3://{bucket}/{key} is missing from the bucket") from None
-        raise
-    body = response["Body"]
+    body = _get_body(session, bucket, key, f"part s3://{bucket}/{key} is missing from the bucket")
     tmp = local.with_name(f".{local.name}.{os.getpid()}.tmp")
     sha1 = hashlib.sha1()
     try:
