@@ -21,7 +21,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
-from cloudshell.cloud.errors import CloudshellError, UsageError
+from cloudshell.cloud.errors import CloudshellError, UsageError, one_line
 from cloudshell.cloud.inventory import EMPTY, Change, Inventory
 from cloudshell.cloud.poller import Health, PollUpdate
 from cloudshell.screens.messages import (
@@ -278,7 +278,7 @@ class CloudshellApp(App):
             return
         except Exception as exc:  # noqa: BLE001 - a face shows one line, the log keeps the rest
             log.exception("command failed: %s", argv[:1])
-            self.post_message(ActionFinished(action_id, False, f"internal error: {type(exc).__name__}: {exc}",
+            self.post_message(ActionFinished(action_id, False, one_line(f"internal error: {type(exc).__name__}: {exc}"),
                                              show_output=show_output))
             return
         ok = result.exit_code == 0

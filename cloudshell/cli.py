@@ -18,7 +18,7 @@ VALUE_FLAGS = {
     "--s3-endpoint-url": "s3_endpoint_url", "--region": "region", "--profile": "profile",
     "--access-key": "access_key", "-I": "access_key", "--access-key-id": "access_key",
     "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
-    "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme",
+    "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme", "--deadline": "deadline",
 }
 BOOL_FLAGS = {"--no-verify-ssl": "no_verify_ssl", "--demo": "demo", "--demo-activity": "demo_activity",
               "--read-only": "read_only", "--debug": "debug"}
@@ -44,6 +44,7 @@ global flags:
   --no-verify-ssl            do not verify TLS certificates
   --read-only                refuse every command that would change the cloud
   --interval SECONDS         poll interval of the live faces (default 5)
+  --deadline SECONDS         whole-request deadline for reads (default 30; mutations twice that)
   --theme NAME               monitor theme: dark, light, high-contrast
   --version, --help
 """
@@ -113,7 +114,7 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from cloudshell.cloud.errors import CloudshellError
+    from cloudshell.cloud.errors import CloudshellError, one_line
 
     runtime = None
     try:
@@ -152,8 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - never a traceback; the log has the details
         path = _crash_log(exc)
-        print(f"cloudshell: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
-              f" (details in {path})", file=sys.stderr)
+        print(f"cloudshell: internal error: {one_line(f'{type(exc).__name__}: {exc}')} (details in {path})",
+              file=sys.stderr)
         return 1
     finally:
         if runtime is not None:
@@ -177,18 +178,25 @@ def _open(args: CliArgs):
             interval = -1.0
         if not 0.2 <= interval <= 3600:
             raise UsageError(f"--interval {v['interval']!r}: expected seconds between 0.2 and 3600")
+    deadline = None
+    if "deadline" in v:
+        try:
+            deadline = float(v["deadline"])
+        except ValueError:
+            deadline = -1.0
+        if not 1 <= deadline <= 3600:
+            raise UsageError(f"--deadline {v['deadline']!r}: expected seconds between 1 and 3600")
     flags = GlobalFlags(endpoint_url=v.get("endpoint_url"), s3_endpoint_url=v.get("s3_endpoint_url"),
                         region=v.get("region"), profile=v.get("profile"), access_key=v.get("access_key"),
                         secret_key=v.get("secret_key"), eucarc=v.get("eucarc"),
                         no_verify_ssl=bool(v.get("no_verify_ssl")))
-    if args.command and args.command[0] not in ("repl", "config", "help") and not v.get("demo") \
-            and not v.get("demo_activity"):
-        # Fail on an unknown command before any credential or network work.
+    if args.command and args.command[0] not in ("repl", "config", "help"):
+        # Fail on an unknown command or a bad value before any credential, demo or network work.
         from cloudshell.commands import registry
 
         registry().parse(args.command)
     return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
-                        interval=interval, read_only=bool(v.get("read_only")))
+                        interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
 
 
 def run_one_shot(runtime, argv: list[str]) -> int:
@@ -208,7 +216,7 @@ def run_one_shot(runtime, argv: list[str]) -> int:
         result = run(ctx, inv)
     fmt = inv.output or default_output(runtime)
     console = Console(highlight=False, soft_wrap=False)
-    emit(result, fmt=fmt, query=inv.query, console=console)
+    emit(result, fmt=fmt, query=inv.query, console=console, err_console=err)
     return result.exit_code
 
 

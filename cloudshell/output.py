@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from cloudshell.cloud.errors import UsageError
+from cloudshell.cloud.errors import CloudshellError
 from cloudshell.cloud.kinds import KINDS
 from cloudshell.commands.context import Result
 
@@ -41,6 +41,8 @@ def jsonable(value: Any) -> Any:
 
 
 def apply_query(data: Any, query: str | None) -> Any:
+    """``--query`` over the result. The expression was compiled at parse time (before sending),
+    so what fails here failed on this data: exit 1, since the request was already sent."""
     if not query:
         return data
     import jmespath
@@ -48,12 +50,18 @@ def apply_query(data: Any, query: str | None) -> Any:
 
     try:
         return jmespath.search(query, data)
-    except JMESPathError as exc:
-        raise UsageError(f"bad --query {query!r}: {' '.join(str(exc).split())}") from None
+    except (JMESPathError, RecursionError) as exc:
+        raise CloudshellError(f"--query {query!r} failed on the result: {' '.join(str(exc).split())}") from None
+
+
+# In a JSON document these can only stand inside strings; json.dumps leaves DEL and C1
+# (U+007F-U+009F) raw, and U+009B is a CSI to many terminals.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
 
 
 def render_json(data: Any, query: str | None = None) -> str:
-    return json.dumps(apply_query(jsonable(data), query), indent=4, ensure_ascii=False)
+    text = json.dumps(apply_query(jsonable(data), query), indent=4, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_text(result: Result, query: str | None = None) -> str:
@@ -134,8 +142,15 @@ def _state_style(state: str) -> str:
     return _STATE_STYLES.get(state, "")
 
 
-def emit(result: Result, *, fmt: str, query: str | None, console) -> None:
-    """Print a result on a rich console in the chosen format."""
+def emit(result: Result, *, fmt: str, query: str | None, console, err_console=None) -> None:
+    """Print a result on a rich console in the chosen format; warnings after it, on ``err_console``."""
+    _emit(result, fmt=fmt, query=query, console=console)
+    for warning in result.warnings:
+        (err_console or console).print(f"warning: {clean(warning)}", markup=False, highlight=False,
+                                       soft_wrap=True)
+
+
+def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
     if result.raw and result.raw_text is not None and fmt != "json" and not query:
         # The user asked for the bytes as they are (get-console-output -r): no rich, no escaping.
         console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")

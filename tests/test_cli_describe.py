@@ -90,7 +90,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     (["describe-instances", "--filter", "novalue"], 2, "is not a filter (expected NAME=VALUE"),
     (["describe-volumes", "vol-zz"], 2, "is not a volume ID"),
     (["describe-instances", "--output", "yaml"], 2, "must be one of table, json, text"),
-    (["describe-instances", "--output", "json", "--query", "[[["], 2, "bad --query"),
+    (["describe-instances", "--output", "json", "--query", "[[["], 2, "--query: '[[[' is not a JMESPath expression"),
     (["--interval", "fast", "describe-instances"], 2, "--interval"),
     (["--eucarc", "/nonexistent/eucarc", "describe-instances"], 2, "/nonexistent/eucarc"),
 ])

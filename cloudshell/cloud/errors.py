@@ -8,12 +8,17 @@ import re
 # escaped ("\\x1b"), so an error line never moves the cursor, retitles or clears a terminal.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LONG_WORD = 160  # a 5,000-character "ID" pasted by mistake is named by its start
+_LONG_LINE = 600  # an endpoint's 1 MB error page is named by its start
 
 
 def one_line(text: str) -> str:
-    """A message as one terminal-safe line: whitespace collapsed, control characters escaped, words cut."""
+    """A message as one terminal-safe line: whitespace collapsed, control characters escaped, words cut,
+    the whole cut to a readable length."""
+    if len(text) > 20 * _LONG_LINE:  # never split a megabyte into words
+        text = text[:20 * _LONG_LINE]
     words = (w if len(w) <= _LONG_WORD else f"{w[:120]}…[{len(w)} characters]" for w in text.split())
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), " ".join(words))
+    line = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), " ".join(words))
+    return line if len(line) <= _LONG_LINE else f"{line[:_LONG_LINE - 40]}… [message cut: {len(text)}+ characters]"
 
 
 class CloudshellError(Exception):

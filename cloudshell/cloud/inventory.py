@@ -150,13 +150,12 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
             return {}, False
         params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
     out: dict[str, Record] = {}
-    pages = 0
-    for page in session.pages(kind.operation, page_cap=page_cap, **params):
-        pages += 1
+    pages = session.pages(kind.operation, page_cap=page_cap, **params)
+    for page in pages:
         for raw in kind.records_of(page):
             rec = Record.from_raw(kind, raw)
             out[rec.id] = rec
-    return out, pages >= page_cap
+    return out, pages.truncated
 
 
 def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 50,

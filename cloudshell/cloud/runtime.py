@@ -48,7 +48,7 @@ class Runtime:
 
 
 def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
-                 interval: float = 5.0, read_only: bool = False) -> Runtime:
+                 interval: float = 5.0, read_only: bool = False, deadline: float | None = None) -> Runtime:
     """Resolve settings (starting the demo cloud first if asked) and make the session."""
     from dataclasses import replace
 
@@ -67,7 +67,9 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
         flags = replace(flags, demo_endpoint=url, demo_bundling=cloud.bundling_settings())
     try:
         settings = resolve(flags)
-        session = CloudSession(settings.endpoint())
+        # --deadline SECONDS bounds reads; a mutation gets twice as long (an upload, a launch).
+        bounds = {"deadline": deadline, "mutation_deadline": 2 * deadline} if deadline else {}
+        session = CloudSession(settings.endpoint(**bounds))
     except BaseException:
         if cloud is not None:
             cloud.stop()

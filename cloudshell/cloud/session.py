@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,10 @@ class Endpoint:
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3          # in all, the first try included
+    # Whole-request deadlines (connect, send, every read, retries): read_timeout is per read,
+    # so an endpoint trickling a byte a second would otherwise hold a call forever.
+    deadline: float = 30.0              # describes and other reads
+    mutation_deadline: float = 60.0
 
     def __repr__(self) -> str:  # never show the secret
         return (f"Endpoint(endpoint_url={self.endpoint_url!r}, region={self.region!r}, "
@@ -281,40 +285,72 @@ class CloudSession:
 
     # -- calls -------------------------------------------------------------------
     def call(self, operation: str, *, service: str = "ec2", mutating: bool = False,
-             **params: Any) -> dict[str, Any]:
-        """Call one API operation; returns the response without ResponseMetadata."""
+             deadline: float | None = None, **params: Any) -> dict[str, Any]:
+        """Call one API operation; returns the response without ResponseMetadata.
+
+        The call must finish within ``deadline`` seconds (default: the endpoint's
+        deadline for reads or mutations), else it fails with ``SlowEndpoint``.
+        """
         client = self._client(service)
-        self._local.mutating = mutating and operation not in IDEMPOTENT_OPERATIONS
-        try:
-            response = getattr(client, operation)(**params)
-        except (CloudError, UsageError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
-            raise _error_from_exception(exc, operation, mutating) from None
-        finally:
-            self._local.mutating = False
+        limit = deadline or (self.endpoint.mutation_deadline if mutating else self.endpoint.deadline)
+
+        def send() -> dict[str, Any]:
+            self._local.mutating = mutating and operation not in IDEMPOTENT_OPERATIONS
+            try:
+                return getattr(client, operation)(**params)
+            finally:
+                self._local.mutating = False
+
+        response = self._bounded(send, operation, mutating, limit)
         if isinstance(response, dict):
             response.pop("ResponseMetadata", None)
         return response
 
     def pages(self, operation: str, *, service: str = "ec2", page_cap: int = DEFAULT_PAGE_CAP,
-              **params: Any) -> Iterator[dict[str, Any]]:
-        """Yield response pages of a describe call, at most ``page_cap`` of them."""
-        client = self._client(service)
-        if not client.can_paginate(operation):
-            yield self.call(operation, service=service, **params)
-            return
-        try:
-            paginator = client.get_paginator(operation)
-            for n, page in enumerate(paginator.paginate(**params)):
-                page.pop("ResponseMetadata", None)
-                yield page
-                if n + 1 >= page_cap:
-                    return
-        except (CloudError, UsageError):
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise _error_from_exception(exc, operation, False) from None
+              **params: Any) -> Pages:
+        """The response pages of a describe call, at most ``page_cap`` of them (see :class:`Pages`)."""
+        return Pages(self, operation, service, page_cap, params)
+
+    def _bounded(self, fn: Callable[[], Any], operation: str, mutating: bool, limit: float) -> Any:
+        """Run one request (botocore's retries included) on a worker thread, at most ``limit`` seconds.
+
+        botocore has no overall deadline and a socket in use cannot be reached from
+        outside, so a request past its deadline is abandoned: the daemon thread ends
+        when the endpoint finally answers or a read times out.
+        """
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # noqa: BLE001 - carried to the caller's thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name=f"cloudshell-{operation}", daemon=True).start()
+        if not done.wait(limit):
+            message = f"{operation}: the endpoint did not answer within {limit:g} s (slow endpoint)"
+            raise (OutcomeUnknown("SlowEndpoint", message + OUTCOME_NOTE, retryable=True, operation=operation)
+                   if mutating else CloudError("SlowEndpoint", message, retryable=True, operation=operation))
+        if "error" in box:
+            exc = box["error"]
+            if not isinstance(exc, (CloudError, UsageError)):
+                exc = _error_from_exception(exc, operation, mutating)
+            raise self._redacted(exc) from None
+        return box["value"]
+
+    def _redacted(self, exc: Exception) -> Exception:
+        """An error whose message echoes a secret of ours (some endpoints quote the request) gets it masked."""
+        message = getattr(exc, "message", None)
+        if isinstance(message, str):
+            for secret in (self.endpoint.secret_key, self.endpoint.session_token):
+                if secret and len(secret) >= 8 and secret in message:
+                    message = message.replace(secret, "****")
+            exc.message = message  # type: ignore[attr-defined]
+            exc.args = (message,)
+        return exc
 
     def dry_run(self, operation: str, **params: Any) -> tuple[bool, str]:
         """Ask EC2 whether a mutating call would succeed (DryRun=True). Sends nothing else."""
@@ -339,3 +375,40 @@ class CloudSession:
 
 def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+class Pages:
+    """The pages of one describe call, fetched lazily, each under the endpoint's deadline.
+
+    After iterating, ``truncated`` says whether the page cap stopped it while the
+    endpoint still offered a next page (a NextToken that never ends, or just many).
+    """
+
+    _TOKENS = ("NextToken", "nextToken", "NextContinuationToken", "NextMarker")
+
+    def __init__(self, session: CloudSession, operation: str, service: str, page_cap: int,
+                 params: dict[str, Any]) -> None:
+        self.session, self.operation, self.service = session, operation, service
+        self.page_cap, self.params = page_cap, params
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        session, operation = self.session, self.operation
+        client = session._client(self.service)
+        if not client.can_paginate(operation):
+            yield session.call(operation, service=self.service, **self.params)
+            return
+        try:
+            pages = client.get_paginator(operation).paginate(**self.params)
+            it = iter(pages)
+        except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
+            raise session._redacted(_error_from_exception(exc, operation, False)) from None
+        limit = session.endpoint.deadline
+        for n in range(self.page_cap):
+            page = session._bounded(lambda: next(it, None), operation, False, limit)
+            if page is None:
+                return
+            page.pop("ResponseMetadata", None)
+            yield page
+            if n + 1 >= self.page_cap and any(page.get(t) for t in self._TOKENS):
+                self.truncated = True

@@ -36,6 +36,15 @@ class Result:
     title: str | None = None
     raw_text: str | None = None     # printed as is (console output, help)
     raw: bool = False               # raw_text goes out unescaped, control characters and all
+    warnings: tuple[str, ...] = ()  # said on stderr in one-shot use (after the output), beside it elsewhere
+
+
+def truncation_warning(pages: Any) -> tuple[str, ...]:
+    """The warning for a describe cut off by the page cap (``session.pages`` of it), else nothing."""
+    if not getattr(pages, "truncated", False):
+        return ()
+    return (f"output truncated: {pages.operation} stopped after {pages.page_cap} pages while the endpoint "
+            "offered more; narrow it with --filter or IDs",)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import KINDS, Column, ResourceKind
-from cloudshell.commands.context import Context, Result
+from cloudshell.commands.context import Context, Result, truncation_warning
 from cloudshell.commands.registry import (
     ADDRESS, FILTER, GROUP, IMAGE, INSTANCE, KEYPAIR, SNAPSHOT, TEXT, VOLUME, ZONE, Invocation, Param, command,
 )
@@ -36,9 +36,11 @@ def merge_pages(pages: Any, kind: ResourceKind) -> dict[str, Any]:
 def describe(ctx: Context, kind: ResourceKind, params: dict[str, Any]) -> Result:
     """Run a describe call (all pages) and return JSON plus display records."""
     params = {k: v for k, v in params.items() if v not in (None, [], {})}
-    data = merge_pages(ctx.session.pages(kind.operation, **params), kind)
+    pages = ctx.session.pages(kind.operation, **params)
+    data = merge_pages(pages, kind)
     records = tuple(Record.from_raw(kind, raw) for raw in kind.records_of(data))
-    return Result(data=data, kind=kind.name, records=records)
+    warnings = truncation_warning(pages)
+    return Result(data=data, kind=kind.name, records=records, warnings=warnings, exit_code=1 if warnings else 0)
 
 
 def _split_ids(values: list[str], prefix: str) -> tuple[list[str], list[str]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudshell.cloud.errors import UsageError
+from cloudshell.commands.values import jmespath_query
 
 # Kinds of value a parameter takes. "KIND:STATE" narrows a resource kind by state;
 # the completer and the validators read these.
@@ -99,7 +100,8 @@ class Param:
 COMMON_PARAMS: tuple[Param, ...] = (
     Param("output", ("--output",), choices=OUTPUT_FORMATS, metavar="FORMAT",
           help="table, json or text"),
-    Param("query", ("--query",), metavar="JMESPATH", help="JMESPath over the JSON result, as awscli"),
+    Param("query", ("--query",), convert=jmespath_query, metavar="JMESPATH",
+          help="JMESPath over the JSON result, as awscli"),
     Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
     Param("dry_run", ("--dry-run",), action="flag", help="ask EC2 whether it would succeed (DryRun)"),
     Param("help", ("--help", "-h"), action="flag", help="show usage and an example"),

@@ -18,7 +18,9 @@ from cloudshell.cloud.errors import ConfigError, Refused, UsageError
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, INSTANCE_RUNNING, INT, TEXT, Invocation, Param, command
-from cloudshell.commands.values import existing_file, host_address, instance_id, login_user, port_number
+from cloudshell.commands.values import (
+    existing_file, host_address, instance_id, key_name_for_file, login_user, port_number,
+)
 
 SSH_PROGRAM = "ssh"
 # OpenSSH options that take a value; every other letter is a flag.
@@ -121,8 +123,12 @@ def pick_user(image_name: str, image_id: str, rules: Sequence[tuple[str, str]]) 
 
 
 def find_key(key_name: str, user_config: Mapping[str, Any]) -> str | None:
-    """The private key for a keypair: key_dir/NAME.pem or key_dir/NAME, else ~/.ssh/NAME.pem."""
-    if not key_name or "/" in key_name:
+    """The private key for a keypair: key_dir/NAME.pem or key_dir/NAME, else ~/.ssh/NAME.pem.
+
+    The name comes from the cloud: one that is not a plain file name finds no key."""
+    try:
+        key_name_for_file(key_name)
+    except UsageError:
         return None
     folders = []
     configured = user_config.get("key_dir") if isinstance(user_config, Mapping) else None
@@ -156,8 +162,8 @@ def ssh_target(ctx: Context, inv: Invocation) -> SshTarget:
             raise Refused(f"ssh: {label(instance)} has no {which}; give --address ADDR")
         try:
             host = host_address(str(found))
-        except UsageError:
-            raise Refused(f"ssh: {label(instance)} has an address ssh cannot use: {found!r}") from None
+        except UsageError as exc:
+            raise Refused(f"ssh: {label(instance)} has an address ssh cannot use, refused: {exc}") from None
     if inv.user:
         user = inv.user
     else:

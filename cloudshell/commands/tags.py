@@ -7,7 +7,7 @@ from typing import Any
 from cloudshell.cloud.errors import UsageError
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import Column, ResourceKind, kind_of_id
-from cloudshell.commands.context import Context, Result
+from cloudshell.commands.context import Context, Result, truncation_warning
 from cloudshell.commands.registry import FILTER, RESOURCE, TAG, Invocation, Param, command
 from cloudshell.commands.targets import current, label, require, unique
 from cloudshell.commands.values import filter_pair, filters_param, resource_id, shown
@@ -124,7 +124,10 @@ def describe_tags(ctx: Context, inv: Invocation) -> Result:
     if inv.ids:
         filters.append({"Name": "resource-id", "Values": unique(inv.ids)})
     tags: list[Any] = []
-    for page in ctx.session.pages("describe_tags", **({"Filters": filters} if filters else {})):
+    pages = ctx.session.pages("describe_tags", **({"Filters": filters} if filters else {}))
+    for page in pages:
         tags.extend(page.get("Tags") or [])
     records = tuple(Record.from_raw(TAGS_KIND, raw) for raw in tags)
-    return Result(data={"Tags": tags}, kind="tags", records=records)
+    warnings = truncation_warning(pages)
+    return Result(data={"Tags": tags}, kind="tags", records=records, warnings=warnings,
+                  exit_code=1 if warnings else 0)

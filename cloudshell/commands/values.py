@@ -263,17 +263,36 @@ def port_number(raw: str) -> int:
     return value
 
 
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.?")
+# An IPv6 zone ID ("fe80::1%eth0"): ssh and a ProxyCommand's %h may put the host into
+# `sh -c`, so it may only name an interface, never carry shell syntax.
+_ZONE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
 def host_address(raw: str) -> str:
-    """An IP address or a DNS host name (never something ssh could read as an option)."""
+    """A strict address for ssh: IPv4, IPv6 (zone ID of ``[A-Za-z0-9._-]`` only) or an RFC 1123 host name.
+
+    Addresses come from the cloud, which may be hostile: anything else could
+    reach a shell through ``-J`` or ``ProxyCommand %h``.
+    """
     import ipaddress
 
     value = raw.strip()
+    address, percent, zone = value.partition("%")
+    if percent and not _ZONE_ID.fullmatch(zone):
+        raise UsageError(f"{_show(raw)} is not an address (an IPv6 zone ID may only hold letters, digits, "
+                         "'.', '_' and '-')")
     try:
-        return str(ipaddress.ip_address(value))
+        parsed = ipaddress.ip_address(address)
     except ValueError:
-        pass
-    label = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    if len(value) <= 253 and re.fullmatch(rf"{label}(?:\.{label})*\.?", value) and not value.isdigit():
+        parsed = None
+    if parsed is not None:
+        if percent and parsed.version != 6:
+            raise UsageError(f"{_show(raw)} is not an address (only IPv6 addresses take a %zone)")
+        return f"{parsed}%{zone}" if percent else str(parsed)
+    if (not percent and len(value) <= 253 and _HOST_NAME.fullmatch(value)
+            and not value.replace(".", "").isdigit()):
         return value
     raise UsageError(f"{_show(raw)} is not an address (expected an IP address or a host name)")
 
@@ -282,4 +301,41 @@ def login_user(raw: str) -> str:
     """A login name for ssh, like a POSIX user name."""
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?", raw):
         raise UsageError(f"{_show(raw)} is not a user name (expected e.g. ec2-user, ubuntu, root)")
+    return raw
+
+
+def key_name_for_file(raw: str) -> str:
+    """A keypair name from the cloud or a tag, used to find ``NAME.pem``: a plain file name only."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@+=,-]{0,254}", raw) or ".." in raw:
+        raise UsageError(f"{_show(raw)} cannot name a key file (expected letters, digits and ._-@+=, only)")
+    return raw
+
+
+# -- --query ----------------------------------------------------------------------------
+QUERY_MAX_LENGTH = 4096
+QUERY_MAX_DEPTH = 40   # nested brackets, braces, parentheses: jmespath's parser recurses on each
+
+
+def jmespath_query(raw: str) -> str:
+    """A JMESPath expression, compiled now, so a bad one is refused before anything is sent."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    if len(raw) > QUERY_MAX_LENGTH:
+        raise UsageError(f"the expression is {len(raw)} characters long (expected at most {QUERY_MAX_LENGTH})")
+    depth = deepest = 0
+    for ch in raw:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    if deepest > QUERY_MAX_DEPTH:
+        raise UsageError(f"the expression nests {deepest} levels deep (expected at most {QUERY_MAX_DEPTH})")
+    try:
+        jmespath.compile(raw)
+    except JMESPathError as exc:
+        raise UsageError(f"{_show(raw)} is not a JMESPath expression: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise UsageError(f"{_show(raw)} nests too deep (expected a simpler expression)") from None
     return raw

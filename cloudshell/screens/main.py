@@ -84,6 +84,10 @@ class MainScreen(ResourceActions, Screen):
     def _show_tabs(self) -> None:
         table = self.table
         note = f"filter: {table.filter_text}" if table.filter_text else ""
+        inv = self.app.inventory
+        if table.kind.name in inv.truncated:
+            # The page cap stopped the sweep: the rows are not the whole cloud, and must not look it.
+            note = (f"first {len(inv.of(table.kind.name)):,} shown " + note).strip()
         if table.stale:
             note = ("STALE " + note).strip()
         self.query_one(ViewTabs).show(self.view, note)
