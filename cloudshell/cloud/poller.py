@@ -19,9 +19,35 @@ from dataclasses import dataclass, replace
 from cloudshell.cloud.errors import CloudError, CloudshellError
 from cloudshell.cloud.inventory import EMPTY, Change, Inventory, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
+from cloudshell.cloud.session import THROTTLING_CODES
 
 log = logging.getLogger(__name__)
 
+# A kind the cloud refuses to describe for this caller (IAM policy) or does not know (a Eucalyptus
+# without VPC, a partial EC2 clone): asked again only after NOT_PERMITTED_RETRY seconds.
+NOT_PERMITTED_CODES = frozenset({
+    "UnauthorizedOperation", "AuthFailure", "AccessDenied", "AccessDeniedException",
+    "InvalidAction", "UnsupportedOperation", "NotImplemented", "OptInRequired",
+})
+NOT_PERMITTED_RETRY = 900.0
+
+
+@dataclass(frozen=True)
+class KindHealth:
+    """One kind's own trouble while the others go on updating (its last data is kept)."""
+
+    state: str                      # retrying | stale | not permitted
+    reason: str
+    failures: int = 1
+    since: float = 0.0              # wall clock of the first failure in a row
+    retry_at: float = 0.0           # monotonic: a not-permitted kind is asked again after this
+
+    def describe(self, kind: str) -> str:
+        if self.state == "not permitted":
+            return f"{kind} not permitted ({self.reason})"
+        if self.state == "retrying":
+            return f"{kind} retrying ({self.failures}×): {self.reason}"
+        return f"{kind} stale since {time.strftime('%H:%M:%S', time.localtime(self.since))}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -35,11 +61,13 @@ class Health:
     stale_since: float | None = None      # wall clock of the first failure in a row
     failures: int = 0                     # consecutive
     next_attempt_in: float | None = None  # seconds, while retrying
+    kinds: tuple[tuple[str, KindHealth], ...] = ()  # kinds failing on their own, the rest are fine
 
     def describe(self, now: float | None = None) -> str:
-        """``ok``, ``retrying (3×): Throttling…`` or ``stale since 12:03:04: reason``."""
+        """``ok``, ``ok · addresses not permitted (…)``, ``retrying (3×): Throttling…`` or
+        ``stale since 12:03:04: reason``."""
         if self.state == "ok":
-            return "ok"
+            return " · ".join(["ok", *(k.describe(name) for name, k in self.kinds)])
         if self.state == "starting":
             return "connecting…"
         reason = f": {self.last_error}" if self.last_error else ""
@@ -85,6 +113,7 @@ class Poller:
         self._pending_kinds: set[str] = set()
         self._thread: threading.Thread | None = None
         self._sweeps = 0
+        self._kind_health: dict[str, KindHealth] = {}   # touched by the poller thread only
         self.requests = 0                        # API calls made, for benchmarks and tests
 
     # -- what readers see --------------------------------------------------------
@@ -182,9 +211,10 @@ class Poller:
     def _due_kinds(self) -> tuple[str, ...]:
         self._sweeps += 1
         first = self._inventory.empty
+        now = time.monotonic()
         return tuple(k for k in self.kinds
-                     if first or (self._sweeps - 1) % KINDS[k].sweep_every == 0
-                     or not self._inventory.has(k))
+                     if (first or (self._sweeps - 1) % KINDS[k].sweep_every == 0 or not self._inventory.has(k))
+                     and not (k in self._kind_health and self._kind_health[k].retry_at > now))
 
     def _transitional_ids(self) -> set[str]:
         out: set[str] = set()
@@ -196,12 +226,42 @@ class Poller:
         return out
 
     def _sweep(self, kinds: Iterable[str]) -> PollUpdate:
+        """Fetch each kind on its own: one that fails keeps its last data and its own health.
+
+        Only when every kind asked fails (the endpoint is down, the keys are wrong)
+        is it the whole sweep's failure, with the poller's backoff.
+        """
         inv = self._inventory
-        for name in kinds:
+        failed: dict[str, CloudshellError] = {}
+        asked = tuple(kinds)
+        for name in asked:
             self.requests += 1
-            recs, cut = fetch_kind(self.session, KINDS[name], page_cap=self.page_cap)
+            try:
+                recs, cut = fetch_kind(self.session, KINDS[name], page_cap=self.page_cap)
+            except CloudshellError as exc:
+                failed[name] = exc
+                continue
             inv = inv.replace_kind(name, recs, truncated=cut)
+            self._kind_health.pop(name, None)
+        if asked and len(failed) == len(asked):
+            raise next(iter(failed.values()))
+        for name, exc in failed.items():
+            self._kind_failed(name, exc)
         return self._publish(inv)
+
+    def _kind_failed(self, name: str, exc: CloudshellError) -> None:
+        prev = self._kind_health.get(name)
+        failures = (prev.failures + 1) if prev else 1
+        code = getattr(exc, "code", "")
+        if code in NOT_PERMITTED_CODES:
+            state, retry_at = "not permitted", time.monotonic() + NOT_PERMITTED_RETRY
+            reason = code
+        else:
+            state = "stale" if failures >= self.stale_after_failures else "retrying"
+            retry_at, reason = 0.0, str(exc) or type(exc).__name__
+        log.warning("poller: %s failed on its own: %s", name, reason)
+        self._kind_health[name] = KindHealth(state=state, reason=reason, failures=failures,
+                                             since=prev.since if prev else time.time(), retry_at=retry_at)
 
     def _refresh_ids(self, ids: set[str]) -> PollUpdate:
         inv = self._inventory
@@ -223,7 +283,8 @@ class Poller:
         old = self._inventory
         changes = tuple(diff(old, inv)) if not old.empty else ()
         health = Health(state="ok", last_success=time.time(), last_error=self._health.last_error,
-                        last_error_at=self._health.last_error_at)
+                        last_error_at=self._health.last_error_at,
+                        kinds=tuple(sorted(self._kind_health.items())))
         update = PollUpdate(inv, changes, health)
         with self._changed:
             self._inventory, self._health = inv, health
@@ -234,8 +295,7 @@ class Poller:
     def _failed(self, exc: BaseException) -> float:
         prev = self._health
         failures = prev.failures + 1
-        throttled = isinstance(exc, CloudError) and exc.code in (
-            "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown")
+        throttled = isinstance(exc, CloudError) and exc.code in THROTTLING_CODES
         base = self.interval * (2.0 if throttled else 1.0)
         delay = min(self.max_backoff, base * (2 ** (failures - 1)))
         delay = delay * random.uniform(0.5, 1.0)  # full-ish jitter keeps many clients apart
