@@ -227,3 +227,22 @@ def test_an_echoed_secret_is_masked_and_a_huge_message_is_cut(tmp_path: Path) ->
     assert secret not in done.stderr and secret[:12] not in done.stderr
     assert "AuthFailure" in done.stderr and "****" in done.stderr
     assert len(done.stderr) < 1000 and len(done.stderr.splitlines()) == 1
+
+
+def test_an_internal_error_line_is_escaped_and_cut(monkeypatch, capsys, tmp_path: Path) -> None:
+    """Whatever an unexpected exception carries (cloud text in its message) reaches stderr as one safe line."""
+    import cloudshell.cli as cli
+
+    for name, value in isolated_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+
+    def explode(runtime, argv):
+        raise RuntimeError("\x1b]0;pwned\x07\x9b2J" + "x" * 5000)
+
+    monkeypatch.setattr(cli, "run_one_shot", explode)
+    code = cli.main(["--endpoint-url", "http://127.0.0.1:9/", "describe-instances"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "internal error: RuntimeError" in err and "\\x1b]0;pwned\\x07\\x9b2J" in err
+    assert not any(0x7f <= ord(c) <= 0x9f or (ord(c) < 0x20 and c != "\n") for c in err)
+    assert len(err.splitlines()) == 1 and len(err) < 1000

@@ -30,7 +30,7 @@ from prompt_toolkit.styles import Style, merge_styles, style_from_pygments_dict
 from rich.console import Console
 from rich.text import Text
 
-from cloudshell.cloud.errors import CloudshellError
+from cloudshell.cloud.errors import CloudshellError, one_line
 from cloudshell.cloud.kinds import kind_of_id
 from cloudshell.commands import Context, registry as full_registry, run
 from cloudshell.commands.registry import split_line
@@ -258,5 +258,5 @@ class Repl:
                                         if mutating else ""))
         except Exception as exc:  # noqa: BLE001 - never a traceback; the log file has it
             log.exception("command failed: %s", text.split()[0])
-            self.error(f"internal error: {type(exc).__name__}: {exc}")
+            self.error(one_line(f"internal error: {type(exc).__name__}: {exc}"))
         return True
