@@ -63,13 +63,13 @@ def test_filters_and_ids_narrow_the_answer(seeded):
                      "--output", "json", "--query", "Reservations[].Instances[].InstanceId"])
     assert set(json.loads(out.stdout)) == running
     one = sorted(running)[0]
-    out = cloud.run([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "text"])
+    out = cloud.run([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "tsv"])
     assert out.returncode == 0 and out.stdout.split("\t")[0] == one
 
 
-def test_text_output_is_one_tab_separated_line_per_record(seeded):
+def test_tsv_output_is_one_tab_separated_line_per_record(seeded):
     cloud, facts = seeded
-    out = cloud.run([*cloud.endpoint_args, "describe-keypairs", "--output", "text"])
+    out = cloud.run([*cloud.endpoint_args, "describe-keypairs", "--output", "tsv"])
     assert out.returncode == 0
     assert out.stdout.splitlines()[0].split("\t")[0] == "testkey"
 
@@ -78,7 +78,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     from conftest import isolated_env
 
     env = isolated_env(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "cloudshell", "--demo", "describe-instances", "--output", "text"],
+    out = subprocess.run([sys.executable, "-m", "cloudshell", "--demo", "describe-instances", "--output", "tsv"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert {"web-1", "db-1"} <= {line.split("\t")[1] for line in out.stdout.splitlines()}
@@ -89,7 +89,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     (["describe-instances", "--bogus"], 2, "unknown option --bogus"),
     (["describe-instances", "--filter", "novalue"], 2, "is not a filter (expected NAME=VALUE"),
     (["describe-volumes", "vol-zz"], 2, "is not a volume ID"),
-    (["describe-instances", "--output", "yaml"], 2, "must be one of table, json, text"),
+    (["describe-instances", "--output", "yaml"], 2, "must be one of table, json, text, tsv"),
     (["describe-instances", "--output", "json", "--query", "[[["], 2, "bad --query"),
     (["--interval", "fast", "describe-instances"], 2, "--interval"),
     (["--eucarc", "/nonexistent/eucarc", "describe-instances"], 2, "/nonexistent/eucarc"),

@@ -161,7 +161,7 @@ def test_options_required_first_used_ones_dropped_and_choices(demo):
     assert "(required)" in opts[0].meta and opts[0].display == "-i INSTANCE"
     rest = texts(f"attach-volume {vol} -i {facts.instance('web-1').id} -", inv)
     assert "-i" not in rest and "--instance" not in rest and "-d" in rest and "--yes" in rest
-    assert texts("describe-volumes --output ", inv) == ["table", "json", "text"]
+    assert texts("describe-volumes --output ", inv) == ["table", "json", "text", "tsv"]
     assert texts("describe-volumes --output=j", inv) == ["json"]
     assert texts("describe-volumes --nosuch ", inv) == texts("describe-volumes ", inv)
 

@@ -50,7 +50,7 @@ ARCH = "arch"
 BUCKET = "bucket"
 COMMAND = "command"
 
-OUTPUT_FORMATS = ("table", "json", "text")
+OUTPUT_FORMATS = ("table", "json", "text", "tsv")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Param:
 # Options every command takes; the faces read them from the invocation.
 COMMON_PARAMS: tuple[Param, ...] = (
     Param("output", ("--output",), choices=OUTPUT_FORMATS, metavar="FORMAT",
-          help="table, json or text"),
+          help="table (a terminal's default), json, text (awscli's), tsv (one line per record; a pipe's default)"),
     Param("query", ("--query",), metavar="JMESPATH", help="JMESPath over the JSON result, as awscli"),
     Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
     Param("dry_run", ("--dry-run",), action="flag", help="ask EC2 whether it would succeed (DryRun)"),
@@ -157,7 +157,7 @@ class Command:
         if rows:
             width = min(28, max(len(h) for h, _ in rows))
             lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
-        lines += ["", "common options: --output table|json|text, --query JMESPATH, --yes, --dry-run, --help"]
+        lines += ["", "common options: --output table|json|text|tsv, --query JMESPATH, --yes, --dry-run, --help"]
         if self.example:
             lines += ["", "example:", f"  {self.example}"]
         flags = [w for w in (("mutates" if self.mutates else ""), ("destroys: asks first" if self.destroys else "")) if w]
