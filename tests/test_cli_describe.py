@@ -93,6 +93,16 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     (["describe-instances", "--output", "json", "--query", "[[["], 2, "bad --query"),
     (["--interval", "fast", "describe-instances"], 2, "--interval"),
     (["--eucarc", "/nonexistent/eucarc", "describe-instances"], 2, "/nonexistent/eucarc"),
+    # awscli's spellings, misspelt: never a filter named Name, never a half-read list.
+    (["describe-volumes", "--filter", "Name=status"], 2, "the filter has no Values (expected Name=NAME,Values="),
+    (["describe-volumes", "--filters", "Nmae=status,Values=available"], 2, "unknown key 'Nmae' in a filter"),
+    (["describe-volumes", "--filters", "--output", "json"], 2, "--filters needs a value"),
+    (["describe-volumes", "--volume-ids", "vol-zz"], 2, "is not a volume ID"),
+    (["describe-volumes", "--cli-input-json", "[1]"], 2, "is not a JSON object"),
+    (["describe-volumes", "--cli-input-json", '{"VolumeIdz": []}'], 2, 'Unknown parameter in input: "VolumeIdz"'),
+    (["describe-volumes", "--max-items", "0"], 2, "must be 1 or more"),
+    (["describe-volumes", "--starting-token", "nope"], 2, "is not a NextToken"),
+    (["describe-keypairs", "--max-items", "2"], 2, "unknown option --max-items"),
 ])
 def test_bad_input_is_one_line_and_exit_2(cloud, args, code, needle):
     out = cloud.run([*cloud.endpoint_args, *args])
@@ -144,3 +154,16 @@ def test_config_masks_the_secret_and_names_sources(cloud):
     assert out.returncode == 0, out.stderr
     assert "s3cr3tKEYvalue" not in out.stdout and "WXYZ" in out.stdout
     assert "flag --endpoint-url" in out.stdout and "AWS_SECRET_ACCESS_KEY" in out.stdout
+
+
+def test_max_items_then_starting_token_walks_the_answer_in_steps(seeded):
+    cloud, _ = seeded
+    every = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--output", "json", "--query",
+                                  "Volumes[].VolumeId"]).stdout)
+    first = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3",
+                                  "--output", "json"]).stdout)
+    assert [v["VolumeId"] for v in first["Volumes"]] == every[:3] and first["NextToken"]
+    out = cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3", "--starting-token",
+                     first["NextToken"], "--output", "json", "--query", "Volumes[].VolumeId"])
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == every[3:6]

@@ -263,3 +263,15 @@ def test_the_completer_imports_no_ui_toolkit():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prompt_toolkit', 'textual')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_awscli_list_options_offer_ids_for_every_word_then_options(demo):
+    inv, facts = demo
+    first, second = sorted(i.id for i in facts.instances)[:2]
+    assert "--instance-ids" in texts("describe-instances --inst", inv)
+    assert first in texts("describe-instances --instance-ids ", inv)
+    more = texts(f"describe-instances --instance-ids {first} {second} ", inv)
+    assert more and not {first, second} & set(more) and set(more) <= {i.id for i in facts.instances}
+    assert "--output" in texts(f"describe-instances --instance-ids {first} --", inv)
+    assert {"--filters", "--max-items", "--no-paginate", "--cli-input-json"} <= \
+        set(texts("describe-volumes --", inv))

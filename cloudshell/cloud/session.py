@@ -298,23 +298,9 @@ class CloudSession:
         return response
 
     def pages(self, operation: str, *, service: str = "ec2", page_cap: int = DEFAULT_PAGE_CAP,
-              **params: Any) -> Iterator[dict[str, Any]]:
-        """Yield response pages of a describe call, at most ``page_cap`` of them."""
-        client = self._client(service)
-        if not client.can_paginate(operation):
-            yield self.call(operation, service=service, **params)
-            return
-        try:
-            paginator = client.get_paginator(operation)
-            for n, page in enumerate(paginator.paginate(**params)):
-                page.pop("ResponseMetadata", None)
-                yield page
-                if n + 1 >= page_cap:
-                    return
-        except (CloudError, UsageError):
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise _error_from_exception(exc, operation, False) from None
+              **params: Any) -> Pages:
+        """The response pages of a describe call, at most ``page_cap`` of them, fetched as they are read."""
+        return Pages(self, operation, service, page_cap, params)
 
     def dry_run(self, operation: str, **params: Any) -> tuple[bool, str]:
         """Ask EC2 whether a mutating call would succeed (DryRun=True). Sends nothing else."""
@@ -335,6 +321,41 @@ class CloudSession:
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
         self._clients.clear()
+
+
+class Pages:
+    """A describe call's pages, fetched as they are read (``PaginationConfig`` as botocore takes it).
+
+    Once read: ``result_keys`` name the lists paginated (none when the call does
+    not paginate), ``resume_token`` is where a ``MaxItems`` cut stopped (awscli's NextToken).
+    """
+
+    def __init__(self, session: CloudSession, operation: str, service: str, page_cap: int,
+                 params: dict[str, Any]) -> None:
+        self._session, self._operation, self._service = session, operation, service
+        self._page_cap, self._params = page_cap, params
+        self.result_keys: tuple[str, ...] = ()
+        self.resume_token: str | None = None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        session, operation = self._session, self._operation
+        client = session._client(self._service)
+        if not client.can_paginate(operation):
+            yield session.call(operation, service=self._service, **self._params)
+            return
+        try:
+            pages = client.get_paginator(operation).paginate(**self._params)
+            self.result_keys = tuple(key.expression for key in pages.result_keys)
+            for n, page in enumerate(pages):
+                page.pop("ResponseMetadata", None)
+                yield page
+                if n + 1 >= self._page_cap:
+                    return
+            self.resume_token = pages.resume_token
+        except (CloudError, UsageError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _error_from_exception(exc, operation, False) from None
 
 
 def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
