@@ -47,6 +47,15 @@ global flags:
   --deadline SECONDS         whole-request deadline for reads (default 30; mutations twice that)
   --theme NAME               monitor theme: dark, light, high-contrast
   --version, --help
+
+output of a command:
+  --output table             a table for people (a terminal's default); with --query, awscli's box table
+  --output json              awscli's JSON
+  --output text              awscli's text: columns in sorted key order, nested lists on rows
+                             prefixed with their name (INSTANCES, TAGS…), None for null
+  --output tsv               one tab-separated line per record, the table's columns (a pipe's default;
+                             with --query, the values in the query's order)
+  --query JMESPATH           pick from the JSON answer, as awscli
 """
 
 
@@ -221,11 +230,13 @@ def run_one_shot(runtime, argv: list[str]) -> int:
 
 
 def default_output(runtime) -> str:
-    """Table on a terminal; for pipes tab-separated text (grep/awk friendly), unless configured."""
+    """Table on a terminal; for pipes tsv, one line per record (grep/awk friendly), unless configured."""
+    from cloudshell.commands.registry import OUTPUT_FORMATS
+
     chosen = os.environ.get("CLOUDSHELL_OUTPUT") or runtime.user_config.get("output")
-    if chosen in ("table", "json", "text"):
+    if chosen in OUTPUT_FORMATS:
         return chosen
-    return "table" if sys.stdout.isatty() else "text"
+    return "table" if sys.stdout.isatty() else "tsv"
 
 
 def _tty_confirm(question: str) -> bool:

@@ -1,4 +1,4 @@
-"""Rendering results: rich tables for people, awscli-identical JSON and text for scripts.
+"""Rendering results: rich tables for people; awscli-identical JSON, text and table, and tsv, for scripts.
 
 Cloud data is untrusted: every string shown in a table goes through rich
 ``Text`` (control characters stripped, no markup interpreted).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -60,45 +60,62 @@ _JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
 
 
 def render_json(data: Any, query: str | None = None) -> str:
-    text = json.dumps(apply_query(jsonable(data), query), indent=4, ensure_ascii=False)
+    """awscli's JSON; nothing at all for an empty answer (``{}``), as awscli prints nothing then."""
+    value = apply_query(jsonable(data), query)
+    if value == {}:
+        return ""
+    text = json.dumps(value, indent=4, ensure_ascii=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def render_text(result: Result, query: str | None = None) -> str:
-    """Tab-separated lines: query results like awscli's text output, records one per line."""
-    if query or result.kind is None:
-        value = apply_query(jsonable(result.data), query)
-        return "\n".join(_text_lines(value))
-    kind = KINDS.get(result.kind)
-    keys = [c.key for c in kind.columns] if kind else list(result.records[0].fields) if result.records else []
-    return "\n".join("\t".join(clean(r[k]) for k in keys) for r in result.records)
-
-
-def _text_lines(value: Any) -> Iterable[str]:
-    if value is None:
-        return
-    if isinstance(value, dict):
-        scalars = [v for v in value.values() if not isinstance(v, (dict, list))]
-        if scalars:
-            yield "\t".join(_scalar(v) for v in scalars)
-        for v in value.values():
-            if isinstance(v, (dict, list)):
-                yield from _text_lines(v)
-    elif isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
-            if value:
-                yield "\t".join(_scalar(v) for v in value)
-        else:
-            for v in value:
-                yield from _text_lines(v)
-    else:
-        yield _scalar(value)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "True" if value else "False"
+def show(value: Any) -> str:
+    """One value as the script formats print it: its ``str``, control characters escaped."""
     return clean(str(value))
+
+
+def render_text(result: Result, query: str | None = None) -> str:
+    """awscli's text output; a paginated answer page by page, the query applied to each, as awscli does."""
+    from cloudshell.formats.text import text_lines
+
+    pages = result.pages or (result.data,)
+    return "\n".join(line for page in pages for line in text_lines(apply_query(jsonable(page), query), show))
+
+
+# Secrets in awscli's answers (create-keypair's private key): json and text print them as awscli does;
+# tsv, a pipe's default, only when a --query picks them.
+UNASKED_SECRETS = frozenset({"KeyMaterial"})
+
+
+def render_tsv(result: Result, query: str | None = None) -> str:
+    """cloudshell's tab-separated columns: records one per line, a query's values in its order."""
+    from cloudshell.formats import tsv
+
+    if query:
+        return "\n".join(tsv.value_lines(apply_query(jsonable(result.data), query), show))
+    if result.kind is None:
+        data = result.data
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in UNASKED_SECRETS}
+        return "\n".join(tsv.value_lines(jsonable(data), show))
+    return "\n".join(tsv.record_lines(result, show))
+
+
+def render_table(result: Result, query: str | None, width: int) -> str:
+    """awscli's box table of the (queried) answer, titled with the API operation's name."""
+    from cloudshell.formats.table import table_lines
+
+    title = "".join(w.capitalize() for w in (result.operation or "").split("_")) or result.title or "Result"
+    return "\n".join(table_lines(title, apply_query(jsonable(result.data), query), width, show))
+
+
+def stream_columns(stream) -> int:
+    """The terminal's width when ``stream`` is one, else 80 (as awscli; COLUMNS is not asked)."""
+    import os
+
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def pick_columns(result: Result, width: int) -> list[tuple[str, str]]:
@@ -156,7 +173,7 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")
         console.file.flush()
         return
-    if result.raw_text is not None and (fmt == "table" or (fmt == "text" and not query)):
+    if result.raw_text is not None and (fmt == "table" or (fmt in ("text", "tsv") and not query)):
         # Help, config, console output: text meant to be read as it is, in a table or a pipe.
         text = "\n".join(clean(line) for line in result.raw_text.split("\n"))
         if fmt == "table":
@@ -168,11 +185,17 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         data = result.data if result.data is not None else {"Messages": list(result.lines)}
         _plain(console, render_json(data, query))
         return
-    if fmt == "text" or query:
-        text = render_text(result, query) if (result.data is not None or result.records) else \
-            "\n".join(clean(line) for line in result.lines)
-        if text:
-            _plain(console, text)
+    answered = result.data is not None or bool(result.records)
+    if fmt in ("text", "tsv") or (query and fmt == "table"):
+        if not answered:
+            text = "\n".join(clean(line) for line in result.lines)
+        elif fmt == "text":
+            text = render_text(result, query)
+        elif fmt == "tsv":
+            text = render_tsv(result, query)
+        else:
+            text = render_table(result, query, stream_columns(console.file))
+        _plain(console, text)
         return
     if result.kind and (result.records or not result.lines):
         if result.records:
@@ -187,6 +210,8 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
 
 def _plain(console, text: str) -> None:
     """Script output bypasses rich's layout engine: it is large and must be byte-exact."""
+    if not text:
+        return
     console.file.write(text + "\n")
     console.file.flush()
 

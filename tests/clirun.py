@@ -27,3 +27,39 @@ def run_module(module: str, args: Sequence[str], env: Mapping[str, str],
     return subprocess.run([sys.executable, "-m", module, *args], env=dict(env), input=input,
                           stdin=stdin, capture_output=True, text=True, timeout=timeout,
                           cwd=cwd, check=False)
+
+
+# Runs each argv through ENTRY (module:function, called with sys.argv set, as its console script
+# does) in this one interpreter, stdout/stderr captured per run, the outcomes as JSON on stdout.
+_BATCH = r"""
+import importlib, io, json, sys
+module, _, name = sys.argv[1].partition(":")
+entry = getattr(importlib.import_module(module), name)
+outcomes, real = [], sys.stdout
+for argv in json.load(sys.stdin):
+    sys.argv = [module, *argv]
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    try:
+        code = entry()
+    except SystemExit as exc:
+        code = exc.code
+    outcomes.append({"stdout": sys.stdout.getvalue(), "stderr": sys.stderr.getvalue(), "code": code or 0})
+sys.stdout, sys.stderr = real, sys.__stderr__
+json.dump(outcomes, real)
+"""
+
+
+def run_batch(entry: str, argvs: Sequence[Sequence[str]], env: Mapping[str, str],
+              timeout: float = 240) -> list[dict]:
+    """Run many command lines of one program in one child process (one start-up, not one per line).
+
+    ``entry`` is the program's console-script function, e.g. ``awscli.clidriver:main`` or
+    ``cloudshell.cli:main``; each outcome is ``{"stdout", "stderr", "code"}``.
+    """
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _BATCH, entry], env=dict(env), input=json.dumps(argvs),
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"the batch of {entry} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout)

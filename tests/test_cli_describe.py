@@ -63,13 +63,13 @@ def test_filters_and_ids_narrow_the_answer(seeded):
                      "--output", "json", "--query", "Reservations[].Instances[].InstanceId"])
     assert set(json.loads(out.stdout)) == running
     one = sorted(running)[0]
-    out = cloud.run([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "text"])
+    out = cloud.run([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "tsv"])
     assert out.returncode == 0 and out.stdout.split("\t")[0] == one
 
 
-def test_text_output_is_one_tab_separated_line_per_record(seeded):
+def test_tsv_output_is_one_tab_separated_line_per_record(seeded):
     cloud, facts = seeded
-    out = cloud.run([*cloud.endpoint_args, "describe-keypairs", "--output", "text"])
+    out = cloud.run([*cloud.endpoint_args, "describe-keypairs", "--output", "tsv"])
     assert out.returncode == 0
     assert out.stdout.splitlines()[0].split("\t")[0] == "testkey"
 
@@ -78,7 +78,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     from conftest import isolated_env
 
     env = isolated_env(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "cloudshell", "--demo", "describe-instances", "--output", "text"],
+    out = subprocess.run([sys.executable, "-m", "cloudshell", "--demo", "describe-instances", "--output", "tsv"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert {"web-1", "db-1"} <= {line.split("\t")[1] for line in out.stdout.splitlines()}
@@ -89,10 +89,20 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     (["describe-instances", "--bogus"], 2, "unknown option --bogus"),
     (["describe-instances", "--filter", "novalue"], 2, "is not a filter (expected NAME=VALUE"),
     (["describe-volumes", "vol-zz"], 2, "is not a volume ID"),
-    (["describe-instances", "--output", "yaml"], 2, "must be one of table, json, text"),
+    (["describe-instances", "--output", "yaml"], 2, "must be one of table, json, text, tsv"),
     (["describe-instances", "--output", "json", "--query", "[[["], 2, "--query: '[[[' is not a JMESPath expression"),
     (["--interval", "fast", "describe-instances"], 2, "--interval"),
     (["--eucarc", "/nonexistent/eucarc", "describe-instances"], 2, "/nonexistent/eucarc"),
+    # awscli's spellings, misspelt: never a filter named Name, never a half-read list.
+    (["describe-volumes", "--filter", "Name=status"], 2, "the filter has no Values (expected Name=NAME,Values="),
+    (["describe-volumes", "--filters", "Nmae=status,Values=available"], 2, "unknown key 'Nmae' in a filter"),
+    (["describe-volumes", "--filters", "--output", "json"], 2, "--filters needs a value"),
+    (["describe-volumes", "--volume-ids", "vol-zz"], 2, "is not a volume ID"),
+    (["describe-volumes", "--cli-input-json", "[1]"], 2, "is not a JSON object"),
+    (["describe-volumes", "--cli-input-json", '{"VolumeIdz": []}'], 2, 'Unknown parameter in input: "VolumeIdz"'),
+    (["describe-volumes", "--max-items", "0"], 2, "must be 1 or more"),
+    (["describe-volumes", "--starting-token", "nope"], 2, "is not a NextToken"),
+    (["describe-keypairs", "--max-items", "2"], 2, "unknown option --max-items"),
 ])
 def test_bad_input_is_one_line_and_exit_2(cloud, args, code, needle):
     out = cloud.run([*cloud.endpoint_args, *args])
@@ -144,3 +154,16 @@ def test_config_masks_the_secret_and_names_sources(cloud):
     assert out.returncode == 0, out.stderr
     assert "s3cr3tKEYvalue" not in out.stdout and "WXYZ" in out.stdout
     assert "flag --endpoint-url" in out.stdout and "AWS_SECRET_ACCESS_KEY" in out.stdout
+
+
+def test_max_items_then_starting_token_walks_the_answer_in_steps(seeded):
+    cloud, _ = seeded
+    every = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--output", "json", "--query",
+                                  "Volumes[].VolumeId"]).stdout)
+    first = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3",
+                                  "--output", "json"]).stdout)
+    assert [v["VolumeId"] for v in first["Volumes"]] == every[:3] and first["NextToken"]
+    out = cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3", "--starting-token",
+                     first["NextToken"], "--output", "json", "--query", "Volumes[].VolumeId"])
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == every[3:6]

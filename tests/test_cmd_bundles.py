@@ -162,7 +162,7 @@ def test_kernel_bundle_registers_as_a_kernel_and_delete_by_local_manifest(cloud,
                           creds.cloud_cert, ACCOUNT, image_type="kernel")
     upload_bundle(cloud.session, "kernels", "", result.manifest_path)
     new = json.loads(_ok(_cli(cloud, "register", "kernels/vmlinuz.manifest.xml", "--output", "json")))["ImageId"]
-    shown = _ok(_cli(cloud, "describe-images", new, "--output", "text"))
+    shown = _ok(_cli(cloud, "describe-images", new, "--output", "tsv"))
     assert "kernel" in shown.split("\t")
     tags = cloud.session.call("describe_images", ImageIds=[new])["Images"][0].get("Tags") or []
     assert {"Key": IMAGE_TYPE_TAG, "Value": "kernel"} in tags or "kernel" in shown

@@ -1,7 +1,8 @@
 """Keypair commands, one-shot against moto's server, cross-checked with the awscli program.
 
-The private key is a secret: it lands in a new 0600 file and nowhere else
-(not on stdout, not on stderr, not in --output json).
+The private key is a secret: it lands in a new 0600 file, and on stdout only when
+a script asks for awscli's answer (--output json/text: its KeyMaterial), never in
+the table or tsv forms, never on stderr.
 """
 
 from __future__ import annotations
@@ -27,17 +28,24 @@ def key_names(cloud) -> set[str]:
 def test_create_writes_the_key_to_a_new_private_file_and_never_prints_it(cloud):
     work = cloud.tmp_path / "work"
     work.mkdir()
-    out = shell(cloud, "euca-add-keypair", "ops", "--output", "json", cwd=work)
+    out = shell(cloud, "euca-add-keypair", "ops", "--output", "tsv", cwd=work)
     assert out.returncode == 0, out.stderr
     pem = work / "ops.pem"
     body = pem.read_text()
     assert body.startswith("-----BEGIN") and "PRIVATE KEY-----" in body
     assert stat.S_IMODE(pem.stat().st_mode) == 0o600
-    data = json.loads(out.stdout)
-    assert "KeyMaterial" not in data and data["KeyFile"] == str(pem)
     secret_line = body.splitlines()[1]
     assert secret_line not in out.stdout + out.stderr and "PRIVATE KEY" not in out.stdout + out.stderr
-    seen = aws(cloud, "ec2", "describe-key-pairs", "--key-names", "ops")["KeyPairs"][0]
+    fingerprint = aws(cloud, "ec2", "describe-key-pairs", "--key-names", "ops")["KeyPairs"][0]["KeyFingerprint"]
+    assert {fingerprint, "ops"} <= set(out.stdout.strip().split("\t"))   # the answer, less the key
+
+    # awscli's answer, for scripts: KeyMaterial, as awscli prints it; the file is written all the same.
+    out = shell(cloud, "create-keypair", "ci", "--output", "json", cwd=work)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert "KeyFile" not in data and data["KeyMaterial"].strip() == (work / "ci.pem").read_text().strip()
+    assert "PRIVATE KEY" not in out.stderr
+    seen = aws(cloud, "ec2", "describe-key-pairs", "--key-names", "ci")["KeyPairs"][0]
     assert seen["KeyFingerprint"] == data["KeyFingerprint"]
 
     # -f FILE, with the 3.x spelling; an existing file is never overwritten and nothing is created.
@@ -48,7 +56,7 @@ def test_create_writes_the_key_to_a_new_private_file_and_never_prints_it(cloud):
     before = target.read_bytes()
     out = shell(cloud, "create-keypair", "-f", str(target), "other")
     assert out.returncode == 2 and "exists already: refusing to overwrite" in out.stderr
-    assert target.read_bytes() == before and key_names(cloud) == {"ops", "deploy"}
+    assert target.read_bytes() == before and key_names(cloud) == {"ops", "ci", "deploy"}
 
 
 def test_import_seen_by_awscli_and_delete(cloud):

@@ -161,7 +161,7 @@ def test_options_required_first_used_ones_dropped_and_choices(demo):
     assert "(required)" in opts[0].meta and opts[0].display == "-i INSTANCE"
     rest = texts(f"attach-volume {vol} -i {facts.instance('web-1').id} -", inv)
     assert "-i" not in rest and "--instance" not in rest and "-d" in rest and "--yes" in rest
-    assert texts("describe-volumes --output ", inv) == ["table", "json", "text"]
+    assert texts("describe-volumes --output ", inv) == ["table", "json", "text", "tsv"]
     assert texts("describe-volumes --output=j", inv) == ["json"]
     assert texts("describe-volumes --nosuch ", inv) == texts("describe-volumes ", inv)
 
@@ -263,3 +263,15 @@ def test_the_completer_imports_no_ui_toolkit():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prompt_toolkit', 'textual')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_awscli_list_options_offer_ids_for_every_word_then_options(demo):
+    inv, facts = demo
+    first, second = sorted(i.id for i in facts.instances)[:2]
+    assert "--instance-ids" in texts("describe-instances --inst", inv)
+    assert first in texts("describe-instances --instance-ids ", inv)
+    more = texts(f"describe-instances --instance-ids {first} {second} ", inv)
+    assert more and not {first, second} & set(more) and set(more) <= {i.id for i in facts.instances}
+    assert "--output" in texts(f"describe-instances --instance-ids {first} --", inv)
+    assert {"--filters", "--max-items", "--no-paginate", "--cli-input-json"} <= \
+        set(texts("describe-volumes --", inv))

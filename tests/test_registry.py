@@ -68,3 +68,30 @@ def test_split_line_reports_an_open_quote():
     with pytest.raises(UsageError) as err:
         split_line("create-tags i-1 --tag 'Name=web")
     assert "close the quote" in str(err.value)
+
+
+def test_awscli_list_options_take_every_word_up_to_the_next_option():
+    cmd = registry().get("describe-instances")
+    inv = parse_args(cmd, ["--instance-ids", "i-1a2b3c4d", "I-2B3C4D5E", "--output", "json", "i-3c4d5e6f",
+                           "--instance-ids=i-4d5e6f70"])
+    assert inv.instance_ids == ["i-1a2b3c4d", "i-2b3c4d5e", "i-4d5e6f70"]   # repeatable, each validated
+    assert inv.ids == ["i-3c4d5e6f"] and inv.output == "json"
+    inv = parse_args(cmd, ["--filters", "Name=a,Values=b", "Name=tag:Name,Values=web-1,web-2", "-F", "c=d"])
+    assert inv.aws_filters == [[{"Name": "a", "Values": ["b"]}],
+                               [{"Name": "tag:Name", "Values": ["web-1", "web-2"]}]]
+    assert inv.filters == [("c", "d")]
+    with pytest.raises(UsageError, match="--instance-ids needs a value"):
+        parse_args(cmd, ["--instance-ids", "--output", "json"])
+
+
+def test_filter_in_awscli_form_is_read_as_awscli_reads_it():
+    cmd = registry().get("describe-volumes")
+    inv = parse_args(cmd, ["--filter", "Name=status,Values=available,in-use"])
+    assert inv.filters == [{"Name": "status", "Values": ["available", "in-use"]}]
+    with pytest.raises(UsageError, match="the filter has no Values"):
+        parse_args(cmd, ["--filter", "Name=status"])
+
+
+def test_a_global_flag_inside_the_repl_says_where_it_belongs():
+    with pytest.raises(UsageError, match="--region is a flag of cloudshell itself"):
+        registry().parse_line("describe-volumes --region us-west-2")

@@ -378,10 +378,12 @@ def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class Pages:
-    """The pages of one describe call, fetched lazily, each under the endpoint's deadline.
+    """The pages of one describe call, fetched as they are read, each under the endpoint's deadline.
 
-    After iterating, ``truncated`` says whether the page cap stopped it while the
-    endpoint still offered a next page (a NextToken that never ends, or just many).
+    Takes ``PaginationConfig`` as botocore does. Once read: ``result_keys`` name the
+    lists paginated (none when the call does not paginate), ``resume_token`` is where
+    a ``MaxItems`` cut stopped (awscli's NextToken), and ``truncated`` says whether
+    the page cap stopped it while the endpoint still offered a next page.
     """
 
     _TOKENS = ("NextToken", "nextToken", "NextContinuationToken", "NextMarker")
@@ -390,6 +392,8 @@ class Pages:
                  params: dict[str, Any]) -> None:
         self.session, self.operation, self.service = session, operation, service
         self.page_cap, self.params = page_cap, params
+        self.result_keys: tuple[str, ...] = ()
+        self.resume_token: str | None = None
         self.truncated = False
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -400,6 +404,7 @@ class Pages:
             return
         try:
             pages = client.get_paginator(operation).paginate(**self.params)
+            self.result_keys = tuple(key.expression for key in pages.result_keys)
             it = iter(pages)
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
             raise session._redacted(_error_from_exception(exc, operation, False)) from None
@@ -407,6 +412,7 @@ class Pages:
         for n in range(self.page_cap):
             page = session._bounded(lambda: next(it, None), operation, False, limit)
             if page is None:
+                self.resume_token = pages.resume_token
                 return
             page.pop("ResponseMetadata", None)
             yield page

@@ -40,7 +40,7 @@ def run(ctx: Context, inv: Invocation) -> Result:
     if inv.wants_help:
         return Result(raw_text=cmd.help_text())
     ctx = replace(ctx, dry_run=ctx.dry_run or bool(inv.get("dry_run")),
-                  assume_yes=ctx.assume_yes or bool(inv.get("yes")))
+                  assume_yes=ctx.assume_yes or bool(inv.get("yes")), sent=[])
     if cmd.mutates:
         ctx.guard_mutation(cmd.name)
     if cmd.check is not None:
@@ -57,7 +57,10 @@ def run(ctx: Context, inv: Invocation) -> Result:
                       data={"DryRun": done.ok, "Message": done.message})
     except OutcomeUnknown as exc:
         raise _reread(ctx, inv, exc) from None
-    return result if isinstance(result, Result) else Result(data=result)
+    result = result if isinstance(result, Result) else Result(data=result)
+    if result.operation is None and ctx.sent:
+        result = replace(result, operation=ctx.sent[0])
+    return result
 
 
 # Kinds of parameter value → the inventory kind whose records they name.

@@ -37,6 +37,8 @@ class Result:
     raw_text: str | None = None     # printed as is (console output, help)
     raw: bool = False               # raw_text goes out unescaped, control characters and all
     warnings: tuple[str, ...] = ()  # said on stderr in one-shot use (after the output), beside it elsewhere
+    operation: str | None = None    # the API call answered ("describe_volumes"): awscli's table title
+    pages: tuple[Any, ...] = ()     # a paginated answer page by page, as awscli's text output shows it
 
 
 def truncation_warning(pages: Any) -> tuple[str, ...]:
@@ -64,6 +66,7 @@ class Context:
     read_only: bool = False
     dry_run: bool = False
     interactive: bool = False
+    sent: list[str] = field(default_factory=list)   # operations sent by the command running
     _fetched: Inventory = field(default_factory=Inventory)
 
     @classmethod
@@ -103,6 +106,7 @@ class Context:
     def send(self, operation: str, *, service: str = "ec2", **params: Any) -> dict[str, Any]:
         """Send one mutating call, honouring --read-only and --dry-run (EC2's DryRun)."""
         self.guard_mutation(operation)
+        self.sent.append(operation)
         if self.dry_run:
             if service != "ec2":
                 raise DryRunDone(True, f"{operation} would be sent to S3 (S3 has no DryRun; nothing sent)")

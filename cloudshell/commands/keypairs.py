@@ -1,7 +1,8 @@
 """Keypairs: create (private key straight into a new 0600 file), import a public key, delete.
 
 The private key is a secret: it goes into a file that did not exist before
-(never overwritten, never printed) and never into the result's data.
+(never overwritten). Only ``--output json``/``text`` or ``--query`` print it, in
+awscli's ``KeyMaterial``, as awscli does; the table and tsv forms never do.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
         os.close(fd)
         os.unlink(path)
         raise
+    shape = list(reply)   # awscli's JSON: the answer as it came, KeyMaterial in its place
     material = str(reply.pop("KeyMaterial", "") or "")
     try:
         os.fchmod(fd, 0o600)   # whatever the umask did
@@ -88,7 +90,7 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
         raise CloudError("KeyNotSaved", f"keypair {inv.name} was created but its private key could not be "
                          f"written to {path} ({exc.strerror}): delete it with delete-keypair {inv.name}") from None
     ctx.after_action([], kinds=["keypairs"])   # the line says what changed; the diff would repeat it
-    data = dict(reply, KeyFile=os.path.abspath(path))
+    data = {key: reply.get(key, material) for key in shape}
     line = f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')}); private key in {path} (mode 0600)"
     return Result(data=data, lines=(line,))
 

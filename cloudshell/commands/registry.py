@@ -51,7 +51,7 @@ ARCH = "arch"
 BUCKET = "bucket"
 COMMAND = "command"
 
-OUTPUT_FORMATS = ("table", "json", "text")
+OUTPUT_FORMATS = ("table", "json", "text", "tsv")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Param:
 # Options every command takes; the faces read them from the invocation.
 COMMON_PARAMS: tuple[Param, ...] = (
     Param("output", ("--output",), choices=OUTPUT_FORMATS, metavar="FORMAT",
-          help="table, json or text"),
+          help="table (a terminal's default), json, text (awscli's), tsv (one line per record; a pipe's default)"),
     Param("query", ("--query",), convert=jmespath_query, metavar="JMESPATH",
           help="JMESPath over the JSON result, as awscli"),
     Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
@@ -159,7 +159,7 @@ class Command:
         if rows:
             width = min(28, max(len(h) for h, _ in rows))
             lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
-        lines += ["", "common options: --output table|json|text, --query JMESPATH, --yes, --dry-run, --help"]
+        lines += ["", "common options: --output table|json|text|tsv, --query JMESPATH, --yes, --dry-run, --help"]
         if self.example:
             lines += ["", "example:", f"  {self.example}"]
         flags = [w for w in (("mutates" if self.mutates else ""), ("destroys: asks first" if self.destroys else "")) if w]
@@ -201,6 +201,16 @@ class Invocation:
 
 def _looks_negative_number(token: str) -> bool:
     return token[:1] == "-" and token[1:2].isdigit()
+
+
+def _is_option(token: str) -> bool:
+    return token.startswith("-") and len(token) > 1 and not _looks_negative_number(token)
+
+
+# cloudshell's own flags (cli.py reads them anywhere on its command line); in the REPL or the
+# command bar they name a different session, which a command cannot switch to.
+GLOBAL_FLAGS = frozenset({"--endpoint-url", "--region", "--profile", "--s3-endpoint-url", "--eucarc",
+                          "--access-key", "--secret-key", "--no-verify-ssl", "--read-only", "--demo"})
 
 
 class Registry:
@@ -298,9 +308,12 @@ def parse_args(cmd: Command, tokens: list[str]) -> Invocation:
             else:
                 loose.extend(tokens[i + 1:])
             break
-        if tok.startswith("-") and len(tok) > 1 and not _looks_negative_number(tok):
+        if _is_option(tok):
             name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
             p = flags.get(name)
+            if p is None and name in GLOBAL_FLAGS:
+                raise UsageError(f"{cmd.name}: {name} is a flag of cloudshell itself: give it on cloudshell's "
+                                 f"command line (cloudshell {name} VALUE {cmd.name} …), not here")
             if p is None:
                 known = ", ".join(sorted(f.rstrip(":") for q in cmd.params for f in q.flags)) or "none"
                 raise UsageError(f"{cmd.name}: unknown option {name} (its options: {known})")
@@ -311,18 +324,22 @@ def parse_args(cmd: Command, tokens: list[str]) -> Invocation:
                 i += 1
                 continue
             if eq:
-                raw = inline
+                raws = [inline]
                 i += 1
             else:
-                if i + 1 >= len(tokens):
+                if i + 1 >= len(tokens) or (p.nargs == "+" and _is_option(tokens[i + 1])):
                     raise UsageError(f"{cmd.name}: {name} needs a value ({p.label}: {p.help})")
-                raw = tokens[i + 1]
-                i += 2
-            value = _convert(cmd, p, raw, name)
-            if p.action == "append":
-                values[p.dest].append(value)
-            else:
-                values[p.dest] = value
+                # awscli's list options (--instance-ids A B) take every word up to the next option.
+                end = i + 2
+                while p.nargs == "+" and end < len(tokens) and not _is_option(tokens[end]):
+                    end += 1
+                raws, i = tokens[i + 1:end], end
+            for raw in raws:
+                value = _convert(cmd, p, raw, name)
+                if p.action == "append":
+                    values[p.dest].append(value)
+                else:
+                    values[p.dest] = value
             continue
         loose.append(tok)
         i += 1

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cloudshell.cloud.errors import UsageError
-from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import Column, ResourceKind, kind_of_id
-from cloudshell.commands.context import Context, Result, truncation_warning
-from cloudshell.commands.registry import FILTER, RESOURCE, TAG, Invocation, Param, command
+from cloudshell.commands.context import Context, Result
+from cloudshell.commands.describe import FILTER_PARAM, aws_params, describe, filters_of, request
+from cloudshell.commands.registry import RESOURCE, TAG, Invocation, Param, command
 from cloudshell.commands.targets import current, label, require, unique
-from cloudshell.commands.values import filter_pair, filters_param, resource_id, shown
+from cloudshell.commands.values import resource_id, shown
 
 KEY_LIMIT, VALUE_LIMIT, TAGS_PER_RESOURCE = 128, 256, 50
 
@@ -114,20 +115,13 @@ def delete_tags(ctx: Context, inv: Invocation) -> Result:
 
 
 @command("describe-tags", "tags", "List tags (all, or of the resources given).",
-         params=(Param("ids", kind=RESOURCE, nargs="*", convert=resource_id, metavar="RESOURCE",
-                       help="only the tags of these resources"),
-                 Param("filters", ("--filter", "-F"), kind=FILTER, action="append", convert=filter_pair,
-                       metavar="NAME=VALUE", help="key, value, resource-id or resource-type (repeatable)")),
+         params=aws_params(Param("ids", kind=RESOURCE, nargs="*", convert=resource_id, metavar="RESOURCE",
+                                 help="only the tags of these resources"),
+                           filter_param=replace(FILTER_PARAM, help="key, value, resource-id or resource-type "
+                                                "(repeatable)")),
          example="describe-tags --filter resource-type=instance --filter key=Name")
 def describe_tags(ctx: Context, inv: Invocation) -> Result:
-    filters = filters_param(inv.filters)
+    filters = filters_of(inv)
     if inv.ids:
         filters.append({"Name": "resource-id", "Values": unique(inv.ids)})
-    tags: list[Any] = []
-    pages = ctx.session.pages("describe_tags", **({"Filters": filters} if filters else {}))
-    for page in pages:
-        tags.extend(page.get("Tags") or [])
-    records = tuple(Record.from_raw(TAGS_KIND, raw) for raw in tags)
-    warnings = truncation_warning(pages)
-    return Result(data={"Tags": tags}, kind="tags", records=records, warnings=warnings,
-                  exit_code=1 if warnings else 0)
+    return describe(ctx, TAGS_KIND, inv, request(inv, {"Filters": filters}))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from cloudshell.cloud.errors import UsageError
 
@@ -48,20 +49,37 @@ def resource_id(raw: str) -> str:
     return value.lower()
 
 
-def filter_pair(raw: str) -> tuple[str, str]:
-    """``NAME=VALUE`` as in ``--filter instance-state-name=running``."""
+FILTER_NAME = re.compile(r"[A-Za-z0-9:._\-]+")
+
+
+def filter_pair(raw: str) -> tuple[str, str] | dict[str, Any]:
+    """euca2ools' ``NAME=VALUE`` (``--filter instance-state-name=running``), or awscli's
+    ``Name=N,Values=V1,V2`` read as awscli reads it (EC2 has no filter called ``Name``)."""
+    if raw.startswith(("Name=", "Values=")):
+        from cloudshell.commands.awscli_args import aws_filter
+
+        return aws_filter(raw)
     name, eq, value = raw.partition("=")
-    if not eq or not name.strip() or not re.fullmatch(r"[A-Za-z0-9:._\-]+", name.strip()):
-        raise UsageError(f"{_show(raw)} is not a filter (expected NAME=VALUE, e.g. instance-state-name=running)")
+    if not eq or not name.strip() or not FILTER_NAME.fullmatch(name.strip()):
+        raise UsageError(f"{_show(raw)} is not a filter (expected NAME=VALUE, e.g. instance-state-name=running, "
+                         "or Name=status,Values=available)")
     return name.strip(), value
 
 
-def filters_param(pairs: list[tuple[str, str]]) -> list[dict]:
-    """Group repeated filter names the way the API wants them."""
-    grouped: dict[str, list[str]] = {}
-    for name, value in pairs:
-        grouped.setdefault(name, []).append(value)
-    return [{"Name": n, "Values": v} for n, v in grouped.items()]
+def filters_param(pairs: list[Any]) -> list[dict]:
+    """The API's Filters: euca2ools' repeated NAME=VALUE grouped by name, awscli's filters as given."""
+    out: list[dict] = []
+    grouped: dict[str, dict] = {}
+    for item in pairs:
+        for one in item if isinstance(item, list) else [item]:
+            if isinstance(one, dict):
+                out.append(one)
+            elif one[0] in grouped:
+                grouped[one[0]]["Values"].append(one[1])
+            else:
+                grouped[one[0]] = {"Name": one[0], "Values": [one[1]]}
+                out.append(grouped[one[0]])
+    return out
 
 
 def positive_int(raw: str) -> int:

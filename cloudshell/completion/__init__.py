@@ -110,10 +110,16 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
     loose: list[str] = []
     pending: Param | None = None
     for word in words[1:]:
-        if pending is not None:
+        option = word.startswith("-") and len(word) > 1 and not word[1:2].isdigit()
+        if pending is not None and _takes_many(pending) and option:
+            pending = None   # awscli's list options (--instance-ids A B …) take words up to the next option
+        if pending is not None and _takes_many(pending):
+            prior = values.get(pending.dest)
+            values[pending.dest] = (prior if isinstance(prior, list) else [prior] if prior else []) + [word]
+        elif pending is not None:
             values[pending.dest] = word
             pending = None
-        elif word.startswith("-") and len(word) > 1 and not word[1:2].isdigit():
+        elif option:
             name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
             p = flags.get(name)
             if p is not None and p.action == "flag":
@@ -125,6 +131,8 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
         else:
             loose.append(word)
     nxt = _assign(cmd, loose, values)
+    if pending is not None and _takes_many(pending) and raw.startswith("-") and not raw[1:2].isdigit():
+        return _options(cmd, raw, values)
     if pending is not None:
         return _values(pending, _unquote(raw), -len(raw), inventory, registry, values, limit)
     if raw.startswith("--") and "=" in raw:
@@ -140,6 +148,10 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
         if found or raw:
             return found
     return _options(cmd, raw, values) if not raw else []
+
+
+def _takes_many(p: Param) -> bool:
+    return bool(p.flags) and p.nargs == "+"
 
 
 def _assign(cmd: Command, loose: list[str], values: dict[str, Any]) -> Param | None:

@@ -1,0 +1,179 @@
+"""cloudshell against the real awscli program, byte for byte, on one seeded moto server.
+
+Every case is one command line given to both programs, awscli's spelling on
+the left, cloudshell's on the right, ``--endpoint-url`` last on both (global
+flags go anywhere). Both run in one batch each (tests/clirun.py run_batch: one
+interpreter start-up per program, not one per line), against a cloud seeded
+once for the module, before any comparison is made.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from clirun import run_batch, run_cli, run_module
+from conftest import RANDOM_SEED, isolated_env
+
+from cloudshell.cloud.demo import seed
+from cloudshell.cloud.session import CloudSession
+
+NAME = "Tags[?Key=='Name'] | [0].Value"
+
+
+def _cases() -> dict[str, tuple[list[str], list[str]]]:
+    """Case name → (awscli's words, cloudshell's); ``@word`` stands for a seeded ID (see _given)."""
+    same = {  # the same words after the command's name
+        # --output text without --query: sorted columns, INSTANCES/ATTACHMENTS/TAGS… rows.
+        "instances-text": ["describe-instances", "--output", "text"],
+        "volumes-text": ["describe-volumes", "--output", "text"],
+        "snapshots-text": ["describe-snapshots", "--output", "text"],
+        "images-text": ["describe-images", "--output", "text"],
+        "addresses-text": ["describe-addresses", "--output", "text"],
+        "zones-text": ["describe-availability-zones", "--output", "text"],
+        "regions-text": ["describe-regions", "--output", "text"],
+        "tags-text": ["describe-tags", "--output", "text"],
+        # --query with --output text.
+        "unsorted-projection": ["describe-volumes", "--query", "Volumes[].{Z:VolumeId,A:Size,M:State}",
+                                "--output", "text"],
+        "nulls": ["describe-volumes", "--query", "Volumes[].{Id:VolumeId,Snap:SnapshotId,Kms:KmsKeyId}",
+                  "--output", "text"],
+        "null-scalar": ["describe-volumes", "--query", "Volumes[0].NoSuchKey", "--output", "text"],
+        "scalar-list": ["describe-volumes", "--query", "Volumes[].VolumeId", "--output", "text"],
+        "list-of-lists": ["describe-instances", "--query",
+                          f"Reservations[].Instances[].[InstanceId, State.Name, {NAME}]", "--output", "text"],
+        "one-instance-nested": ["describe-instances", "--query", "Reservations[0].Instances[0]",
+                                "--output", "text"],
+        "tags-lists": ["describe-instances", "--query", "Reservations[].Instances[].Tags", "--output", "text"],
+        "rules": ["describe-security-groups", "--query", "SecurityGroups[].IpPermissions", "--output", "text"],
+        "a-number": ["describe-volumes", "--query", "length(Volumes)", "--output", "text"],
+        "booleans": ["describe-volumes", "--query", "Volumes[].[Encrypted, Size > `10`]", "--output", "text"],
+        # --output table with --query: awscli's boxes, titled with the operation.
+        "table-projection": ["describe-volumes", "--query", "Volumes[].{Z:VolumeId,A:Size}", "--output", "table"],
+        "table-wide-goes-vertical": ["describe-instances", "--query", "Reservations[].Instances[]",
+                                     "--output", "table"],
+        "table-one-object": ["describe-volumes", "--query", "Volumes[0]", "--output", "table"],
+        "table-rows-of-lists": ["describe-images", "--query", "Images[].[ImageId, Name, ImageType]",
+                                "--output", "table"],
+        "table-scalars": ["describe-volumes", "--query", "Volumes[].VolumeId", "--output", "table"],
+        "table-groups": ["describe-security-groups", "--query", "SecurityGroups", "--output", "table"],
+        # awscli's spellings, the same on both sides.
+        "filters": ["describe-volumes", "--filters", "Name=status,Values=available", "Name=size,Values=5,50",
+                    "--query", "Volumes[].[VolumeId,Size]", "--output", "text"],
+        "volume-ids": ["describe-volumes", "--volume-ids", "@scratch", "--output", "text"],
+        "instance-ids-json": ["describe-instances", "--instance-ids", "@web", "--output", "json"],
+        "filters-json-form": ["describe-instances", "--filters",
+                              '[{"Name": "instance-state-name", "Values": ["running"]}]',
+                              "--query", "Reservations[].Instances[].InstanceId", "--output", "json"],
+        "owners": ["describe-images", "--owners", "self", "--query", "Images[].ImageId", "--output", "text"],
+        "max-items-text": ["describe-volumes", "--max-items", "2", "--output", "text"],
+        "max-items-json": ["describe-volumes", "--max-items", "2", "--output", "json"],
+        "max-items-query": ["describe-volumes", "--max-items", "3", "--query", "Volumes[].VolumeId",
+                            "--output", "text"],
+        "no-paginate": ["describe-instances", "--no-paginate", "--output", "json"],
+        "cli-input-json": ["describe-volumes", "--cli-input-json",
+                           json.dumps({"Filters": [{"Name": "size", "Values": ["50"]}]}),
+                           "--query", "Volumes[].VolumeId", "--output", "json"],
+    }
+    cases = {case: (args, args) for case, args in same.items()}
+    # Where the names differ: awscli's on the left, euca2ools' on the right.
+    renamed = {
+        "keypairs-text": (["describe-key-pairs"], ["describe-keypairs"]),
+        "groups-text": (["describe-security-groups"], ["describe-groups"]),
+        "key-names": (["describe-key-pairs", "--key-names", "@keypair"],
+                      ["describe-keypairs", "--key-names", "@keypair"]),
+        "group-names": (["describe-security-groups", "--group-names", "@group"],
+                        ["describe-groups", "--group-names", "@group"]),
+        "filter-read-the-awscli-way": (
+            ["describe-volumes", "--filters", "Name=status,Values=available"],
+            ["describe-volumes", "--filter", "Name=status,Values=available"]),
+        "euca-filter": (["describe-volumes", "--filters", "Name=status,Values=in-use"],
+                        ["describe-volumes", "--filter", "status=in-use"]),
+    }
+    for case, (theirs, ours) in renamed.items():
+        cases[case] = (theirs + ["--output", "text"], ours + ["--output", "text"])
+    return cases
+
+
+CASES = _cases()
+
+
+def _given(words: list[str], facts) -> list[str]:
+    """The words with the seeded cloud's IDs in place of ``@web``, ``@scratch``, ``@keypair``, ``@group``."""
+    ids = {"@web": [facts.instance("web-1").id],
+           "@scratch": sorted(v.id for v in facts.volumes if v.instance_id is None),
+           "@keypair": [facts.keypair], "@group": [facts.group_name]}
+    return [out for word in words for out in ids.get(word, [word])]
+
+
+@pytest.fixture(scope="module")
+def compared(moto_server, tmp_path_factory):
+    """{case: (awscli's outcome, cloudshell's)}: both batches run on one seeded cloud, before any test."""
+    if not moto_server.running:
+        moto_server.start()
+    moto_server.reset(random_seed=RANDOM_SEED)
+    session = CloudSession.for_url(moto_server.url)
+    try:
+        facts = seed(session)
+    finally:
+        session.close()
+    env = isolated_env(tmp_path_factory.mktemp("parity"))
+    url = ["--endpoint-url", moto_server.url]
+    with ThreadPoolExecutor(2) as pool:   # two child processes side by side
+        theirs = pool.submit(run_batch, "awscli.clidriver:main",
+                             [["ec2", *_given(a, facts), *url] for a, _ in CASES.values()], env)
+        ours = pool.submit(run_batch, "cloudshell.cli:main",
+                           [[*_given(b, facts), *url] for _, b in CASES.values()], env)
+        return dict(zip(CASES, zip(theirs.result(), ours.result())))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_output_is_awscli_byte_for_byte(compared, case):
+    theirs, ours = compared[case]
+    assert theirs["code"] == 0, theirs["stderr"]
+    assert ours["code"] == 0, ours["stderr"]
+    assert theirs["stdout"].strip(), "awscli printed nothing: the case compares nothing"
+    assert ours["stdout"] == theirs["stdout"]
+
+
+def test_the_text_rules_seen_in_the_comparison(compared):
+    """What the byte-for-byte cases hold, said plainly (they would pass vacuously otherwise)."""
+    text = compared["volumes-text"][1]["stdout"]
+    assert text.startswith("VOLUMES\t") and "\nATTACHMENTS\t" in text and "\nTAGS\tName\t" in text
+    assert compared["null-scalar"][1]["stdout"] == "None\n"
+    first = compared["unsorted-projection"][1]["stdout"].splitlines()[0].split("\t")
+    assert first[0].isdigit() and first[2].startswith("vol-")   # A (size), M (state), Z (id)
+    assert "None" in compared["nulls"][1]["stdout"]
+    assert compared["table-projection"][1]["stdout"].splitlines()[1].strip("| ") == "DescribeVolumes"
+    assert json.loads(compared["max-items-json"][1]["stdout"])["NextToken"]
+    assert compared["max-items-text"][1]["stdout"].splitlines()[-1].startswith("NEXTTOKEN\t")
+
+
+# -- empty answers and create-keypair ---------------------------------------------------
+
+def test_empty_answers_print_nothing_and_create_keypair_answers_key_material(seeded):
+    cloud, facts = seeded
+    web = facts.instance("web-1").id
+    url = cloud.endpoint_args
+    for ours, theirs in (
+        (["reboot-instances", web], ["reboot-instances", "--instance-ids", web]),
+        (["create-tags", web, "--tag", "team=ops"], ["create-tags", "--resources", web, "--tags", "Key=team,Value=ops"]),
+    ):
+        for fmt in ("json", "text"):
+            mine = run_cli([*ours, "--output", fmt, "--yes", *url], cloud.env)
+            real = run_module("awscli", ["ec2", *theirs, "--output", fmt, *url], cloud.env)
+            assert (mine.returncode, real.returncode) == (0, 0), (mine.stderr, real.stderr)
+            assert mine.stdout == real.stdout == "", (ours, fmt)
+
+    real = json.loads(run_module("awscli", ["ec2", "create-key-pair", "--key-name", "theirs", *url],
+                                 cloud.env).stdout)
+    key = cloud.tmp_path / "ours.pem"
+    out = run_cli(["create-keypair", "ours", "-f", str(key), "--output", "json", *url], cloud.env)
+    assert out.returncode == 0, out.stderr
+    mine = json.loads(out.stdout)
+    assert list(mine) == list(real) and "KeyFile" not in mine   # awscli's keys, in its order
+    assert mine["KeyMaterial"].startswith("-----BEGIN") and "PRIVATE KEY-----" in mine["KeyMaterial"]
+    assert key.read_text().strip() == mine["KeyMaterial"].strip()   # -f still writes the key, 0600
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
