@@ -133,6 +133,13 @@ async def test_help_shows_every_binding():
         for binding in [*MainScreen.BINDINGS, *ResourceActions.ACTION_BINDINGS, *ResourceTable.BINDINGS,
                         *type(app).BINDINGS]:
             assert binding.description in text, binding
+        # It opens at its top, and every key is shown alone in the footer's style, never "a,b,c".
+        log = app.screen.query_one("#help")
+        assert log.scroll_y == 0 and "Everywhere" in screen_text(app)
+        from cloudshell.screens.help import help_sections
+        keys = [k for _, rows in help_sections(app, list(MainScreen.BINDINGS)) for k, _ in rows]
+        assert keys and not [k for k in keys if "," in k], keys
+        assert "pagedown" not in text
         await pilot.press("escape")
         assert type(app.screen).__name__ == "MainScreen"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.table import Table
@@ -23,14 +24,14 @@ EXTRA_KEYS = {
         (":instances :volumes …", "switch view; :timeline; :repl; :ssh INSTANCE; :q quits"),
     ],
     "Dialogs": [
-        ("y / n, Esc", "answer a question (destructive ones start on No)"),
+        ("y n Esc", "answer a question (destructive ones start on No)"),
         ("f", "force, where a dialog offers it (detach)"),
         ("↑ ↓  Enter", "choose in a picker; Tab moves to its field (the device name)"),
     ],
     "Detail screen (Enter on a row)": [
         ("c", "jump to the console output (instances)"),
         ("r", "fetch the console output again"),
-        ("Esc, q", "back"),
+        ("Esc q", "back"),
     ],
 }
 
@@ -40,7 +41,9 @@ def _rows(app: Any, bindings: list[Binding], skip: set[str] = frozenset()) -> li
     for b in bindings:
         if b.action in skip:
             continue
-        out.setdefault(b.description or b.action, []).append(app.get_key_display(b))
+        # "pagedown,ctrl+f,space" is one binding of three keys: each shown the way the footer shows keys.
+        keys = [app.get_key_display(replace(b, key=k.strip())) for k in b.key.split(",") if k.strip()]
+        out.setdefault(b.description or b.action, []).extend(keys)
     return [(" ".join(dict.fromkeys(keys)), what) for what, keys in out.items()]
 
 
@@ -71,7 +74,7 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(" Keys (Esc to go back)", id="title")
-        yield RichLog(id="help", wrap=True, markup=False)
+        yield RichLog(id="help", wrap=True, markup=False, auto_scroll=False)
         yield Footer()
 
     def on_mount(self) -> None:
