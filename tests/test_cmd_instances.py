@@ -74,6 +74,11 @@ def test_lifecycle_one_shot_says_what_happened(cloud, monkeypatch, capsys):
     assert code == 1
     assert f"{iid} is terminated; it cannot be started" in err
 
+    # Terminating it again asks nothing and sends nothing, in every face (the monitor's T too).
+    code, out, err = oneshot(cloud, monkeypatch, capsys, "terminate-instances", iid)  # no --yes needed
+    assert code == 1
+    assert f"{iid} is already terminated; nothing was sent" in err
+
 
 def test_what_awscli_did_cloudshell_shows(cloud):
     iid = launch(cloud.session)

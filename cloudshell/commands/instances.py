@@ -273,6 +273,14 @@ def _state_change(ctx: Context, inv: Invocation, operation: str, answer_key: str
     return Result(data=reply, lines=tuple(lines), changes=other_changes(changes, ids))
 
 
+def _check_terminate(ctx: Context, inv: Invocation) -> None:
+    """Nothing to ask about, and nothing to send, when every instance named is already terminated."""
+    recs = require(ctx, unique(inv.ids), "instances").values()
+    if all(r.state == "terminated" for r in recs):
+        raise Refused(f"terminate-instances: {', '.join(label(r) for r in recs)} "
+                      f"{'is' if len(recs) == 1 else 'are'} already terminated; nothing was sent")
+
+
 def _confirm_terminate(ctx: Context, inv: Invocation) -> str:
     recs = require(ctx, unique(inv.ids), "instances").values()
     return (f"Terminate {', '.join(label(r) for r in recs)}? Instance-store data and root volumes "
@@ -281,7 +289,7 @@ def _confirm_terminate(ctx: Context, inv: Invocation) -> str:
 
 @command("terminate-instances", "instances", "Terminate instances (for good).",
          params=(_ids_param(INSTANCE, "instances to terminate"),), mutates=True, destroys=True,
-         check=_check_exist, confirm=_confirm_terminate, example="terminate-instances i-1a2b3c4d")
+         check=_check_terminate, confirm=_confirm_terminate, example="terminate-instances i-1a2b3c4d")
 def terminate_instances(ctx: Context, inv: Invocation) -> Result:
     return _state_change(ctx, inv, "terminate_instances", "TerminatingInstances")
 
