@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudshell import __version__
+from cloudshell.cloud.deadline import Expired, Workers
 from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
 
 # Error codes after which the same call may succeed unchanged.
@@ -208,6 +209,7 @@ class CloudSession:
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._boto_session = None
+        self._workers = Workers()
         self._local = threading.local()   # .mutating: what the call on this thread is
 
     @classmethod
@@ -315,31 +317,18 @@ class CloudSession:
         """Run one request (botocore's retries included) on a worker thread, at most ``limit`` seconds.
 
         botocore has no overall deadline and a socket in use cannot be reached from
-        outside, so a request past its deadline is abandoned: the daemon thread ends
-        when the endpoint finally answers or a read times out.
+        outside, so a request past its deadline is abandoned (see :mod:`cloudshell.cloud.deadline`).
         """
-        box: dict[str, Any] = {}
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                box["value"] = fn()
-            except BaseException as exc:  # noqa: BLE001 - carried to the caller's thread
-                box["error"] = exc
-            finally:
-                done.set()
-
-        threading.Thread(target=work, name=f"cloudshell-{operation}", daemon=True).start()
-        if not done.wait(limit):
+        try:
+            return self._workers.run(fn, limit)
+        except Expired:
             message = f"{operation}: the endpoint did not answer within {limit:g} s (slow endpoint)"
             raise (OutcomeUnknown("SlowEndpoint", message + OUTCOME_NOTE, retryable=True, operation=operation)
-                   if mutating else CloudError("SlowEndpoint", message, retryable=True, operation=operation))
-        if "error" in box:
-            exc = box["error"]
-            if not isinstance(exc, (CloudError, UsageError)):
-                exc = _error_from_exception(exc, operation, mutating)
+                   if mutating else CloudError("SlowEndpoint", message, retryable=True, operation=operation)) from None
+        except (CloudError, UsageError) as exc:
             raise self._redacted(exc) from None
-        return box["value"]
+        except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
+            raise self._redacted(_error_from_exception(exc, operation, mutating)) from None
 
     def _redacted(self, exc: Exception) -> Exception:
         """An error whose message echoes a secret of ours (some endpoints quote the request) gets it masked."""
@@ -371,6 +360,7 @@ class CloudSession:
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
         self._clients.clear()
+        self._workers.close()
 
 
 def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
