@@ -55,6 +55,8 @@ output of a command:
                              prefixed with their name (INSTANCES, TAGS…), None for null
   --output tsv               one tab-separated line per record, the table's columns (a pipe's default;
                              with --query, the values in the query's order)
+  --output euca              euca2ools' records (RESERVATION, INSTANCE, VOLUME, ADDRESS…), the default
+                             when a command is typed by its euca- name
   --query JMESPATH           pick from the JSON answer, as awscli
 """
 
@@ -223,16 +225,19 @@ def run_one_shot(runtime, argv: list[str]) -> int:
         ctx = Context.for_runtime(runtime, interactive=False, confirm=_tty_confirm,
                                   progress=lambda line: err.print(line, markup=False), meter=bars)
         result = run(ctx, inv)
-    fmt = inv.output or default_output(runtime)
+    fmt = inv.output or default_output(runtime, euca=inv.euca_name)
     console = Console(highlight=False, soft_wrap=False)
     emit(result, fmt=fmt, query=inv.query, console=console, err_console=err)
     return result.exit_code
 
 
-def default_output(runtime) -> str:
-    """Table on a terminal; for pipes tsv, one line per record (grep/awk friendly), unless configured."""
+def default_output(runtime, euca: bool = False) -> str:
+    """euca2ools' records under a ``euca-`` name (what its scripts read); else table on a terminal
+    and tsv for pipes, one line per record (grep/awk friendly), unless configured."""
     from cloudshell.commands.registry import OUTPUT_FORMATS
 
+    if euca:
+        return "euca"
     chosen = os.environ.get("CLOUDSHELL_OUTPUT") or runtime.user_config.get("output")
     if chosen in OUTPUT_FORMATS:
         return chosen
