@@ -20,6 +20,9 @@ VALUE_FLAGS = {
     "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
     "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme", "--deadline": "deadline",
 }
+# euca2ools 1.x's short credential flags, global only before the command: after it, -a and -s are
+# command options (describe-images -a, authorize -s CIDR).
+LEADING_FLAGS = {"-a": "access_key", "-s": "secret_key"}
 BOOL_FLAGS = {"--no-verify-ssl": "no_verify_ssl", "--demo": "demo", "--demo-activity": "demo_activity",
               "--read-only": "read_only", "--debug": "debug"}
 # Command options users often put first; moved behind the command.
@@ -39,7 +42,9 @@ global flags:
   --s3-endpoint-url URL      S3/Walrus endpoint
   --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too
   --profile NAME             a profile of ~/.aws/config
-  --access-key KEY, --secret-key KEY   (discouraged: visible in ps)
+  --access-key KEY, --secret-key KEY   (discouraged: visible in ps; also euca2ools' -I/-S,
+                             and 1.x's -a/-s before the command)
+  -U, --url URL              euca2ools' spelling of --endpoint-url
   --eucarc FILE              read credentials from a eucarc (parsed, never executed)
   --no-verify-ssl            do not verify TLS certificates
   --read-only                refuse every command that would change the cloud
@@ -89,6 +94,12 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
             else:
                 raise UsageError(f"{name} needs a value (see cloudshell --help)")
             out.values[VALUE_FLAGS[name]] = value
+            continue
+        if not out.command and tok in LEADING_FLAGS:
+            if i + 1 >= len(args):
+                raise UsageError(f"{tok} needs a value (see cloudshell --help)")
+            out.values[LEADING_FLAGS[tok]] = args[i + 1]
+            i += 2
             continue
         if name in BOOL_FLAGS and not eq:
             out.values[BOOL_FLAGS[name]] = True
@@ -201,6 +212,9 @@ def _open(args: CliArgs):
                         region=v.get("region"), profile=v.get("profile"), access_key=v.get("access_key"),
                         secret_key=v.get("secret_key"), eucarc=v.get("eucarc"),
                         no_verify_ssl=bool(v.get("no_verify_ssl")))
+    if v.get("secret_key"):
+        print("warning: a secret key on the command line is visible to every user of this host in ps; "
+              "prefer a eucarc (--eucarc), a profile or AWS_SECRET_ACCESS_KEY", file=sys.stderr)
     if args.command and args.command[0] not in ("repl", "config", "help"):
         # Fail on an unknown command or a bad value before any credential, demo or network work.
         from cloudshell.commands import registry

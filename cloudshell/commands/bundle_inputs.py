@@ -95,9 +95,10 @@ def manifest_file(raw: str) -> str:
 
 
 def account_number(raw: str) -> str:
-    """An account ID: 12 digits, dashes allowed (1234-5678-9012)."""
-    if not re.fullmatch(r"[0-9]{12}", raw.replace("-", "").strip()):
-        raise UsageError(f"{shown(raw)} is not an account ID (expected 12 digits, like 123456789012)")
+    """An account ID: digits, dashes allowed (1234-5678-9012). Like euca2ools, a number shorter than
+    AWS's 12 digits is taken as given (the seed's how-to types an 11-digit one)."""
+    if not re.fullmatch(r"[0-9]{1,12}", raw.replace("-", "").strip()):
+        raise UsageError(f"{shown(raw)} is not an account ID (expected up to 12 digits, like 123456789012)")
     return raw.replace("-", "").strip()
 
 

@@ -141,7 +141,7 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
                        help="your X.509 certificate (default: EC2_CERT)"),
                  Param("privatekey", ("-k", "--privatekey"), kind=FILE, convert=existing_file,
                        metavar="PRIVKEY", help="your RSA private key (default: EC2_PRIVATE_KEY)"),
-                 Param("ec2cert", ("--ec2cert",), kind=FILE, convert=existing_file, metavar="CERT",
+                 Param("ec2cert", ("--ec2cert", "--ec2cert_path"), kind=FILE, convert=existing_file, metavar="CERT",
                        help="the cloud's certificate (default: EUCALYPTUS_CERT)"),
                  Param("user", ("-u", "--user"), kind=TEXT, convert=account_number, metavar="ACCOUNT",
                        help="your account ID (default: EC2_USER_ID)"),
