@@ -19,6 +19,7 @@ VALUE_FLAGS = {
     "--access-key": "access_key", "-I": "access_key", "--access-key-id": "access_key",
     "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
     "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme", "--deadline": "deadline",
+    "--demo-tarball": "demo_tarball",
 }
 # euca2ools 1.x's short credential flags, global only before the command: after it, -a and -s are
 # command options (describe-images -a, authorize -s CIDR).
@@ -38,6 +39,7 @@ USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
 global flags:
   --demo                     start an embedded demo cloud (no credentials needed)
   --demo-activity            … and let it change slowly, to watch live updates
+  --demo-tarball PATH        write a small UEC-style image tarball (for publish-tarball) and exit
   --endpoint-url URL         EC2 endpoint (Eucalyptus: http://HOST:8773/services/compute)
   --s3-endpoint-url URL      S3/Walrus endpoint
   --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too
@@ -148,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.values.get("help") and not args.command:
             print(USAGE, end="")
+            return 0
+        if "demo_tarball" in args.values:
+            from cloudshell.cloud.bundle.tarball import write_demo_tarball
+
+            print(write_demo_tarball(args.values["demo_tarball"]))
             return 0
         runtime = _open(args)
         face = args.command[0] if args.command else None

@@ -36,6 +36,7 @@ S3 refusals arrive as the session's ``CloudError``.
 
 from __future__ import annotations
 
+from cloudshell.cloud.bundle import tarball  # UEC tarballs: contents, extract, write_demo_tarball
 from cloudshell.cloud.bundle.errors import BundleError
 from cloudshell.cloud.bundle.keys import DemoCredentials, make_demo_credentials
 from cloudshell.cloud.bundle.manifest import (
@@ -64,6 +65,7 @@ from cloudshell.cloud.bundle.transfer import (
 )
 
 __all__ = [
+    "tarball",
     "ARCHITECTURES", "DEFAULT_ACL", "PART_SIZE", "BundleError", "BundleResult", "DeleteResult",
     "DemoCredentials", "Manifest", "ManifestPart", "UploadResult", "bundle_image",
     "delete_bundle", "download_bundle", "make_demo_credentials", "manifest_name", "part_name",
