@@ -160,12 +160,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         face = args.command[0] if args.command else None
         if face is None:
             from cloudshell.app import run_monitor
+            from cloudshell.terminal_guard import guarded_terminal
 
-            return run_monitor(runtime, theme=args.values.get("theme"))
+            with guarded_terminal(alternate=True, sigint=True):
+                return run_monitor(runtime, theme=args.values.get("theme"))
         if face == "repl" and len(args.command) == 1:
             from cloudshell.repl import run_repl
+            from cloudshell.terminal_guard import guarded_terminal
 
-            return run_repl(runtime)
+            # Ctrl-C interrupts a command (a SIGINT from the cooked terminal); at the prompt a SIGINT
+            # can only come from kill, and the REPL's key bindings end it then.
+            with guarded_terminal(alternate=False, sigint=False):
+                return run_repl(runtime)
         return run_one_shot(runtime, args.command)
     except CloudshellError as exc:
         print(f"cloudshell: {exc}", file=sys.stderr)
