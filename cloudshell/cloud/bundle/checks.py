@@ -87,12 +87,13 @@ def max_bundled_size(image_size: int) -> int:
 def check_counts(count: int, listed: int, size: int, bundled_size: int, where: str) -> None:
     """The part count against the parts listed and the declared sizes, before any list is built."""
     if count != listed:
-        raise BadBundle(f"{where}: <parts count=\"{count}\"> but {listed} parts are listed")
+        raise BadBundle(f"{where}: <parts count=\"{count}\"> but {listed} part"
+                        f"{' is' if listed == 1 else 's are'} listed")
     if count == 0:
         raise BadBundle(f"{where}: the bundle lists no parts")
     if bundled_size > max_bundled_size(size):
         raise BadBundle(f"{where}: bundled_size {bundled_size} is more than a {size}-byte image "
                         "can bundle into")
     if count > bundled_size:
-        raise BadBundle(f"{where}: {count} parts cannot hold {bundled_size} bytes (every part holds "
-                        "at least one)")
+        raise BadBundle(f"{where}: {count} part{'s' * (count != 1)} cannot hold {bundled_size} bytes "
+                        "(every part holds at least one)")
