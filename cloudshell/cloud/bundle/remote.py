@@ -84,7 +84,11 @@ def fetch_manifest(session: Any, bucket: str, key: str, *, verify_with: Any = No
         body.close()
     manifest = parse_manifest(data, where=where, prefix=prefix)
     if verify_with is not None:
-        verify_manifest(manifest, verify_with, where)
+        try:
+            verify_manifest(manifest, verify_with, where)
+        except BadBundle as exc:
+            raise BadBundle(f"{exc.message}; nothing was fetched past it (a bundle of someone else's: "
+                            "verify it with their certificate)") from None
     return manifest, data
 
 
