@@ -96,7 +96,7 @@ def _publish_one(ctx: Context, tarball: Path, member: Any, what: str, folder: Pa
                 "image": {"image_type": "machine", "kernel_id": done.get("eki"), "ramdisk_id": done.get("eri")}}
         engine.bundle_image(local, bundle_dir, member.name, plan["arch"], plan["cert"], plan["key"],
                             plan["cloud"], plan["user"], progress=lambda s, d, t: meter("bundle", d, t),
-                            **kind[what])
+                            force=True, **kind[what])   # parts of an unfinished bundle here are ours
     bucket_name, key_folder = engine.split_bucket_path(bucket)
     result = engine.upload_bundle(ctx.session, bucket_name, key_folder, manifest,
                                   progress=lambda s, d, t: meter("upload", d, t))

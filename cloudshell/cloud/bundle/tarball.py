@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.files import create_new, place
 
 MAX_MEMBERS = 1000          # a UEC tarball holds 2-5 files
 BLOCK = 1 << 20
@@ -93,13 +94,8 @@ def extract(path: str | os.PathLike[str], member: Member, dest: Path,
         source = tar.extractfile(info)
         if source is None:
             raise BundleError(f"{path}: {member.name} cannot be read")
-        try:
-            temp.unlink()
-        except FileNotFoundError:
-            pass
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         done = 0
-        with os.fdopen(fd, "wb") as out:
+        with create_new(temp, force=True, mode=0o600) as out:   # a leftover .partial is ours: replaced
             while done < member.size:
                 block = source.read(min(BLOCK, member.size - done))
                 if not block:
@@ -126,13 +122,12 @@ def write_demo_tarball(path: str | os.PathLike[str], *, image_mib: int = 6) -> P
     pieces = {f"{name}.img": image_mib << 20, f"{name}-vmlinuz-virtual": 700 << 10,
               f"{name}-initrd-virtual": 300 << 10}
     temp = folder / f".{target.name}.partial"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+    with create_new(temp, force=True) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
         for member, size in pieces.items():
             info = tarfile.TarInfo(member)
             info.size, info.mode = size, 0o644
             tar.addfile(info, _DemoBytes(size, seed=member))
-    os.replace(temp, target)
+    place(temp, target, force=False)
     return target
 
 
