@@ -182,3 +182,54 @@ def test_a_failure_after_the_keypair_was_created_names_it(tmp_path):
     assert "keypair hostile was created but" in line and "delete-keypair hostile" in line
     assert not (tmp_path / "hostile.pem").exists()   # no empty .pem left to mislead
     assert ec2.actions().count("CreateKeyPair") == 1
+
+
+# -- the REPL: 64 KiB lines, and a big paste never freezes it ---------------------------------
+
+@pytest.fixture
+def repl(cloud):
+    """Start the real REPL (prompt_toolkit on a pipe, as tests/test_repl.py drives it) on an idle cloud."""
+    from test_repl import Driver
+
+    from cloudshell.cloud.poller import Poller
+    from cloudshell.cloud.runtime import Runtime
+
+    drivers = []
+
+    def start():
+        drivers.append(Driver(Runtime(settings=None, session=cloud.session), Poller(cloud.session)))
+        return drivers[-1]
+    yield start
+    for d in drivers:
+        d.close()
+
+
+def test_repl_refuses_a_1_mb_paste_at_once_and_stays_responsive(repl):
+    from test_repl import until
+
+    d = repl()
+    d.type("describe-volumes ")
+    d.send("\x1b[200~" + "vol-" + "x" * 1_000_000 + "\x1b[201~")   # what a terminal sends for a paste
+    until(lambda: "line too long" in d.screen(), 15, what="the paste to be refused")
+    lines = [ln for ln in d.screen().splitlines() if "line too long" in ln]
+    assert lines == ["line too long: 1,000,021 characters; a command line holds at most 65,536 "
+                     "(the paste was not taken)"]
+    assert d.buffer.text == "describe-volumes "   # the line typed before is kept
+    d.send("\x03")
+    out = d.run_line("help", "keys:", timeout=15)
+    assert "describe-volumes" in out
+
+
+def test_repl_typing_past_64_kib_is_cut_with_one_line_and_the_repl_goes_on(repl):
+    from test_repl import until
+
+    d = repl()
+    d.send("describe-volumes " + "y" * 100_000)   # a paste by a terminal without bracketed paste
+    until(lambda: len(d.buffer.text) == 65_536 and "line too long" in d.screen(), 20,
+          what="the line to stop at 64 KiB")
+    lines = [ln for ln in d.screen().splitlines() if "line too long" in ln]
+    assert len(lines) == 1 and "at most 65,536 (what came after that was not taken)" in lines[0]
+    out = d.run_line("", "describe-volumes: ", timeout=20)   # Enter runs the 64 KiB line: one red line
+    assert "is not a volume ID" in out and len(out.strip().splitlines()) <= 2
+    out = d.run_line("help", "keys:", timeout=15)
+    assert "describe-volumes" in out

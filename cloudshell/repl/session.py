@@ -203,8 +203,8 @@ class Repl:
 
     def line_too_long(self, size: int, whole: bool) -> None:
         """A paste (``whole``) or typing that would pass MAX_LINE was refused: one red line above the prompt."""
-        message = (f"line too long: {size:,}{'' if whole else '+'} characters; a command line holds at most {MAX_LINE:,} "
-                   + ("(the paste was not taken)" if whole else "(what came after that was not taken)"))
+        message = (f"line too long: {size:,}{'' if whole else '+'} characters; a command line holds at most "
+                   f"{MAX_LINE:,} " + ("(the paste was not taken)" if whole else "(what came after that was not taken)"))
         run_in_terminal(lambda: self.error(message), in_executor=False)
 
     def refresh_now(self) -> None:
