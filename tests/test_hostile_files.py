@@ -50,6 +50,17 @@ def test_eucarc_with_unterminated_braces_is_read_in_linear_time(tmp_path):
     assert f"eucarc {rc}" in done.stdout
 
 
+def test_eucarc_braces_keep_their_meaning(tmp_path):
+    """What the linear reading must not change: a "${" with a "}" later (even lines later) reads
+    up to it, one without is plain text; nothing is run."""
+    from cloudshell.cloud.eucarc import parse_eucarc
+
+    rc = tmp_path / "eucarc"
+    rc.write_text('export A=${H}/x B="${ab" C=${\n'   # C's "${" reaches the "}" two lines down
+                  "D='${'${\nE=${U:-${V}\nF=$${\nG=\"$(dirname /a/b)\"${\n")
+    assert parse_eucarc(rc, {"H": "/h"}) == {"A": "/h/x", "B": "${ab", "F": "$${", "G": "/a${"}
+
+
 def test_eucarc_over_1_mib_is_refused_with_one_line(tmp_path):
     rc = tmp_path / "eucarc"
     rc.write_text(EUCARC + ("# padding " + "x" * 1000 + "\n") * 1100)
