@@ -244,3 +244,14 @@ def test_repl_typing_past_64_kib_is_cut_with_one_line_and_the_repl_goes_on(repl)
     assert "is not a volume ID" in out and len(out.strip().splitlines()) <= 2
     out = d.run_line("help", "keys:", timeout=15)
     assert "describe-volumes" in out
+
+
+def test_an_unreadable_create_answer_names_the_keypair_that_may_exist(tmp_path):
+    env = _env(tmp_path)
+    with hostile_ec2({"CreateKeyPair": "<html>a proxy's error page"}) as ec2:
+        done = run_cli(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, timeout=30, cwd=tmp_path)
+    assert done.returncode == 1
+    line = _one_line(done)
+    assert "keypair hostile may have been created" in line and "describe-keypairs hostile" in line
+    assert not (tmp_path / "hostile.pem").exists()
+    assert ec2.actions().count("CreateKeyPair") == 1   # not resent

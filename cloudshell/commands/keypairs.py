@@ -11,7 +11,7 @@ import binascii
 import logging
 import os
 
-from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.cloud.errors import CloudError, OutcomeUnknown, Refused, UsageError
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, KEYPAIR, TEXT, Invocation, Param, command
@@ -79,6 +79,12 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
         raise UsageError(f"create-keypair: cannot create {shown(path)}: {exc.strerror}") from None
     try:
         reply = ctx.send("create_key_pair", **params)
+    except OutcomeUnknown as exc:   # it may exist now, without its key: say which one
+        os.close(fd)
+        os.unlink(path)
+        raise OutcomeUnknown(exc.code, f"{exc.message}; keypair {inv.name} may have been created without its "
+                             f"private key: check with describe-keypairs {inv.name}",
+                             operation=exc.operation, status=exc.status) from None
     except BaseException:
         os.close(fd)
         os.unlink(path)
