@@ -23,6 +23,7 @@ ID_TOKENS: tuple[tuple[tuple[str, ...], _TokenType], ...] = (
     (("emi-", "ami-"), IDS.Image),
     (("sg-",), IDS.Group),
 )
+MAX_COLOURED = 4096   # characters of a line coloured at most
 _ID_SHAPE = re.compile(r"[a-z]{1,4}-[0-9a-f]{1,17}\Z")
 _WORDS = re.compile(r"""\s+|"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s'"]+""")
 
@@ -62,6 +63,9 @@ class CommandLineLexer(Lexer):
     names: frozenset[str] = frozenset()
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
+        if len(text) > MAX_COLOURED:  # a huge paste is shown plain rather than re-coloured per key
+            yield 0, Text, text
+            return
         first = True
         for m in _WORDS.finditer(text):
             word, pos = m.group(), m.start()
