@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from cloudshell.cloud.errors import CloudshellError
-from cloudshell.cloud.kinds import KINDS
+from cloudshell.cloud.kinds import KINDS, STATE_CLASSES
 from cloudshell.commands.context import Result
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -150,13 +150,12 @@ def table_for(result: Result, width: int):
     return table
 
 
-_STATE_STYLES = {"running": "green", "available": "green", "in-use": "cyan", "associated": "cyan",
-                 "stopped": "yellow", "pending": "magenta", "stopping": "magenta",
-                 "shutting-down": "magenta", "terminated": "red", "error": "red", "deleting": "red"}
+# Each state's colour class (kinds.STATE_CLASSES, the monitor's table uses the same) → a rich colour.
+CLASS_STYLES = {"good": "green", "info": "cyan", "busy": "magenta", "warn": "yellow", "bad": "red"}
 
 
 def _state_style(state: str) -> str:
-    return _STATE_STYLES.get(state, "")
+    return CLASS_STYLES.get(STATE_CLASSES.get(state, ""), "")
 
 
 def emit(result: Result, *, fmt: str, query: str | None, console, err_console=None) -> None:

@@ -113,10 +113,6 @@ class Inventory:
 
 EMPTY = Inventory()
 
-# How the faces' status lines name each kind's count ("10 inst 16 vol …"), in this order.
-COUNT_LABELS = {"instances": "inst", "volumes": "vol", "snapshots": "snap", "images": "img",
-                "addresses": "addr", "groups": "grp", "keypairs": "key"}
-
 
 def age_text(seconds: float | None) -> str:
     """Data age as status lines show it: ``4s ago``, ``3m ago``, ``1.5h ago``."""

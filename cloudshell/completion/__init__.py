@@ -22,19 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudshell.cloud.inventory import Inventory, Record
-from cloudshell.cloud.kinds import KINDS, kind_of_id
-from cloudshell.completion.index import BY_NAME, index_of, prepare, search, short_device
-from cloudshell.commands.wait import STATES   # the states `wait` accepts, per kind
+from cloudshell.cloud.kinds import KINDS, VALUE_KINDS, kind_of_id
+from cloudshell.completion.index import index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
     ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry,
 )
 
 LIMIT = 100              # candidates returned at most
 
-# "KIND[:NARROWING]" of a Param → the inventory kind it completes from.
-VALUE_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapshots",
-               "image": "images", "address": "addresses", "group": "groups",
-               "keypair": "keypairs", "zone": "zones"}
+# "KIND[:NARROWING]" of a Param → the inventory kind it completes from: kinds.VALUE_KINDS.
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
 ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes)   # what "resource" offers, by ID
 
@@ -223,7 +219,7 @@ def _values(p: Param, text: str, start: int, inventory: Inventory, registry: Reg
         return _devices(p, text, start, inventory, values)
     if p.kind == STATE:
         kinds = {k.name for v in _given(values) if (k := kind_of_id(v)) is not None}
-        states = list(dict.fromkeys(s for k in kinds or STATES for s in STATES.get(k, ())))
+        states = list(dict.fromkeys(s for k in kinds or KINDS for s in KINDS[k].wait_states))
         return _words(states, text, start, limit)
     if p.kind == FILE:
         return _paths(text, start, limit)
@@ -280,7 +276,7 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
     out = []
     by_name = p.kind != RESOURCE
     for rec in found:
-        value = rec.name if by_name and rec.kind in BY_NAME else rec.id
+        value = rec.name if by_name and KINDS[rec.kind].by_name else rec.id
         if value in taken:
             continue
         out.append(Candidate(_quote(value), start, _clean(value), _meta(rec, value)))
@@ -288,13 +284,9 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
 
 
 def _meta(rec: Record, shown: str) -> str:
-    parts = [rec.name if rec.name != shown else rec.id if rec.id != shown else "", rec.state, rec.zone]
-    if rec.kind == "volumes" and rec["size"]:
-        parts.insert(1, f"{rec['size']} GiB")
-    if rec.kind in ("addresses", "volumes") and rec["instance"]:
-        parts.append(f"→ {rec['instance']}")
-    if rec.kind == "groups" and rec["description"]:
-        parts.append(rec["description"])
+    lead, tail = KINDS[rec.kind].meta(rec)
+    parts = [rec.name if rec.name != shown else rec.id if rec.id != shown else "", *lead, rec.state, rec.zone,
+             *tail]
     return _clean(" · ".join(x for x in parts if x))
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-# View key → (resource kind, label). Order is the number keys'.
-VIEWS: tuple[tuple[str, str], ...] = (
-    ("instances", "Instances"), ("volumes", "Volumes"), ("snapshots", "Snapshots"),
-    ("images", "Images"), ("addresses", "Addresses"), ("groups", "Groups"), ("keypairs", "Keys"),
-)
-SHORT_LABELS = {"instances": "Inst", "volumes": "Vol", "snapshots": "Snap", "images": "Img",
-                "addresses": "Addr", "groups": "Grp", "keypairs": "Key"}
+from cloudshell.cloud.kinds import VIEW_KINDS
+
+# View key → (resource kind, label), in the number keys' order: from the kinds' rows.
+VIEWS: tuple[tuple[str, str], ...] = tuple((k.name, k.label) for k in VIEW_KINDS)
+SHORT_LABELS = {k.name: k.short_label for k in VIEW_KINDS}
 
 
 class ViewTabs(Static):
