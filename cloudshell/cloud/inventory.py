@@ -14,6 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from cloudshell.cloud.errors import CloudError
 from cloudshell.cloud.kinds import KINDS, ResourceKind, Raw
 
 EMPTY_MAP: Mapping[str, Any] = MappingProxyType({})
@@ -138,13 +139,30 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
 
     Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
     vanished meanwhile is simply absent instead of failing the whole request.
+    Off AWS, a kind's ``rich_request`` (Eucalyptus' ``verbose``) is tried first; its
+    plain request follows where that is refused or answers nothing.
     """
-    params = request_for(kind, aws=session.endpoint.endpoint_url is None)
+    aws = session.endpoint.endpoint_url is None
+    params = request_for(kind, aws=aws)
+    if ids is None and kind.rich_request and not aws:
+        try:
+            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, page_cap)
+        except CloudError as exc:
+            if exc.retryable:   # throttled or unreachable: the plain request would fare no better
+                raise
+            out, cut = {}, False
+        if out:
+            return out, cut
     if ids is not None:
         ids = sorted(set(ids))
         if not ids:
             return {}, False
         params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
+    return _fetch_pages(session, kind, params, page_cap)
+
+
+def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any],
+                 page_cap: int) -> tuple[dict[str, Record], bool]:
     out: dict[str, Record] = {}
     pages = session.pages(kind.operation, page_cap=page_cap, **params)
     for page in pages:

@@ -439,7 +439,7 @@ ZONES = ResourceKind(
                       what="zone names, or 'verbose'", checked=False,
                       options=(("--zone-names", "ZoneNames", "zone names", False),), paginated=False),
     state_classes={"available": GOOD, "information": INFO, "impaired": WARN, "unavailable": BAD},
-    view=0, label="Zones", short_label="Zone", view_words=("zone",),
+    view=8, label="Zones", short_label="Zone", view_words=("zone",),
     sections=(("Capacity", _capacity_rows),),
     columns=(
         _col("id", "Zone", lambda r: r.get("ZoneName", "")),

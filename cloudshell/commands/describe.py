@@ -150,7 +150,9 @@ def _run_zones(ctx: Context, kind: ResourceKind, inv: Invocation, params: dict[s
         rich = {**params, "ZoneNames": [*kind.rich_request.get("ZoneNames", ()), *params.get("ZoneNames", ())]}
         try:
             result = describe(ctx, kind, inv, rich)
-        except CloudError:
+        except CloudError as exc:
+            if exc.retryable:
+                raise
             result = None
         if result is not None and result.records:
             return result
