@@ -25,7 +25,8 @@ class ViewTabs(Static):
             label = SHORT_LABELS[kind] if narrow and kind != current else label
             style = "reverse bold" if kind == current else ""
             text.append(f" {n}", style="bold" if kind != current else style)
-            text.append(f" {label} ", style=style)
+            # Narrow, the other tabs lose their trailing space too: eight views and a note fit 80 columns.
+            text.append(f" {label}" + ("" if narrow and kind != current else " "), style=style)
         if note:
             text.append("  " + note, style="italic")
         self.update(text)
