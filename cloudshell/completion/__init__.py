@@ -25,7 +25,7 @@ from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS, VALUE_KINDS, kind_of_id
 from cloudshell.completion.index import index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
-    ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry,
+    ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry, scan,
 )
 
 LIMIT = 100              # candidates returned at most
@@ -99,34 +99,15 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
     if not words:
         return _commands(registry, raw, -len(raw), extra or {}, limit)
     cmd = registry.resolve(words[0])
-    if cmd is None or "--" in words[1:]:
+    if cmd is None:
         return []
     flags = cmd.flag_map()
-    values: dict[str, Any] = {}
-    loose: list[str] = []
-    pending: Param | None = None
-    for word in words[1:]:
-        option = word.startswith("-") and len(word) > 1 and not word[1:2].isdigit()
-        if pending is not None and _takes_many(pending) and option:
-            pending = None   # awscli's list options (--instance-ids A B …) take words up to the next option
-        if pending is not None and _takes_many(pending):
-            prior = values.get(pending.dest)
-            values[pending.dest] = (prior if isinstance(prior, list) else [prior] if prior else []) + [word]
-        elif pending is not None:
-            values[pending.dest] = word
-            pending = None
-        elif option:
-            name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
-            p = flags.get(name)
-            if p is not None and p.action == "flag":
-                values[p.dest] = True
-            elif p is not None and eq:
-                values[p.dest] = inline
-            elif p is not None and p.takes_value:
-                pending = p
-        else:
-            loose.append(word)
-    nxt = _assign(cmd, loose, values)
+    read = scan(cmd, words[1:])   # the registry's own reading of the words, leniently
+    if read.rest is not None:
+        return []
+    values = read.raw_values()
+    pending = read.pending
+    nxt = read.next_positional(values)
     if pending is not None and _takes_many(pending) and raw.startswith("-") and not raw[1:2].isdigit():
         return _options(cmd, raw, values)
     if pending is not None:
@@ -148,19 +129,6 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
 
 def _takes_many(p: Param) -> bool:
     return bool(p.flags) and p.nargs == "+"
-
-
-def _assign(cmd: Command, loose: list[str], values: dict[str, Any]) -> Param | None:
-    """Give the finished loose words to the positionals; return the one the next word fills."""
-    words = list(loose)
-    for p in (q for q in cmd.params if q.positional):
-        if p.nargs in ("*", "+"):
-            values[p.dest] = words
-            return p
-        if not words:
-            return p
-        values[p.dest] = words.pop(0)
-    return None
 
 
 def _commands(registry: Registry, raw: str, start: int, extra: Mapping[str, str],
