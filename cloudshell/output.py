@@ -9,20 +9,17 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from cloudshell.cloud.errors import CloudshellError
 from cloudshell.cloud.kinds import KINDS, STATE_CLASSES
+from cloudshell.cloud.terminal import escaped
 from cloudshell.commands.context import Result
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def clean(text: str) -> str:
-    """Untrusted text made safe for a terminal: control characters shown escaped."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Untrusted text made safe for a terminal: control characters shown escaped (tabs and newlines kept)."""
+    return escaped(text, keep="\t\n")
 
 
 def jsonable(value: Any) -> Any:
@@ -213,17 +210,3 @@ def _plain(console, text: str) -> None:
         return
     console.file.write(text + "\n")
     console.file.flush()
-
-
-def lines_table(rows: Sequence[Sequence[str]], headers: Sequence[str]):
-    """A plain rich table of strings (config, help listings)."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h in headers:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(clean(str(c))) for c in row))
-    return table

@@ -43,6 +43,16 @@ class Record:
         return self.fields.get(key, "")
 
 
+def named(rid: str, name: str = "") -> str:
+    """``i-1a2b (web-1)``: an ID and, when it has one besides the ID, its name. The one labeller."""
+    return f"{rid} ({name})" if name and name != rid else rid
+
+
+def label(rec: Record | None, rid: str = "") -> str:
+    """A record's label (:func:`named`); ``rid`` alone where the record is unknown."""
+    return rid if rec is None else named(rec.id, rec.name)
+
+
 def _display(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -103,13 +113,6 @@ class Inventory:
         records = dict(self.records)
         records[kind] = MappingProxyType(recs)
         return Inventory(MappingProxyType(records), at if at is not None else self.fetched_at, self.truncated)
-
-    def merged(self, other: Inventory) -> Inventory:
-        """This snapshot with every kind that ``other`` holds taken from ``other``."""
-        records = dict(self.records)
-        records.update(other.records)
-        cut = (self.truncated - set(other.records)) | other.truncated
-        return Inventory(MappingProxyType(records), max(self.fetched_at, other.fetched_at), frozenset(cut))
 
 
 EMPTY = Inventory()
@@ -184,9 +187,6 @@ def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 
 
 # -- change events ----------------------------------------------------------------
 
-WATCHED_FIELDS = ("state", "name", "public_ip", "private_ip", "instance", "device", "progress", "type")
-
-
 @dataclass(frozen=True)
 class Change:
     """One thing the poller saw change: a record added, removed, or some of its fields changed."""
@@ -200,7 +200,7 @@ class Change:
 
     def describe(self) -> str:
         """One line for the timeline: ``i-1234 (web-1) pending → running``."""
-        who = f"{self.id} ({self.name})" if self.name else self.id
+        who = named(self.id, self.name)
         if self.what == "added":
             return f"{who} appeared"
         if self.what == "removed":

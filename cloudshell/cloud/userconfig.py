@@ -48,3 +48,27 @@ def load_user_config(path: Path | None = None) -> dict[str, Any]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {' '.join(str(exc).split())} (expected TOML)") from None
+
+
+def write_crash_log(exc: BaseException | None) -> str:
+    """The traceback, without locals (no secrets), appended to a 0600 file; returns its path.
+
+    The one crash-log writer: the one-shot CLI and the monitor both call it.
+    """
+    import tempfile
+    import traceback
+
+    try:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except Exception:  # noqa: BLE001 - any unwritable home: the temp folder instead
+        folder = Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            if exc is not None:
+                fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    except OSError:
+        pass
+    return str(path)

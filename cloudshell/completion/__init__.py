@@ -23,6 +23,7 @@ from typing import Any
 
 from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS, VALUE_KINDS, kind_of_id
+from cloudshell.cloud.terminal import masked
 from cloudshell.completion.index import index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
     ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry, scan,
@@ -43,8 +44,6 @@ FIXED_VALUES = {
 }
 
 __all__ = ["Candidate", "LIMIT", "complete", "prepare"]
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def _quote(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+    return masked(text, " ")
 
 
 # -- completing ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from cloudshell.cloud.inventory import Inventory, Record
+from cloudshell.cloud.inventory import label as _who  # the one labeller
 from cloudshell.cloud.kinds import KINDS
 
 DEVICE_LETTERS = "fghijklmnop"
@@ -35,12 +36,6 @@ def free_device(inv: Inventory, instance_id: str) -> str:
         if letter not in used:
             return f"/dev/sd{letter}"
     return "/dev/sdq"
-
-
-def _who(rec: Record | None, rid: str = "") -> str:
-    if rec is None:
-        return rid
-    return f"{rec.id} ({rec.name})" if rec.name else rec.id
 
 
 def _volume_label(v: Record) -> str:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
-from cloudshell.cloud.inventory import Inventory, Record
+from cloudshell.cloud.inventory import Inventory, Record, label
 from cloudshell.cloud.kinds import KINDS
 from cloudshell.output import clean
 from cloudshell.screens.messages import TextLoaded
@@ -83,7 +83,7 @@ class DetailScreen(Screen):
 
     def compose(self) -> ComposeResult:
         kind = KINDS[self.record.kind]
-        who = f"{self.record.id} ({self.record.name})" if self.record.name else self.record.id
+        who = label(self.record)
         yield Static(f" {kind.singular} {who}", id="title", markup=False)
         yield RichLog(id="detail", wrap=True, markup=False, auto_scroll=False)
         yield Footer()
