@@ -90,3 +90,27 @@ def _type_name(value: Any) -> str:
     names = {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "an array",
              dict: "a table"}
     return names.get(type(value), "a date or time")
+
+
+def write_crash_log(exc: BaseException | None) -> str:
+    """The traceback, without locals (no secrets), appended to a 0600 file; returns its path.
+
+    The one crash-log writer: the one-shot CLI and the monitor both call it.
+    """
+    import tempfile
+    import traceback
+
+    try:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except Exception:  # noqa: BLE001 - any unwritable home: the temp folder instead
+        folder = Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            if exc is not None:
+                fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    except OSError:
+        pass
+    return str(path)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from cloudshell.cloud.inventory import COUNT_LABELS as SHORT, age_text
+from cloudshell.cloud.inventory import age_text
+from cloudshell.cloud.kinds import COUNT_LABELS as SHORT
 
 
 class StatusBar(Static):
