@@ -118,7 +118,7 @@ def test_run_instances_images_groups_keypairs_zones(demo):
     assert texts("run-instances emi --kernel ", inv) in ([facts.kernel_id],)
     assert texts(f"run-instances {images[0]} --ramdisk ", inv) == [facts.ramdisk_id]
     assert facts.group_name in texts(f"run-instances {images[0]} -g ", inv)   # groups by name
-    assert texts(f"run-instances {images[0]} -g my", inv) == [facts.group_name]
+    assert texts(f"run-instances {images[0]} -g web", inv) == [facts.group_name]
     assert texts(f"run-instances {images[0]} -k ", inv) == [facts.keypair]
     assert set(facts.zones) <= set(texts(f"run-instances {images[0]} -z ", inv))
     assert "m1.small" in texts(f"run-instances {images[0]} -t m1", inv)
@@ -161,7 +161,7 @@ def test_options_required_first_used_ones_dropped_and_choices(demo):
     assert "(required)" in opts[0].meta and opts[0].display == "-i INSTANCE"
     rest = texts(f"attach-volume {vol} -i {facts.instance('web-1').id} -", inv)
     assert "-i" not in rest and "--instance" not in rest and "-d" in rest and "--yes" in rest
-    assert texts("describe-volumes --output ", inv) == ["table", "json", "text", "tsv"]
+    assert texts("describe-volumes --output ", inv) == ["table", "json", "text", "tsv", "euca"]
     assert texts("describe-volumes --output=j", inv) == ["json"]
     assert texts("describe-volumes --nosuch ", inv) == texts("describe-volumes ", inv)
 
