@@ -123,6 +123,10 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:  # a shell's Tab: the local ID cache only, no session, no network
+        from cloudshell.completion.shell import complete_main
+
+        return complete_main(argv[1:], value_flags=VALUE_FLAGS, bool_flags=BOOL_FLAGS, carried=CARRIED_FLAGS)
     from cloudshell.cloud.errors import CloudshellError, one_line
 
     runtime = None
@@ -136,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.values.get("help") and not args.command:
             print(USAGE, end="")
             return 0
+        if args.command[:1] == ["completion"]:
+            return _print_completion(args.command)
         runtime = _open(args)
         face = args.command[0] if args.command else None
         if face is None:
@@ -206,6 +212,15 @@ def _open(args: CliArgs):
         registry().parse(args.command)
     return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
                         interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
+
+
+def _print_completion(argv: list[str]) -> int:
+    """`completion SHELL`: the script, with no session (it needs no credentials)."""
+    from cloudshell.commands import Context, registry, run
+
+    result = run(Context(session=None), registry().parse(argv))
+    print(result.raw_text)
+    return result.exit_code
 
 
 def run_one_shot(runtime, argv: list[str]) -> int:

@@ -15,20 +15,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from cloudshell.cloud.envnames import ENV_NAMES  # also read by shell completion, without this module
 from cloudshell.cloud.errors import ConfigError
 from cloudshell.cloud.euca_ini import IniConfig, ini_paths, load_ini  # also public here, as before the split
 from cloudshell.cloud.eucarc import parse_eucarc  # also public here, as before the split
 from cloudshell.cloud.session import Endpoint
 
 # Variable names each setting is read from, best first; shared by the environment and eucarc.
-_VARS = {
-    "endpoint_url": ("AWS_ENDPOINT_URL_EC2", "EC2_URL", "AWS_ENDPOINT_URL"),
-    "s3_endpoint_url": ("AWS_ENDPOINT_URL_S3", "S3_URL", "AWS_ENDPOINT_URL"),
-    "region": ("AWS_DEFAULT_REGION", "AWS_REGION", "EUCA_DEFAULT_REGION"),
-    "profile": ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
-    "cert": ("EC2_CERT",), "private_key": ("EC2_PRIVATE_KEY",), "cloud_cert": ("EUCALYPTUS_CERT",),
-    "user_id": ("EC2_USER_ID", "EC2_ACCOUNT_NUMBER"),
-}
+_VARS = ENV_NAMES
 _KEY_PAIRS = (("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
               ("AWS_ACCESS_KEY", "AWS_SECRET_KEY", None),
               ("EC2_ACCESS_KEY", "EC2_SECRET_KEY", None))

@@ -99,6 +99,7 @@ class ResourceKind:
     request: Mapping[str, Any] = field(default_factory=dict)       # always sent
     aws_request: Mapping[str, Any] = field(default_factory=dict)   # sent to AWS only (scope to own)
     sweep_every: int = 1         # swept on every Nth full sweep (1: the live tables)
+    cached: tuple[str, ...] = ()  # columns shell completion's ID cache keeps beside id, name, state, zone
 
     def records_of(self, response: Raw) -> list[Raw]:
         """The flat list of raw records in one response page."""
@@ -145,7 +146,7 @@ VOLUMES = ResourceKind(
     result_path=("Volumes",), id_key="VolumeId", id_prefixes=("vol-",),
     id_filter="volume-id", ids_param="VolumeIds",
     state=lambda r: str(r.get("State") or ""), zone=lambda r: str(r.get("AvailabilityZone") or ""),
-    transitional=frozenset({"creating", "deleting", "attaching", "detaching"}),
+    transitional=frozenset({"creating", "deleting", "attaching", "detaching"}), cached=("instance", "device"),
     columns=(
         _col("id", "ID", lambda r: r.get("VolumeId", ""), 21),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -184,7 +185,7 @@ IMAGES = ResourceKind(
     id_filter="image-id", ids_param="ImageIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
-    aws_request={"Owners": ["self"]}, sweep_every=12,
+    aws_request={"Owners": ["self"]}, sweep_every=12, cached=("type",),
     columns=(
         _col("id", "ID", lambda r: r.get("ImageId", ""), 21),
         _col("name", "Name", lambda r: r.get("Name") or tag(r, "Name")),
@@ -203,7 +204,7 @@ ADDRESSES = ResourceKind(
     name="addresses", singular="address", operation="describe_addresses",
     result_path=("Addresses",), id_key="PublicIp", id_prefixes=(),
     id_filter="public-ip", ids_param="PublicIps",
-    state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3,
+    state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3, cached=("instance",),
     columns=(
         _col("id", "Address", lambda r: r.get("PublicIp", ""), 15),
         _col("state", "State", _address_state),
