@@ -19,7 +19,7 @@ from cloudshell.cloud.envnames import ENV_NAMES  # also read by shell completion
 from cloudshell.cloud.errors import ConfigError
 from cloudshell.cloud.euca_ini import IniConfig, ini_paths, load_ini  # also public here, as before the split
 from cloudshell.cloud.eucarc import parse_eucarc  # also public here, as before the split
-from cloudshell.cloud.session import Endpoint
+from cloudshell.cloud.session import Endpoint, is_sso_failure, sso_login_needed
 
 # Variable names each setting is read from, best first; shared by the environment and eucarc.
 _VARS = ENV_NAMES
@@ -162,6 +162,11 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
         return _first(layers, name) or Setting(name, None, "unset")
 
     endpoint, s3 = pick("endpoint_url"), pick("s3_endpoint_url")
+    if endpoint.value is None:
+        # None of ours: botocore would take the profile's endpoint_url or its `services` section.
+        configured = _profile_endpoints(_first(layers, "profile"), env)
+        endpoint = configured.get("endpoint_url", endpoint)
+        s3 = s3 if s3.value is not None else configured.get("s3_endpoint_url", s3)
     if s3.value is None and endpoint.value:
         s3 = Setting("s3_endpoint_url", _s3_for(endpoint.value), "derived from endpoint_url")
     if verify is None:
@@ -304,6 +309,8 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
             raise ConfigError(f"unknown profile {name!r} (from {profile.source if profile else 'boto3'}): "
                               f"not in {files[0]} or {files[1]}") from None
         except (bce.BotoCoreError, bce.ClientError) as exc:
+            if is_sso_failure(exc):
+                raise sso_login_needed(name) from None
             raise ConfigError(f"{label}: {exc}") from None
     if region:
         layer["region"] = Setting("region", region, f"{label} (config-file)")
@@ -314,6 +321,57 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
         if frozen.token:
             layer["session_token"] = Setting("session_token", frozen.token, source, True)
     return layer
+
+
+def _profile_endpoints(profile: Setting | None, env: Mapping[str, str]) -> Layer:
+    """The EC2 and S3 endpoints botocore reads from the profile's config, naming the key and file."""
+    import botocore.exceptions as bce
+    import botocore.session
+
+    if str(env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "")).lower() == "true":
+        return {}
+    name = profile.value if profile else None
+    with _environ(env):
+        try:
+            session = botocore.session.Session(profile=name)
+            scoped = session.get_scoped_config()
+            services = session.full_config.get("services") or {}
+            path = os.path.expanduser(str(session.get_config_variable("config_file")))
+        except (bce.BotoCoreError, OSError, ValueError):
+            return {}  # an unknown profile or unreadable file is said where credentials are read
+    if str(scoped.get("ignore_configured_endpoint_urls", "")).lower() == "true":
+        return {}
+    shown = name or "default"
+    group = scoped.get("services")
+    section = services.get(group) or {} if isinstance(group, str) else {}
+    layer: Layer = {}
+    for setting, service in (("endpoint_url", "ec2"), ("s3_endpoint_url", "s3")):
+        own = (section.get(service) or {}) if isinstance(section, dict) else {}
+        if isinstance(own, dict) and own.get("endpoint_url"):
+            layer[setting] = Setting(setting, str(own["endpoint_url"]),
+                                     f"profile {shown} [services {group}] {service} endpoint_url ({path})")
+        elif scoped.get("endpoint_url"):
+            layer[setting] = Setting(setting, str(scoped["endpoint_url"]), f"profile {shown} endpoint_url ({path})")
+    return layer
+
+
+def config_files(env: Mapping[str, str] | None = None, home: Path | None = None,
+                 etc: Path = Path("/etc/euca2ools")) -> list[tuple[str, str]]:
+    """(what, path) of every file settings are read from, with "(missing)" after absent ones."""
+    from cloudshell.cloud.userconfig import config_path
+
+    env = dict(os.environ if env is None else env)
+    home = home or Path(env.get("HOME") or Path.home())
+
+    def at(value: str) -> str:
+        path = _path(value, Path.cwd(), home)
+        return path if os.path.exists(path) else f"{path} (missing)"
+
+    out = [("aws config", at(env.get("AWS_CONFIG_FILE") or "~/.aws/config")),
+           ("aws credentials", at(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")),
+           ("cloudshell config", at(str(config_path())))]
+    out += [("euca2ools ini", str(p)) for p in ini_paths(env, home, etc)]
+    return out
 
 
 @contextlib.contextmanager

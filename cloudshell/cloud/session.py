@@ -106,11 +106,27 @@ def _escape_illegal_xml(response_dict: dict[str, Any] | None = None, **_: Any) -
     response_dict["body"] = _XML_ILLEGAL.sub(visible, body)  # type: ignore[index]
 
 
-def _error_from_exception(exc: BaseException, operation: str, mutating: bool) -> Exception:
+def sso_login_needed(profile: str | None) -> ConfigError:
+    """An SSO profile without a valid token (never logged in, or expired): what to run."""
+    name = profile or "default"
+    return ConfigError(f"profile {name} has no valid SSO login (missing or expired): "
+                       f"run `aws sso login --profile {name}`")
+
+
+def is_sso_failure(exc: BaseException) -> bool:
+    from botocore import exceptions as bce
+
+    return isinstance(exc, (bce.SSOError, bce.TokenRetrievalError))
+
+
+def _error_from_exception(exc: BaseException, operation: str, mutating: bool,
+                          profile: str | None = None) -> Exception:
     """Map any botocore/boto3 exception to one typed cloudshell error."""
     from botocore import exceptions as bce
     from botocore.parsers import ResponseParserError
 
+    if is_sso_failure(exc):
+        return sso_login_needed(profile)
     if isinstance(exc, bce.ClientError):
         err = exc.response.get("Error", {}) or {}
         code = str(err.get("Code") or "Unknown")
@@ -271,7 +287,7 @@ class CloudSession:
                                         RetryPolicy(max(1, ep.max_attempts), self._local))
             return client
         except bce.BotoCoreError as exc:
-            raise _error_from_exception(exc, f"create {service} client", False) from None
+            raise _error_from_exception(exc, f"create {service} client", False, ep.profile) from None
 
     @property
     def ec2(self) -> Any:
@@ -328,7 +344,7 @@ class CloudSession:
         except (CloudError, UsageError) as exc:
             raise self._redacted(exc) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
-            raise self._redacted(_error_from_exception(exc, operation, mutating)) from None
+            raise self._redacted(_error_from_exception(exc, operation, mutating, self.endpoint.profile)) from None
 
     def _redacted(self, exc: Exception) -> Exception:
         """An error whose message echoes a secret of ours (some endpoints quote the request) gets it masked."""
@@ -397,7 +413,7 @@ class Pages:
             self.result_keys = tuple(key.expression for key in pages.result_keys)
             it = iter(pages)
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
-            raise session._redacted(_error_from_exception(exc, operation, False)) from None
+            raise session._redacted(_error_from_exception(exc, operation, False, session.endpoint.profile)) from None
         limit = session.endpoint.deadline
         for n in range(self.page_cap):
             page = session._bounded(lambda: next(it, None), operation, False, limit)

@@ -37,6 +37,13 @@ def config_command(ctx: Context, inv: Invocation) -> Result:
     lines = [f"{'setting':<{width}}  {'value':<{vwidth}}  source"]
     lines += [f"{name:<{width}}  {value:<{vwidth}}  {source}" for name, value, source in rows]
     data = {name: {"Value": value, "Source": source} for name, value, source in rows}
+    if ctx.settings is not None:
+        from cloudshell.cloud.config import config_files
+
+        files = config_files()
+        fwidth = max(len(what) for what, _ in files)
+        lines += ["", "files:"] + [f"  {what:<{fwidth}}  {path}" for what, path in files]
+        data["files"] = [{"What": what, "Path": path} for what, path in files]
     return Result(raw_text="\n".join(lines), data=data)
 
 
