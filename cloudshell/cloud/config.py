@@ -19,7 +19,7 @@ from cloudshell.cloud.envnames import ENV_NAMES  # also read by shell completion
 from cloudshell.cloud.errors import ConfigError
 from cloudshell.cloud.euca_ini import IniConfig, ini_paths, load_ini  # also public here, as before the split
 from cloudshell.cloud.eucarc import parse_eucarc  # also public here, as before the split
-from cloudshell.cloud.session import Endpoint, is_sso_failure, sso_login_needed
+from cloudshell.cloud.session import Endpoint, is_sso_failure, share_credentials, sso_login_needed
 
 # Variable names each setting is read from, best first; shared by the environment and eucarc.
 _VARS = ENV_NAMES
@@ -302,6 +302,7 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
             session = botocore.session.Session(profile=name)
             region = session.get_config_variable("region")
             credentials = session.get_credentials()
+            share_credentials(name, credentials, env)   # the session's clients reuse them
             frozen = credentials.get_frozen_credentials() if credentials else None
         except bce.ProfileNotFound:
             files = (env.get("AWS_CONFIG_FILE", "~/.aws/config"),

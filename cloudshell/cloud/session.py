@@ -7,6 +7,7 @@ botocore/boto3 exception becomes one typed error at this boundary.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import threading
@@ -217,6 +218,33 @@ class RetryPolicy:
         return random.uniform(0.5, 1.0) * min(self.cap, base * 2 ** (attempts - 1))
 
 
+# Credentials botocore's chain gave a profile while the settings were read (an AssumeRole, an SSO
+# exchange): the clients made afterwards take them instead of asking again, so a command costs one
+# AssumeRole, as in awscli. Keyed by the profile and the files it was read from.
+_RESOLVED: dict[tuple[str, ...], Any] = {}
+
+
+def _credentials_key(profile: str | None, env: Mapping[str, str]) -> tuple[str, ...]:
+    name = profile or env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or "default"
+    return (name, env.get("AWS_CONFIG_FILE", ""), env.get("AWS_SHARED_CREDENTIALS_FILE", ""), env.get("HOME", ""))
+
+
+def share_credentials(profile: str | None, credentials: Any, env: Mapping[str, str]) -> None:
+    """Keep the (maybe refreshable) credentials botocore resolved for ``profile`` under ``env``."""
+    if credentials is not None:
+        _RESOLVED[_credentials_key(profile, env)] = credentials
+
+
+class _Resolved:
+    """botocore's credential_provider component, answering with credentials already resolved."""
+
+    def __init__(self, credentials: Any) -> None:
+        self.credentials = credentials
+
+    def load_credentials(self) -> Any:
+        return self.credentials
+
+
 class CloudSession:
     """EC2 and S3 clients for one endpoint, made once, used from any thread."""
 
@@ -258,6 +286,8 @@ class CloudSession:
                 bs = botocore.session.Session(profile=None if ep.access_key else ep.profile)
                 if ep.access_key:
                     bs.set_credentials(ep.access_key, ep.secret_key, ep.session_token)
+                elif (resolved := _RESOLVED.get(_credentials_key(ep.profile, os.environ))) is not None:
+                    bs.register_component("credential_provider", _Resolved(resolved))
                 # Timestamps stay the strings the endpoint sent, as awscli keeps them: the same
                 # JSON byte for byte, and no date parsing of 10,000 records per sweep.
                 bs.get_component("response_parser_factory").set_parser_defaults(
