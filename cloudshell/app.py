@@ -75,9 +75,9 @@ def write_crash_log(exc: BaseException | None) -> str:
     import traceback
 
     try:
-        from cloudshell.cloud.userconfig import data_dir
+        from cloudshell.cloud.userconfig import state_dir
 
-        folder = data_dir()
+        folder = state_dir()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except Exception:  # noqa: BLE001
         folder = Path(tempfile.gettempdir())
