@@ -31,6 +31,7 @@ USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
   cloudshell repl            interactive command line with live ID completion
   cloudshell COMMAND …       one command, e.g. describe-instances --output json
   cloudshell help            every command, by group
+  cloudshell completion bash|zsh|fish   the shell's completion script, e.g. source <(cloudshell completion bash)
 
 global flags:
   --demo                     start an embedded demo cloud (no credentials needed)

@@ -144,7 +144,8 @@ def test_the_cache_is_private_small_and_dated(shell, tmp_path):
     assert len(files) == 1
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
-    head, kinds = (json.loads(line) for line in files[0].read_text().splitlines())
+    head, *lines = (json.loads(line) for line in files[0].read_text().splitlines())
+    kinds = {line["kind"]: line for line in lines}
     assert head["endpoint"] == url.rstrip("/") and head["region"] == "us-east-1" and head["written"] > 0
     assert {"volumes", "instances", "groups"} <= set(kinds) and all(k["at"] > 0 for k in kinds.values())
     row = next(r for r in kinds["volumes"]["rows"] if r[0] == facts.volumes[0].id)

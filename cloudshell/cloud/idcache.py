@@ -4,9 +4,9 @@ Describes and the poller's sweeps write it (:func:`remember`, :class:`PollWriter
 ``cloudshell __complete`` reads it (:func:`find`, :func:`inventory_of`) and never
 the network. One file per endpoint and region under the platformdirs cache folder
 (``~/.cache/cloudshell/ids/``), 0600 in a 0700 folder: its first line says whose
-it is and when it was written, its second holds each kind's rows (ID, name, state,
+it is and when it was written, each next line holds one kind's rows (ID, name, state,
 zone and the few columns ``ResourceKind.cached`` names) with the time they were
-read. Writing never fails a command: a cache that cannot be written is skipped.
+read, so a completion parses only the kind it offers. Writing never fails a command: a cache that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -71,13 +71,10 @@ def rows_of(kind: str, records: Iterable[Any]) -> list[list[Any]]:
 
 
 def whose(session: Any) -> tuple[str | None, str | None, str | None]:
-    """(endpoint URL, region, profile) of a session whose EC2 client exists (no new client is made)."""
+    """(endpoint URL, region, profile) of a session that has just listed something (its EC2 client
+    exists, so asking its region costs nothing)."""
     ep = session.endpoint
-    region = ep.region
-    clients = getattr(session, "_clients", {}) or {}
-    if "ec2" in clients:
-        region = clients["ec2"].meta.region_name or region
-    return ep.endpoint_url, region, ep.profile
+    return ep.endpoint_url, session.region or ep.region, ep.profile
 
 
 def remember(session: Any, kinds: Mapping[str, Iterable[Any]], *, whole: bool = True,
@@ -115,7 +112,8 @@ def write(endpoint: str | None, region: str | None, profile: str | None, kinds: 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(head, separators=(",", ":")) + "\n")
-            fh.write(json.dumps(held, separators=(",", ":")) + "\n")
+            for kind, entry in held.items():   # a line per kind: a reader parses only the kind it needs
+                fh.write(json.dumps({"kind": kind, **entry}, separators=(",", ":")) + "\n")
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
@@ -159,17 +157,41 @@ class PollWriter:
 
 # -- reading (shell completion: fast, no boto3) --------------------------------------
 
-def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(head, kinds) of one cache file; empty ones when it is missing, foreign or damaged."""
+def _lines(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """(head, kind → its line, unparsed) of one cache file; empty when missing, foreign or damaged."""
     try:
         with open(path, encoding="utf-8") as fh:
             head = json.loads(fh.readline())
             if not isinstance(head, dict) or head.get("version") != VERSION:
                 return {}, {}
-            kinds = json.loads(fh.readline())
+            lines = fh.read().splitlines()
     except (OSError, ValueError):
         return {}, {}
-    return head, kinds if isinstance(kinds, dict) else {}
+    out = {}
+    for line in lines:
+        kind = line[9:line.find('"', 9)] if line.startswith('{"kind":"') else ""
+        if kind:
+            out[kind] = line
+    return head, out
+
+
+def _entry(line: str) -> dict[str, Any]:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) and isinstance(entry.get("rows"), list) else {}
+
+
+def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(head, kind → {"at", "rows"}) of one cache file; empty ones when it is missing, foreign or damaged."""
+    head, lines = _lines(path)
+    kinds = {}
+    for kind, line in lines.items():
+        entry = _entry(line)
+        if entry:
+            kinds[kind] = {"at": entry.get("at"), "rows": entry["rows"]}
+    return head, kinds
 
 
 def heads_in(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -209,23 +231,45 @@ def find(endpoint: str | None = None, region: str | None = None, profile: str | 
     return heads[0][0] if heads else None
 
 
-def inventory_of(path: Path) -> tuple[Any, float | None]:
-    """The cache as an Inventory of bare records (no raw API data), and its age in seconds."""
+class _Kinds(Mapping):
+    """Each kind's records, made from its line the first time a completion asks for that kind."""
+
+    def __init__(self, lines: dict[str, str]) -> None:
+        self._lines = lines
+        self._made: dict[str, Mapping[str, Any]] = {}
+
+    def __getitem__(self, kind: str) -> Mapping[str, Any]:
+        if kind not in self._made:
+            self._made[kind] = _records(kind, _entry(self._lines[kind]).get("rows", []))
+        return self._made[kind]
+
+    def __iter__(self):
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def _records(kind: str, rows: list[Any]) -> Mapping[str, Any]:
     from types import MappingProxyType
 
-    from cloudshell.cloud.inventory import Inventory, Record
+    from cloudshell.cloud.inventory import Record
 
-    head, kinds = load(path)
-    records: dict[str, Mapping[str, Record]] = {}
-    for kind, entry in kinds.items():
-        recs = {}
-        for row in entry.get("rows", []) if isinstance(entry, dict) else []:
-            if not isinstance(row, list) or len(row) < 4:
-                continue
-            fields = row[4] if len(row) > 4 and isinstance(row[4], dict) else {}
-            recs[str(row[0])] = Record(kind=kind, id=str(row[0]), name=str(row[1]), state=str(row[2]),
-                                       zone=str(row[3]), fields=MappingProxyType(
-                                           {str(k): str(v) for k, v in fields.items()}), raw={})
-        records[kind] = MappingProxyType(recs)
+    recs = {}
+    for row in rows:
+        if not isinstance(row, list) or len(row) < 4:
+            continue
+        fields = row[4] if len(row) > 4 and isinstance(row[4], dict) else {}
+        recs[str(row[0])] = Record(kind=kind, id=str(row[0]), name=str(row[1]), state=str(row[2]),
+                                   zone=str(row[3]), raw={},
+                                   fields=MappingProxyType({str(k): str(v) for k, v in fields.items()}))
+    return MappingProxyType(recs)
+
+
+def inventory_of(path: Path) -> tuple[Any, float | None]:
+    """The cache as an Inventory of bare records (no raw API data), and its age in seconds."""
+    from cloudshell.cloud.inventory import Inventory
+
+    head, lines = _lines(path)
     written = float(head.get("written") or 0)
-    return Inventory(MappingProxyType(records), written), (time.time() - written if written else None)
+    return Inventory(_Kinds(lines), written), (time.time() - written if written else None)
