@@ -9,9 +9,8 @@ it is parsed, never run.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -19,7 +18,11 @@ from cloudshell.cloud.envnames import ENV_NAMES  # also read by shell completion
 from cloudshell.cloud.errors import ConfigError
 from cloudshell.cloud.euca_ini import IniConfig, ini_paths, load_ini  # also public here, as before the split
 from cloudshell.cloud.eucarc import parse_eucarc  # also public here, as before the split
-from cloudshell.cloud.session import Endpoint, is_sso_failure, share_credentials, sso_login_needed
+from cloudshell.cloud.profiles import environ as _environ
+from cloudshell.cloud.profiles import (
+    is_sso_failure, profile_endpoints, share_credentials, sso_login_needed,
+)
+from cloudshell.cloud.session import Endpoint
 
 # Variable names each setting is read from, best first; shared by the environment and eucarc.
 _VARS = ENV_NAMES
@@ -164,7 +167,8 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
     endpoint, s3 = pick("endpoint_url"), pick("s3_endpoint_url")
     if endpoint.value is None:
         # None of ours: botocore would take the profile's endpoint_url or its `services` section.
-        configured = _profile_endpoints(_first(layers, "profile"), env)
+        named = _first(layers, "profile")
+        configured = {k: Setting(k, *v) for k, v in profile_endpoints(named.value if named else None, env).items()}
         endpoint = configured.get("endpoint_url", endpoint)
         s3 = s3 if s3.value is not None else configured.get("s3_endpoint_url", s3)
     if s3.value is None and endpoint.value:
@@ -324,38 +328,6 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
     return layer
 
 
-def _profile_endpoints(profile: Setting | None, env: Mapping[str, str]) -> Layer:
-    """The EC2 and S3 endpoints botocore reads from the profile's config, naming the key and file."""
-    import botocore.exceptions as bce
-    import botocore.session
-
-    if str(env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "")).lower() == "true":
-        return {}
-    name = profile.value if profile else None
-    with _environ(env):
-        try:
-            session = botocore.session.Session(profile=name)
-            scoped = session.get_scoped_config()
-            services = session.full_config.get("services") or {}
-            path = os.path.expanduser(str(session.get_config_variable("config_file")))
-        except (bce.BotoCoreError, OSError, ValueError):
-            return {}  # an unknown profile or unreadable file is said where credentials are read
-    if str(scoped.get("ignore_configured_endpoint_urls", "")).lower() == "true":
-        return {}
-    shown = name or "default"
-    group = scoped.get("services")
-    section = services.get(group) or {} if isinstance(group, str) else {}
-    layer: Layer = {}
-    for setting, service in (("endpoint_url", "ec2"), ("s3_endpoint_url", "s3")):
-        own = (section.get(service) or {}) if isinstance(section, dict) else {}
-        if isinstance(own, dict) and own.get("endpoint_url"):
-            layer[setting] = Setting(setting, str(own["endpoint_url"]),
-                                     f"profile {shown} [services {group}] {service} endpoint_url ({path})")
-        elif scoped.get("endpoint_url"):
-            layer[setting] = Setting(setting, str(scoped["endpoint_url"]), f"profile {shown} endpoint_url ({path})")
-    return layer
-
-
 def config_files(env: Mapping[str, str] | None = None, home: Path | None = None,
                  etc: Path = Path("/etc/euca2ools")) -> list[tuple[str, str]]:
     """(what, path) of every file settings are read from, with "(missing)" after absent ones."""
@@ -373,28 +345,6 @@ def config_files(env: Mapping[str, str] | None = None, home: Path | None = None,
            ("cloudshell config", at(str(config_path())))]
     out += [("euca2ools ini", str(p)) for p in ini_paths(env, home, etc)]
     return out
-
-
-@contextlib.contextmanager
-def _environ(env: Mapping[str, str]) -> Iterator[None]:
-    """Show botocore exactly the environment resolve() was given.
-
-    botocore reads os.environ (and ~ through HOME) itself, with no way to pass
-    another; an injected env (tests, embedding) is swapped in for the call and
-    the real one put back. With the real environment nothing is touched. Not
-    thread-safe, which is fine: resolve() runs at start-up, before any worker.
-    """
-    if dict(os.environ) == dict(env):
-        yield
-        return
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:  # the real environment comes back whatever botocore raised
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _path(value: str, base: Path, home: Path) -> str:

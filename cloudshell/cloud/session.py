@@ -7,7 +7,6 @@ botocore/boto3 exception becomes one typed error at this boundary.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import threading
@@ -18,6 +17,7 @@ from typing import Any
 from cloudshell import __version__
 from cloudshell.cloud.deadline import Expired, Workers
 from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
+from cloudshell.cloud.profiles import is_sso_failure, resolved_provider, sso_login_needed
 
 # Error codes after which the same call may succeed unchanged.
 RETRYABLE_CODES = frozenset({
@@ -105,19 +105,6 @@ def _escape_illegal_xml(response_dict: dict[str, Any] | None = None, **_: Any) -
         return b"\\x%02x" % code
 
     response_dict["body"] = _XML_ILLEGAL.sub(visible, body)  # type: ignore[index]
-
-
-def sso_login_needed(profile: str | None) -> ConfigError:
-    """An SSO profile without a valid token (never logged in, or expired): what to run."""
-    name = profile or "default"
-    return ConfigError(f"profile {name} has no valid SSO login (missing or expired): "
-                       f"run `aws sso login --profile {name}`")
-
-
-def is_sso_failure(exc: BaseException) -> bool:
-    from botocore import exceptions as bce
-
-    return isinstance(exc, (bce.SSOError, bce.TokenRetrievalError))
 
 
 def _error_from_exception(exc: BaseException, operation: str, mutating: bool,
@@ -218,33 +205,6 @@ class RetryPolicy:
         return random.uniform(0.5, 1.0) * min(self.cap, base * 2 ** (attempts - 1))
 
 
-# Credentials botocore's chain gave a profile while the settings were read (an AssumeRole, an SSO
-# exchange): the clients made afterwards take them instead of asking again, so a command costs one
-# AssumeRole, as in awscli. Keyed by the profile and the files it was read from.
-_RESOLVED: dict[tuple[str, ...], Any] = {}
-
-
-def _credentials_key(profile: str | None, env: Mapping[str, str]) -> tuple[str, ...]:
-    name = profile or env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or "default"
-    return (name, env.get("AWS_CONFIG_FILE", ""), env.get("AWS_SHARED_CREDENTIALS_FILE", ""), env.get("HOME", ""))
-
-
-def share_credentials(profile: str | None, credentials: Any, env: Mapping[str, str]) -> None:
-    """Keep the (maybe refreshable) credentials botocore resolved for ``profile`` under ``env``."""
-    if credentials is not None:
-        _RESOLVED[_credentials_key(profile, env)] = credentials
-
-
-class _Resolved:
-    """botocore's credential_provider component, answering with credentials already resolved."""
-
-    def __init__(self, credentials: Any) -> None:
-        self.credentials = credentials
-
-    def load_credentials(self) -> Any:
-        return self.credentials
-
-
 class CloudSession:
     """EC2 and S3 clients for one endpoint, made once, used from any thread."""
 
@@ -286,8 +246,8 @@ class CloudSession:
                 bs = botocore.session.Session(profile=None if ep.access_key else ep.profile)
                 if ep.access_key:
                     bs.set_credentials(ep.access_key, ep.secret_key, ep.session_token)
-                elif (resolved := _RESOLVED.get(_credentials_key(ep.profile, os.environ))) is not None:
-                    bs.register_component("credential_provider", _Resolved(resolved))
+                elif (resolved := resolved_provider(ep.profile)) is not None:
+                    bs.register_component("credential_provider", resolved)
                 # Timestamps stay the strings the endpoint sent, as awscli keeps them: the same
                 # JSON byte for byte, and no date parsing of 10,000 records per sweep.
                 bs.get_component("response_parser_factory").set_parser_defaults(
