@@ -253,16 +253,16 @@ class _Kinds(Mapping):
 def _records(kind: str, rows: list[Any]) -> Mapping[str, Any]:
     from types import MappingProxyType
 
-    from cloudshell.cloud.inventory import Record
+    from cloudshell.cloud.inventory import EMPTY_MAP, Record
 
     recs = {}
-    for row in rows:
-        if not isinstance(row, list) or len(row) < 4:
+    for row in rows:   # a Tab's latency: 10,000 rows must take milliseconds, not a tenth of a second
+        if type(row) is not list or len(row) < 4:
             continue
-        fields = row[4] if len(row) > 4 and isinstance(row[4], dict) else {}
-        recs[str(row[0])] = Record(kind=kind, id=str(row[0]), name=str(row[1]), state=str(row[2]),
-                                   zone=str(row[3]), raw={},
-                                   fields=MappingProxyType({str(k): str(v) for k, v in fields.items()}))
+        extra = row[4] if len(row) > 4 and type(row[4]) is dict and row[4] else None
+        fields = MappingProxyType({str(k): str(v) for k, v in extra.items()}) if extra else EMPTY_MAP
+        rid = str(row[0])
+        recs[rid] = Record(kind, rid, str(row[1]), str(row[2]), str(row[3]), fields, EMPTY_MAP)
     return MappingProxyType(recs)
 
 
