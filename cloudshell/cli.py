@@ -35,6 +35,7 @@ USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
   cloudshell repl            interactive command line with live ID completion
   cloudshell COMMAND …       one command, e.g. describe-instances --output json
   cloudshell help            every command, by group
+  cloudshell completion bash|zsh|fish   the shell's completion script, e.g. source <(cloudshell completion bash)
 
 global flags:
   --demo                     start an embedded demo cloud (no credentials needed)
@@ -136,6 +137,10 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:  # a shell's Tab: the local ID cache only, no session, no network
+        from cloudshell.completion.shell import complete_main
+
+        return complete_main(argv[1:], value_flags=VALUE_FLAGS, bool_flags=BOOL_FLAGS, carried=CARRIED_FLAGS)
     from cloudshell.cloud.errors import CloudshellError, one_line
 
     runtime = None
@@ -154,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(write_demo_tarball(args.values["demo_tarball"]))
             return 0
+        if args.command[:1] == ["completion"]:
+            return _print_completion(args.command)
         runtime = _open(args)
         face = args.command[0] if args.command else None
         if face is None:
@@ -235,6 +242,15 @@ def _open(args: CliArgs):
         registry().parse(args.command)
     return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
                         interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
+
+
+def _print_completion(argv: list[str]) -> int:
+    """`completion SHELL`: the script, with no session (it needs no credentials)."""
+    from cloudshell.commands import Context, registry, run
+
+    result = run(Context(session=None), registry().parse(argv))
+    print(result.raw_text)
+    return result.exit_code
 
 
 def run_one_shot(runtime, argv: list[str]) -> int:

@@ -22,6 +22,17 @@ for _path in (ROOT, TESTS):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+# In-process tests write caches (shell completion's IDs), history and logs as the program does:
+# into a folder of this run, never the developer's home.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+_RUN_HOME = Path(tempfile.mkdtemp(prefix="cloudshell-tests-"))
+atexit.register(shutil.rmtree, _RUN_HOME, ignore_errors=True)
+for _name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+    os.environ[_name] = str(_RUN_HOME / _name.lower())
+
 from clirun import run_cli  # noqa: E402
 
 from cloudshell.cloud.demo import DemoFacts, MotoServer, seed  # noqa: E402

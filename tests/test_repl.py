@@ -359,6 +359,7 @@ def test_starts_inside_a_running_event_loop_as_the_monitor_does(idle):
 
 def test_history_is_private_and_never_records_secrets(idle, tmp_path, monkeypatch):
     runtime, poller = idle
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     out = io.StringIO()
     with create_pipe_input() as pipe:
@@ -367,7 +368,7 @@ def test_history_is_private_and_never_records_secrets(idle, tmp_path, monkeypatc
         pipe.send_text("exit\r")
         assert run_repl_on(runtime, poller, input=pipe, output=DummyOutput(),
                            console=Console(file=out, width=120)) == 0
-    path = tmp_path / "data" / "cloudshell" / "history"
+    path = tmp_path / "state" / "cloudshell" / "history"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text()
     assert "describe-volumes --output text" in text

@@ -117,7 +117,7 @@ def test_attach_volume_by_tab(tmp_path):
         assert "Traceback" not in tmux.screen()
 
         tmux.keys("C-d")
-        history = tmp_path / "home" / ".local" / "share" / "cloudshell" / "history"
+        history = tmp_path / "home" / ".local" / "state" / "cloudshell" / "history"
         tmux.wait(lambda s: history.exists() and "attach-volume" in history.read_text(), 20, "the history")
         assert stat.S_IMODE(history.stat().st_mode) == 0o600
     finally:

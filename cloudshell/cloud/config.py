@@ -9,26 +9,23 @@ it is parsed, never run.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from cloudshell.cloud.envnames import ENV_NAMES  # also read by shell completion, without this module
 from cloudshell.cloud.errors import ConfigError
 from cloudshell.cloud.euca_ini import IniConfig, ini_paths, load_ini  # also public here, as before the split
 from cloudshell.cloud.eucarc import parse_eucarc  # also public here, as before the split
+from cloudshell.cloud.profiles import environ as _environ
+from cloudshell.cloud.profiles import (
+    is_sso_failure, profile_endpoints, share_credentials, sso_login_needed,
+)
 from cloudshell.cloud.session import Endpoint
 
 # Variable names each setting is read from, best first; shared by the environment and eucarc.
-_VARS = {
-    "endpoint_url": ("AWS_ENDPOINT_URL_EC2", "EC2_URL", "AWS_ENDPOINT_URL"),
-    "s3_endpoint_url": ("AWS_ENDPOINT_URL_S3", "S3_URL", "AWS_ENDPOINT_URL"),
-    "region": ("AWS_DEFAULT_REGION", "AWS_REGION", "EUCA_DEFAULT_REGION"),
-    "profile": ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
-    "cert": ("EC2_CERT",), "private_key": ("EC2_PRIVATE_KEY",), "cloud_cert": ("EUCALYPTUS_CERT",),
-    "user_id": ("EC2_USER_ID", "EC2_ACCOUNT_NUMBER"),
-}
+_VARS = ENV_NAMES
 _KEY_PAIRS = (("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
               ("AWS_ACCESS_KEY", "AWS_SECRET_KEY", None),
               ("EC2_ACCESS_KEY", "EC2_SECRET_KEY", None))
@@ -168,6 +165,12 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
         return _first(layers, name) or Setting(name, None, "unset")
 
     endpoint, s3 = pick("endpoint_url"), pick("s3_endpoint_url")
+    if endpoint.value is None:
+        # None of ours: botocore would take the profile's endpoint_url or its `services` section.
+        named = _first(layers, "profile")
+        configured = {k: Setting(k, *v) for k, v in profile_endpoints(named.value if named else None, env).items()}
+        endpoint = configured.get("endpoint_url", endpoint)
+        s3 = s3 if s3.value is not None else configured.get("s3_endpoint_url", s3)
     if s3.value is None and endpoint.value:
         s3 = Setting("s3_endpoint_url", _s3_for(endpoint.value), "derived from endpoint_url")
     if verify is None:
@@ -304,6 +307,7 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
             session = botocore.session.Session(profile=name)
             region = session.get_config_variable("region")
             credentials = session.get_credentials()
+            share_credentials(name, credentials, env)   # the session's clients reuse them
             frozen = credentials.get_frozen_credentials() if credentials else None
         except bce.ProfileNotFound:
             files = (env.get("AWS_CONFIG_FILE", "~/.aws/config"),
@@ -311,6 +315,8 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
             raise ConfigError(f"unknown profile {name!r} (from {profile.source if profile else 'boto3'}): "
                               f"not in {files[0]} or {files[1]}") from None
         except (bce.BotoCoreError, bce.ClientError) as exc:
+            if is_sso_failure(exc):
+                raise sso_login_needed(name) from None
             raise ConfigError(f"{label}: {exc}") from None
     if region:
         layer["region"] = Setting("region", region, f"{label} (config-file)")
@@ -323,26 +329,23 @@ def _boto_layer(profile: Setting | None, env: Mapping[str, str]) -> Layer:
     return layer
 
 
-@contextlib.contextmanager
-def _environ(env: Mapping[str, str]) -> Iterator[None]:
-    """Show botocore exactly the environment resolve() was given.
+def config_files(env: Mapping[str, str] | None = None, home: Path | None = None,
+                 etc: Path = Path("/etc/euca2ools")) -> list[tuple[str, str]]:
+    """(what, path) of every file settings are read from, with "(missing)" after absent ones."""
+    from cloudshell.cloud.userconfig import config_path
 
-    botocore reads os.environ (and ~ through HOME) itself, with no way to pass
-    another; an injected env (tests, embedding) is swapped in for the call and
-    the real one put back. With the real environment nothing is touched. Not
-    thread-safe, which is fine: resolve() runs at start-up, before any worker.
-    """
-    if dict(os.environ) == dict(env):
-        yield
-        return
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:  # the real environment comes back whatever botocore raised
-        os.environ.clear()
-        os.environ.update(saved)
+    env = dict(os.environ if env is None else env)
+    home = home or Path(env.get("HOME") or Path.home())
+
+    def at(value: str) -> str:
+        path = _path(value, Path.cwd(), home)
+        return path if os.path.exists(path) else f"{path} (missing)"
+
+    out = [("aws config", at(env.get("AWS_CONFIG_FILE") or "~/.aws/config")),
+           ("aws credentials", at(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")),
+           ("cloudshell config", at(str(config_path())))]
+    out += [("euca2ools ini", str(p)) for p in ini_paths(env, home, etc)]
+    return out
 
 
 def _path(value: str, base: Path, home: Path) -> str:

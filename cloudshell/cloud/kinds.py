@@ -171,6 +171,7 @@ class ResourceKind:
     delete_command: str = ""     # the command deleting one of its rows ("" = none)
     detail: tuple[str, ...] = ()  # sections the detail screen draws itself: "attachments", "console"
     sections: tuple[tuple[str, Section], ...] = ()   # more detail sections, (title, rows from raw)
+    cached: tuple[str, ...] = ()  # columns shell completion's ID cache keeps beside id, name, state, zone
 
     def records_of(self, response: Raw) -> list[Raw]:
         """The flat list of raw records in one response page."""
@@ -273,7 +274,7 @@ VOLUMES = ResourceKind(
     result_path=("Volumes",), id_key="VolumeId", id_prefixes=("vol-",),
     id_filter="volume-id", ids_param="VolumeIds",
     state=lambda r: str(r.get("State") or ""), zone=lambda r: str(r.get("AvailabilityZone") or ""),
-    transitional=frozenset({"creating", "deleting", "attaching", "detaching"}),
+    transitional=frozenset({"creating", "deleting", "attaching", "detaching"}), cached=("instance", "device"),
     value_kind="volume",
     describe=Describe("describe-volumes", "List volumes (all, or the IDs given).",
                       "describe-volumes --filter status=available",
@@ -333,7 +334,7 @@ IMAGES = ResourceKind(
     id_filter="image-id", ids_param="ImageIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
-    aws_request={"Owners": ["self"]}, sweep_every=12,
+    aws_request={"Owners": ["self"]}, sweep_every=12, cached=("type",),
     value_kind="image",
     describe=Describe("describe-images", "List images: machine images, kernels and ramdisks.",
                       "describe-images --filter image-type=kernel",
@@ -363,7 +364,7 @@ ADDRESSES = ResourceKind(
     name="addresses", singular="address", operation="describe_addresses",
     result_path=("Addresses",), id_key="PublicIp", id_prefixes=(),
     id_filter="public-ip", ids_param="PublicIps",
-    state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3,
+    state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3, cached=("instance",),
     plural="addresses", value_kind="address",
     describe=Describe("describe-addresses", "List elastic IP addresses.", "describe-addresses",
                       what="public IPs or allocation IDs (eipalloc-…)", checked=False,

@@ -30,8 +30,11 @@ class Runtime:
         if self._poller is None:
             from cloudshell.cloud.poller import Poller
 
+            from cloudshell.cloud.idcache import PollWriter
+
             self._poller = Poller(self.session, interval=self.interval,
                                   fast_interval=min(1.0, self.interval))
+            self._poller.subscribe(PollWriter(self.session))  # shell completion's IDs
         if start:
             self._poller.start()
         return self._poller

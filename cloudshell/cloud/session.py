@@ -17,6 +17,7 @@ from typing import Any
 from cloudshell import __version__
 from cloudshell.cloud.deadline import Expired, Workers
 from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
+from cloudshell.cloud.profiles import is_sso_failure, resolved_provider, sso_login_needed
 
 # Error codes after which the same call may succeed unchanged.
 RETRYABLE_CODES = frozenset({
@@ -106,11 +107,14 @@ def _escape_illegal_xml(response_dict: dict[str, Any] | None = None, **_: Any) -
     response_dict["body"] = _XML_ILLEGAL.sub(visible, body)  # type: ignore[index]
 
 
-def _error_from_exception(exc: BaseException, operation: str, mutating: bool) -> Exception:
+def _error_from_exception(exc: BaseException, operation: str, mutating: bool,
+                          profile: str | None = None) -> Exception:
     """Map any botocore/boto3 exception to one typed cloudshell error."""
     from botocore import exceptions as bce
     from botocore.parsers import ResponseParserError
 
+    if is_sso_failure(exc):
+        return sso_login_needed(profile)
     if isinstance(exc, bce.ClientError):
         err = exc.response.get("Error", {}) or {}
         code = str(err.get("Code") or "Unknown")
@@ -242,6 +246,8 @@ class CloudSession:
                 bs = botocore.session.Session(profile=None if ep.access_key else ep.profile)
                 if ep.access_key:
                     bs.set_credentials(ep.access_key, ep.secret_key, ep.session_token)
+                elif (resolved := resolved_provider(ep.profile)) is not None:
+                    bs.register_component("credential_provider", resolved)
                 # Timestamps stay the strings the endpoint sent, as awscli keeps them: the same
                 # JSON byte for byte, and no date parsing of 10,000 records per sweep.
                 bs.get_component("response_parser_factory").set_parser_defaults(
@@ -271,7 +277,7 @@ class CloudSession:
                                         RetryPolicy(max(1, ep.max_attempts), self._local))
             return client
         except bce.BotoCoreError as exc:
-            raise _error_from_exception(exc, f"create {service} client", False) from None
+            raise _error_from_exception(exc, f"create {service} client", False, ep.profile) from None
 
     @property
     def ec2(self) -> Any:
@@ -328,7 +334,7 @@ class CloudSession:
         except (CloudError, UsageError) as exc:
             raise self._redacted(exc) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
-            raise self._redacted(_error_from_exception(exc, operation, mutating)) from None
+            raise self._redacted(_error_from_exception(exc, operation, mutating, self.endpoint.profile)) from None
 
     def _redacted(self, exc: Exception) -> Exception:
         """An error whose message echoes a secret of ours (some endpoints quote the request) gets it masked."""
@@ -393,7 +399,7 @@ class Pages:
             self.result_keys = tuple(key.expression for key in pages.result_keys)
             it = iter(pages)
         except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes typed
-            raise session._redacted(_error_from_exception(exc, operation, False)) from None
+            raise session._redacted(_error_from_exception(exc, operation, False, session.endpoint.profile)) from None
         limit = session.endpoint.deadline
         for n in range(self.page_cap):
             page = session._bounded(lambda: next(it, None), operation, False, limit)

@@ -34,6 +34,42 @@ def data_dir() -> Path:
     return Path(user_data_dir("cloudshell", appauthor=False))
 
 
+# What cloudshell keeps between runs that is neither configuration nor cache: XDG_STATE_HOME.
+STATE_FILES = ("history", "cloudshell.log", "crash.log")
+
+
+def state_dir() -> Path:
+    """cloudshell's platformdirs state folder (``~/.local/state/cloudshell``), where history and logs
+    go; files left in the data folder by older versions are moved here the first time."""
+    from platformdirs import user_state_dir
+
+    new = Path(user_state_dir("cloudshell", appauthor=False))
+    migrate_state(data_dir(), new)
+    return new
+
+
+def migrate_state(old: Path, new: Path) -> list[str]:
+    """Move STATE_FILES from ``old`` to ``new`` (never over a newer one); one line on stderr says so."""
+    import shutil
+    import sys
+
+    if old == new:
+        return []
+    moved = []
+    for name in STATE_FILES:
+        src, dst = old / name, new / name
+        if src.is_file() and not dst.exists():
+            try:
+                new.mkdir(parents=True, exist_ok=True, mode=0o700)
+                shutil.move(src, dst)   # a rename, or copy then delete across file systems
+            except OSError:
+                continue
+            moved.append(name)
+    if moved:
+        print(f"cloudshell: moved {', '.join(moved)} from {old} to {new} (the XDG state folder)", file=sys.stderr)
+    return moved
+
+
 def config_path() -> Path:
     override = os.environ.get("CLOUDSHELL_CONFIG")
     return Path(override) if override else config_dir() / "config.toml"
@@ -101,7 +137,7 @@ def write_crash_log(exc: BaseException | None) -> str:
     import traceback
 
     try:
-        folder = data_dir()
+        folder = state_dir()   # logs and history live in XDG_STATE_HOME
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except Exception:  # noqa: BLE001 - any unwritable home: the temp folder instead
         folder = Path(tempfile.gettempdir())

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cloudshell.cloud import idcache
 from cloudshell.cloud.errors import CloudError, Refused
 from cloudshell.cloud.inventory import Change, Inventory, Record, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
@@ -90,6 +91,7 @@ class Context:
         for name in missing:
             recs, cut = fetch_kind(self.session, KINDS[name])
             self._fetched = self._fetched.replace_kind(name, recs, truncated=cut)
+            idcache.remember(self.session, {name: recs.values()}, whole=not cut)
         return self._fetched
 
     # -- acting on it ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cloudshell.cloud import idcache
 from cloudshell.cloud.errors import CloudError
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import DESCRIBED, ResourceKind
@@ -104,8 +105,17 @@ def describe(ctx: Context, kind: ResourceKind, inv: Invocation, params: dict[str
         # A cut the user did not ask for (--max-items) is never silent.
         warnings = truncation_warning(run)
     records = tuple(Record.from_raw(kind, raw) for raw in kind.records_of(data))
+    if kind.name in KINDS:
+        # Shell completion's IDs: a plain listing (only the kind's own defaults sent) replaces them.
+        defaults = {**kind.request, **kind.aws_request}
+        plain = all(defaults.get(k) == v for k, v in params.items()) and not paging_used(inv) and not warnings
+        idcache.remember(ctx.session, {kind.name: records}, whole=plain)
     return Result(data=data, kind=kind.name, records=records, operation=kind.operation, pages=pages,
                   warnings=warnings, exit_code=1 if warnings else 0)
+
+
+def paging_used(inv: Invocation) -> bool:
+    return bool(inv.get("no_paginate") or inv.get("max_items") or inv.get("starting_token"))
 
 
 # -- the describe commands, one per kind's row ------------------------------------------

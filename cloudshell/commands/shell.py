@@ -38,6 +38,13 @@ def config_command(ctx: Context, inv: Invocation) -> Result:
     lines = [f"{'setting':<{width}}  {'value':<{vwidth}}  source"]
     lines += [f"{name:<{width}}  {value:<{vwidth}}  {source}" for name, value, source in rows]
     data = {name: {"Value": value, "Source": source} for name, value, source in rows}
+    if ctx.settings is not None:
+        from cloudshell.cloud.config import config_files
+
+        files = config_files()
+        fwidth = max(len(what) for what, _ in files)
+        lines += ["", "files:"] + [f"  {what:<{fwidth}}  {path}" for what, path in files]
+        data["files"] = [{"What": what, "Path": path} for what, path in files]
     return Result(raw_text="\n".join(lines), data=data)
 
 
@@ -52,3 +59,47 @@ def refresh_command(ctx: Context, inv: Invocation) -> Result:
     inv_now = fetch(ctx.session)
     counts = ", ".join(f"{n} {k}" for k, n in inv_now.counts().items())
     return Result(lines=(f"refreshed: {counts}",), data=inv_now.counts())
+
+
+# The scripts `completion SHELL` prints: each asks `cloudshell __complete SHELL CURRENT-WORD LINE`
+# (the line up to the cursor) for one candidate a line, answered from the local ID cache only.
+COMPLETION_SCRIPTS = {
+    "bash": r'''# cloudshell completion for bash. Enable it: source <(cloudshell completion bash)   (in ~/.bashrc)
+_cloudshell() {
+    local IFS=$'\n'
+    COMPREPLY=($(command cloudshell __complete bash "${COMP_WORDS[COMP_CWORD]}" "${COMP_LINE:0:COMP_POINT}" 2>/dev/null))
+    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[/=] ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
+    return 0
+}
+complete -F _cloudshell cloudshell
+''',
+    "zsh": r'''#compdef cloudshell
+# cloudshell completion for zsh. Enable it: source <(cloudshell completion zsh)   (in ~/.zshrc)
+(( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }
+_cloudshell() {
+    local -a reply
+    reply=("${(@f)$(command cloudshell __complete zsh "$PREFIX" "${(j: :)words[1,CURRENT-1]} $PREFIX" 2>/dev/null)}")
+    reply=(${reply:#})
+    compadd -Q -U -S '' -- ${(M)reply:#*[/=]}
+    compadd -Q -U -- ${reply:#*[/=]}
+}
+compdef _cloudshell cloudshell
+''',
+    "fish": r'''# cloudshell completion for fish. Enable it: cloudshell completion fish | source   (in ~/.config/fish/config.fish)
+complete -c cloudshell -f -a '(command cloudshell __complete fish (commandline -ct) (commandline -cp) 2>/dev/null)'
+''',
+}
+
+
+@command("completion", "shell", "Print the shell completion script for bash, zsh or fish.",
+         params=(Param("shell", choices=tuple(COMPLETION_SCRIPTS), metavar="SHELL", required=True,
+                       help="the shell to complete in"),),
+         description="Completes commands, options, their values and the IDs of the last describe or "
+                     "sweep of the endpoint (a local cache; completing never asks the cloud).\n"
+                     "bash: source <(cloudshell completion bash)    zsh: source <(cloudshell completion zsh)\n"
+                     "fish: cloudshell completion fish | source",
+         example="completion bash", euca=False)
+def completion_command(ctx: Context, inv: Invocation) -> Result:
+    return Result(raw_text=COMPLETION_SCRIPTS[inv.shell].rstrip("\n"), raw=True)

@@ -47,9 +47,9 @@ def _log_to_file() -> Iterator[None]:
     handler: logging.Handler
     try:
         from cloudshell.repl.history import private_file
-        from cloudshell.cloud.userconfig import data_dir
+        from cloudshell.cloud.userconfig import state_dir
 
-        handler = logging.FileHandler(private_file(data_dir() / "cloudshell.log"), encoding="utf-8")
+        handler = logging.FileHandler(private_file(state_dir() / "cloudshell.log"), encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     except OSError:
         handler = logging.NullHandler()

@@ -50,10 +50,10 @@ def secret_in(line: str) -> str | None:
 
 
 def history_path() -> Path:
-    """``history`` in cloudshell's platformdirs data folder."""
-    from cloudshell.cloud.userconfig import data_dir
+    """``history`` in cloudshell's platformdirs state folder (XDG_STATE_HOME)."""
+    from cloudshell.cloud.userconfig import state_dir
 
-    return data_dir() / "history"
+    return state_dir() / "history"
 
 
 def private_file(path: Path) -> Path:
