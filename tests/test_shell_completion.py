@@ -83,12 +83,12 @@ def test_commands_options_and_values_complete_in_bash(shell):
     assert bash_complete(env, ["cloudshell", "attach-vol"]) == ["attach-volume"]
     assert "describe-volumes" in bash_complete(env, ["cloudshell", "describe-"])
     assert bash_complete(env, ["cloudshell", "describe-volumes", "--out"]) == ["--output"]
-    assert bash_complete(env, ["cloudshell", "describe-volumes", "--output", ""]) == ["table", "json", "text", "tsv"]
+    assert bash_complete(env, ["cloudshell", "describe-volumes", "--output", ""]) == ["table", "json", "text", "tsv", "euca"]
     # bash splits `--output=js` at "=": the word it replaces is "js", then "=" right after the sign.
     assert bash_complete(env, ["cloudshell", "describe-volumes", "--output", "=", "js"],
                          "cloudshell describe-volumes --output=js") == ["json"]
     assert bash_complete(env, ["cloudshell", "describe-volumes", "--output", "="],
-                         "cloudshell describe-volumes --output=") == ["=table", "=json", "=text", "=tsv"]
+                         "cloudshell describe-volumes --output=") == ["=table", "=json", "=text", "=tsv", "=euca"]
     assert bash_complete(env, ["cloudshell", "completion", ""]) == ["bash", "zsh", "fish"]
     # cloudshell's own flags, before and between words, are not the command's.
     assert bash_complete(env, ["cloudshell", "--read-only", "--region", "us-east-1", "attach-vol"]) == [
