@@ -226,10 +226,12 @@ class CloudshellApp(App):
     def _main(self):
         from cloudshell.screens.main import MainScreen
 
+        if self._exit:
+            return None     # closing: the screens' widgets are being taken down
         for screen in self.screen_stack:
             # Not before its mount: until then its tables do not exist (its on_mount applies
             # the newest inventory itself, so an update skipped here is not lost).
-            if isinstance(screen, MainScreen) and screen.is_mounted:
+            if isinstance(screen, MainScreen) and screen.is_mounted and not screen._closing:
                 return screen
         return None
 

@@ -137,25 +137,34 @@ def request_for(kind: ResourceKind, *, aws: bool) -> dict[str, Any]:
 
 
 def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = None,
-               page_cap: int = 50) -> tuple[dict[str, Record], bool]:
+               page_cap: int = 50, page_size: int | None = None) -> tuple[dict[str, Record], bool]:
     """Fetch one kind (all, or only ``ids``) through the session; returns (records, truncated).
 
     Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
     vanished meanwhile is simply absent instead of failing the whole request.
+    A listing asks once per scope of the kind (own, launchable…) on every endpoint
+    and merges the answers; ``page_size`` asks the endpoint for pages that small.
     """
     params = request_for(kind, aws=session.endpoint.endpoint_url is None)
+    scopes: tuple[Mapping[str, Any], ...] = kind.scopes or ({},)
     if ids is not None:
         ids = sorted(set(ids))
         if not ids:
             return {}, False
         params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
+        scopes = ({},)   # the IDs asked for were in scope when they were listed
+    if page_size:
+        params["PaginationConfig"] = {"PageSize": page_size}
     out: dict[str, Record] = {}
-    pages = session.pages(kind.operation, page_cap=page_cap, **params)
-    for page in pages:
-        for raw in kind.records_of(page):
-            rec = Record.from_raw(kind, raw)
-            out[rec.id] = rec
-    return out, pages.truncated
+    truncated = False
+    for scope in scopes:
+        pages = session.pages(kind.operation, page_cap=page_cap, **params, **scope)
+        for page in pages:
+            for raw in kind.records_of(page):
+                rec = Record.from_raw(kind, raw)
+                out[rec.id] = rec
+        truncated = truncated or pages.truncated
+    return out, truncated
 
 
 def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 50,

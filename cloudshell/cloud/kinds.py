@@ -98,6 +98,9 @@ class ResourceKind:
     transitional: frozenset[str] = frozenset()
     request: Mapping[str, Any] = field(default_factory=dict)       # always sent
     aws_request: Mapping[str, Any] = field(default_factory=dict)   # sent to AWS only (scope to own)
+    # A sweep asks once per scope and merges the answers (euca2ools' default listing: your own,
+    # plus what you may launch or restore); sent to every endpoint. () = one unscoped request.
+    scopes: tuple[Mapping[str, Any], ...] = ()
     sweep_every: int = 1         # swept on every Nth full sweep (1: the live tables)
 
     def records_of(self, response: Raw) -> list[Raw]:
@@ -164,7 +167,7 @@ SNAPSHOTS = ResourceKind(
     result_path=("Snapshots",), id_key="SnapshotId", id_prefixes=("snap-",),
     id_filter="snapshot-id", ids_param="SnapshotIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
-    request={"OwnerIds": ["self"]}, sweep_every=3,
+    scopes=({"OwnerIds": ["self"]}, {"RestorableByUserIds": ["self"]}), sweep_every=3,
     columns=(
         _col("id", "ID", lambda r: r.get("SnapshotId", ""), 22),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -184,7 +187,7 @@ IMAGES = ResourceKind(
     id_filter="image-id", ids_param="ImageIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
-    aws_request={"Owners": ["self"]}, sweep_every=12,
+    scopes=({"Owners": ["self"]}, {"ExecutableUsers": ["self"]}), sweep_every=12,
     columns=(
         _col("id", "ID", lambda r: r.get("ImageId", ""), 21),
         _col("name", "Name", lambda r: r.get("Name") or tag(r, "Name")),

@@ -89,6 +89,12 @@ class PollUpdate:
 Subscriber = Callable[[PollUpdate], None]
 
 
+def sweep_order(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The live tables (swept every time: instances, then volumes) first, then the rest, in table order."""
+    rank = {name: n for n, name in enumerate(KINDS)}
+    return tuple(sorted(kinds, key=lambda k: (KINDS[k].sweep_every, rank.get(k, len(rank)))))
+
+
 class Poller:
     """Keeps an :class:`Inventory` fresh in a daemon thread. ``stop()`` joins it."""
 
@@ -226,28 +232,38 @@ class Poller:
         return out
 
     def _sweep(self, kinds: Iterable[str]) -> PollUpdate:
-        """Fetch each kind on its own: one that fails keeps its last data and its own health.
+        """Fetch each kind on its own and publish it as soon as it is in: the live tables first.
 
-        Only when every kind asked fails (the endpoint is down, the keys are wrong)
-        is it the whole sweep's failure, with the poller's backoff.
+        A kind that fails keeps its last data and its own health. Only when every
+        kind asked fails (the endpoint is down, the keys are wrong) is it the whole
+        sweep's failure, with the poller's backoff.
         """
-        inv = self._inventory
-        failed: dict[str, CloudshellError] = {}
-        asked = tuple(kinds)
+        failed: dict[str, CloudshellError] = {}   # before any kind succeeded: maybe the whole sweep's
+        asked = sweep_order(kinds)
+        update: PollUpdate | None = None
         for name in asked:
-            self.requests += 1
             try:
-                recs, cut = fetch_kind(self.session, KINDS[name], page_cap=self.page_cap)
+                recs, cut = self._fetch(name)
             except CloudshellError as exc:
-                failed[name] = exc
+                if update is None:
+                    failed[name] = exc
+                else:               # something answered: this kind's own trouble, shown with the next
+                    self._kind_failed(name, exc)
                 continue
-            inv = inv.replace_kind(name, recs, truncated=cut)
             self._kind_health.pop(name, None)
+            update = self._publish(self._inventory.replace_kind(name, recs, truncated=cut), (name,))
         if asked and len(failed) == len(asked):
             raise next(iter(failed.values()))
         for name, exc in failed.items():
             self._kind_failed(name, exc)
-        return self._publish(inv)
+        if update is None or self._health.kinds != tuple(sorted(self._kind_health.items())):
+            update = self._publish(self._inventory, ())   # the kinds' health is news of its own
+        return update
+
+    def _fetch(self, name: str, ids: set[str] | None = None) -> tuple[dict, bool]:
+        self.requests += 1
+        kind = KINDS[name]
+        return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap)
 
     def _kind_failed(self, name: str, exc: CloudshellError) -> None:
         prev = self._kind_health.get(name)
@@ -274,14 +290,13 @@ class Poller:
             if kind is not None and kind.name in self.kinds:
                 by_kind.setdefault(kind.name, set()).add(rid)
         for name, wanted in by_kind.items():
-            self.requests += 1
-            recs, _ = fetch_kind(self.session, KINDS[name], ids=wanted, page_cap=self.page_cap)
+            recs, _ = self._fetch(name, wanted)
             inv = inv.patch(name, recs, removed=wanted - set(recs), at=time.time())
-        return self._publish(inv)
+        return self._publish(inv, tuple(by_kind))
 
-    def _publish(self, inv: Inventory) -> PollUpdate:
+    def _publish(self, inv: Inventory, kinds: Iterable[str] | None = None) -> PollUpdate:
         old = self._inventory
-        changes = tuple(diff(old, inv)) if not old.empty else ()
+        changes = tuple(diff(old, inv, kinds=kinds)) if not old.empty else ()
         health = Health(state="ok", last_success=time.time(), last_error=self._health.last_error,
                         last_error_at=self._health.last_error_at,
                         kinds=tuple(sorted(self._kind_health.items())))
