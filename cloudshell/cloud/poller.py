@@ -30,6 +30,14 @@ NOT_PERMITTED_CODES = frozenset({
     "InvalidAction", "UnsupportedOperation", "NotImplemented", "OptInRequired",
 })
 NOT_PERMITTED_RETRY = 900.0
+# What an endpoint says when it does not take MaxResults for a describe (older clones): that
+# kind is then asked without a page size.
+PAGE_SIZE_REFUSED_CODES = frozenset({
+    "InvalidParameterValue", "InvalidParameterCombination", "UnknownParameter", "InvalidParameter",
+})
+# EC2's own page when none is asked for: ``page_cap`` counts pages of this size, so a smaller
+# page size gets proportionally more pages before the cap cuts a listing.
+SERVER_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,10 @@ class Poller:
 
     def __init__(self, session, *, interval: float = 5.0, fast_interval: float = 1.0,
                  kinds: Iterable[str] = tuple(KINDS), page_cap: int = 50,
-                 max_backoff: float = 60.0, stale_after_failures: int = 3) -> None:
+                 max_backoff: float = 60.0, stale_after_failures: int = 3,
+                 page_size: int | None = None) -> None:
         self.session = session
+        self.page_size = page_size                 # None: the endpoint decides
         self.interval = interval
         self.fast_interval = min(fast_interval, interval)
         self.kinds = tuple(kinds)
@@ -121,6 +131,7 @@ class Poller:
         self._sweeps = 0
         self._kind_health: dict[str, KindHealth] = {}   # touched by the poller thread only
         self.requests = 0                        # API calls made, for benchmarks and tests
+        self._unpaged: set[str] = set()          # kinds whose endpoint refused a page size
 
     # -- what readers see --------------------------------------------------------
     @property
@@ -263,7 +274,16 @@ class Poller:
     def _fetch(self, name: str, ids: set[str] | None = None) -> tuple[dict, bool]:
         self.requests += 1
         kind = KINDS[name]
-        return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap)
+        size = None if name in self._unpaged else self.page_size
+        cap = self.page_cap * max(1, SERVER_PAGE // size) if size else self.page_cap
+        try:
+            return fetch_kind(self.session, kind, ids=ids, page_cap=cap, page_size=size)
+        except CloudError as exc:
+            if size is None or exc.code not in PAGE_SIZE_REFUSED_CODES:
+                raise
+            log.warning("poller: the endpoint refused a page size for %s (%s): asked without", name, exc.code)
+            self._unpaged.add(name)
+            return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap)
 
     def _kind_failed(self, name: str, exc: CloudshellError) -> None:
         prev = self._kind_health.get(name)
