@@ -29,6 +29,7 @@ PARENT = textwrap.dedent("""
                                     secret_key="demo"), interval=0.5).start()
     poller.wait_until(lambda inv: inv.has("instances"), timeout=60)
     print("CHILD", poller.pid, flush=True)
+    sys.stdin.readline()          # the test says when; signals interrupt this wait
     if sys.argv[2] == "exit":
         sys.exit(0)
     time.sleep(600)
@@ -84,7 +85,8 @@ def test_the_child_delivers_the_cloud_and_stop_joins_it(seeded, process_poller):
 @pytest.mark.parametrize("how", ["exit", "SIGTERM", "SIGHUP", "SIGKILL", "ctrl-c"])
 def test_the_child_dies_with_its_parent(cloud, how):
     parent = subprocess.Popen([sys.executable, "-c", PARENT, cloud.url, how], env=cloud.env,
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
     try:
         line = parent.stdout.readline()
         assert line.startswith("CHILD "), line
@@ -94,7 +96,10 @@ def test_the_child_dies_with_its_parent(cloud, how):
         assert os.getpgid(child) != os.getpgid(parent.pid)
         if how == "ctrl-c":
             os.killpg(parent.pid, signal.SIGINT)   # what the terminal does on Ctrl-C
-        elif how != "exit":
+        elif how == "exit":
+            parent.stdin.write("go\n")
+            parent.stdin.flush()
+        else:
             parent.send_signal(getattr(signal, how))
         parent.wait(30)
         until(lambda: not _alive(child), 15, f"the child to end after the parent's {how}")

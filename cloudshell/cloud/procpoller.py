@@ -21,11 +21,12 @@ import atexit
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
@@ -74,13 +75,49 @@ def _quiet_stdio() -> None:
     logging.getLogger().addHandler(logging.NullHandler())
 
 
+class PackedRaw(Mapping):
+    """A record's raw API answer kept as the child pickled it: one bytes object, decoded on each
+    use (the detail view, a guard). The table rows need only the record's fields; so the UI's
+    heap holds no tree of dicts and lists per record for the cyclic GC to walk (measured at
+    10,000 instances: full collections of ~1 s on this loaded machine with the raw dicts)."""
+
+    __slots__ = ("_blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+
+    def _dict(self) -> dict:
+        return pickle.loads(self._blob)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._dict().get(key, default)
+
+    def __iter__(self):
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedRaw):
+            return self._blob == other._blob
+        return isinstance(other, Mapping) and self._dict() == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _wire(rec: Record) -> tuple:
-    return (rec.kind, rec.id, rec.name, rec.state, rec.zone, dict(rec.fields), rec.raw)
+    return (rec.kind, rec.id, rec.name, rec.state, rec.zone, dict(rec.fields),
+            pickle.dumps(dict(rec.raw), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _unwire(t: tuple) -> Record:
-    kind, rid, name, state, zone, fields, raw = t
-    return Record(kind=kind, id=rid, name=name, state=state, zone=zone, fields=MappingProxyType(fields), raw=raw)
+    kind, rid, name, state, zone, fields, blob = t
+    return Record(kind=kind, id=rid, name=name, state=state, zone=zone, fields=MappingProxyType(fields),
+                  raw=PackedRaw(blob))
 
 
 def child_main(conn: Any, endpoint: Any, options: dict[str, Any], parent_pid: int) -> None:
