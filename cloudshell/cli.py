@@ -139,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime = _open(args)
         face = args.command[0] if args.command else None
         if face is None:
+            runtime.monitor_poller(start=True)   # its child sweeps while Textual is imported
             from cloudshell.app import run_monitor
 
             return run_monitor(runtime, theme=args.values.get("theme"))
