@@ -133,6 +133,7 @@ def child_main(conn: Any, endpoint: Any, options: dict[str, Any], parent_pid: in
     session = CloudSession(endpoint)
     poller = Poller(session, **options)
     sent: dict[str, Any] = {}          # kind → the mapping the parent has now
+    said = {"health": None, "at": 0.0}  # the last commit's health (what a face shows) and time
     send_lock = threading.Lock()
 
     def on_update(update: PollUpdate) -> None:
@@ -149,7 +150,12 @@ def child_main(conn: Any, endpoint: Any, options: dict[str, Any], parent_pid: in
                     conn.send(("recs", name, fresh[start:start + CHUNK]))
                 done[name] = ([rid for rid in before if rid not in recs], name in inv.truncated)
                 sent[name] = recs
-            conn.send(("commit", done, inv.fetched_at, update.changes, update.health, poller.requests))
+            health = update.health
+            shown = (health.state, health.kinds, health.last_error, health.failures)
+            if not done and not update.changes and shown == said["health"] and inv.fetched_at - said["at"] < 1.0:
+                return   # nothing new but a fresher time stamp, a moment after the last: the UI sleeps on
+            said["health"], said["at"] = shown, inv.fetched_at
+            conn.send(("commit", done, inv.fetched_at, update.changes, health, poller.requests))
 
     poller.subscribe(on_update)
     poller.start()
