@@ -133,6 +133,8 @@ def test_the_secret_never_reaches_a_log(cloud, process_poller, caplog):
     caplog.set_level(logging.DEBUG)
     poller = process_poller(cloud.url, interval=0.5, secret=secret)
     poller.wait_until(lambda inv: inv.has("zones"), timeout=60)
+    with open(f"/proc/{poller.pid}/cmdline", "rb") as fh:
+        assert secret.encode() not in fh.read(), "the secret is on the child's command line"
     poller._inject("crash")
     until(lambda: poller.restarts == 1 and poller.health.describe() == "ok", 60, "a restart")
     assert caplog.records, "nothing was logged: the check would prove nothing"
