@@ -80,6 +80,7 @@ def inside(args: argparse.Namespace) -> None:
     applies: list[tuple[float, float, int, float]] = []  # (when, seconds, changes, cpu seconds)
     marks: dict[str, float] = {}
     keys = {"sent": 0, "handled": 0}
+    counts: dict[str, float] = {}
     original = MainScreen.apply_update
 
     def timed_apply(self, inv, health, changes):
@@ -105,19 +106,19 @@ def inside(args: argparse.Namespace) -> None:
                     gcs.append((info["generation"], round(took * 1000, 1),
                                 threading.current_thread().name[:8], round(time.perf_counter() - T0, 2)))
         gc.callbacks.append(on_gc)
-    if args.no_freeze:
-        CloudshellApp._manage_heap = lambda self, inv: None
-    if args.maintain_every is not None:
-        import cloudshell.app as app_module
-
-        app_module.MAINTAIN_EVERY = args.maintain_every
     poller_real = None
     if args.moto:
-        from cloudshell.cloud.session import CloudSession
+        from cloudshell.cloud.session import CloudSession, Endpoint
 
-        session = CloudSession.for_url(args.moto)
-        session.ec2  # noqa: B018 - as run_monitor does: the model loads before the app freezes the heap
-        poller_real = Poller(session, interval=args.interval, kinds=("instances",))
+        if args.thread_poller:   # as before issue 10: botocore parsing in this process
+            session = CloudSession.for_url(args.moto)
+            poller_real = Poller(session, interval=args.interval, kinds=("instances", "volumes"))
+        else:
+            from cloudshell.cloud.procpoller import ProcessPoller
+
+            poller_real = ProcessPoller(Endpoint(endpoint_url=args.moto, region="us-east-1", access_key="bench",
+                                                 secret_key="bench"), interval=args.interval,
+                                        fast_interval=args.interval, kinds=("instances", "volumes"))
         poller = poller_real
     else:
         poller = FedPoller()
@@ -196,18 +197,49 @@ def inside(args: argparse.Namespace) -> None:
             time.sleep(0.02)
 
     def real_poller() -> None:
-        """--moto: the real poller in its thread (botocore parsing in this process), real sweeps."""
+        """--moto / --fake-ec2: the real poller (in its child process unless --thread-poller) sweeping.
+
+        A sweep is counted when the instances table the UI holds is a new one (with --changes
+        every sweep makes one); without changes, polls × interval seconds are waited.
+        """
         marks["build_start"] = marks["first_feed"] = time.perf_counter()
-        published = threading.Semaphore(0)
-        poller_real.subscribe(lambda update: published.release())
+        seen = {"tables": 0, "last": None}
+        bumped = threading.Event()
+
+        def count(update) -> None:
+            table = update.inventory.of("instances")
+            if len(table) >= args.instances and table is not seen["last"]:
+                seen["last"] = table
+                seen["tables"] += 1
+                bumped.set()
+        poller_real.subscribe(count)
         poller_real.start()
-        for _ in range(args.polls + 1):           # the first sweep, then the polls
-            if not published.acquire(timeout=180):
-                break
+        deadline = time.monotonic() + 300
+        while seen["tables"] < 1 and time.monotonic() < deadline:
+            bumped.wait(1.0)
+            bumped.clear()
+        marks["loaded"] = time.perf_counter()
         time.sleep(1.0)
-        marks["rss_after_load"] = marks["rss_end"] = rss_mib()
+        marks["rss_after_load"] = rss_mib()
+        end = time.monotonic() + args.polls * args.interval * (3 if args.changes else 1)
+        while time.monotonic() < end and (not args.changes or seen["tables"] < args.polls + 1):
+            if seen["tables"] == 11 and "rss_sweep10" not in marks:
+                marks["rss_sweep10"] = rss_mib()
+            bumped.wait(0.5)
+            bumped.clear()
+        time.sleep(0.5)
+        marks["rss_end"] = rss_mib()
+        marks.setdefault("rss_sweep10", marks["rss_after_load"])
+        pid = getattr(poller_real, "pid", None)
+        child_rss = 0.0
+        if pid:
+            try:
+                child_rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            except (OSError, IndexError, ValueError):
+                pass
+        counts["sweeps"], counts["child_rss"] = seen["tables"] - 1, round(child_rss, 1)
         marks["done"] = time.perf_counter()
-        marks["sweeps"] = poller_real.requests
+        poller_real.stop()
         app.call_from_thread(app.exit)
 
     def on_ready() -> None:
@@ -250,6 +282,8 @@ def inside(args: argparse.Namespace) -> None:
         "keys_sent_during_load": keys["sent"],
         "max_ui_cpu_per_tick_ms": round(max(own, default=0) * 1000, 1),
         "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
+        "rss_sweep10_mib": round(marks.get("rss_sweep10", marks["rss_after_load"]), 1),
+        "sweeps": counts.get("sweeps"), "child_rss_mib": counts.get("child_rss"),
         "slow_gcs": gcs, "garbage": marks.pop("garbage", ""),
         "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
@@ -285,9 +319,14 @@ def outside(args: argparse.Namespace) -> dict:
     import struct
     import termios
 
-    server = None
+    server = fake = None
     if args.moto_instances:
         server, args.moto = seeded_moto(args.moto_instances, args.per_reservation)
+    elif args.fake_ec2:
+        fake = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_ec2.py")),
+                                 "--instances", str(args.fake_ec2), "--volumes", str(args.volumes),
+                                 "--changes", str(args.changes)], stdout=subprocess.PIPE, text=True)
+        args.moto = fake.stdout.readline().strip()
     cols, rows = (int(x) for x in args.size.split("x"))
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -297,10 +336,10 @@ def outside(args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
-    for flag in ("gc_debug", "trace_memory", "no_freeze"):
+    for flag in ("gc_debug", "trace_memory", "thread_poller"):
         if getattr(args, flag):
             cmd.append("--" + flag.replace("_", "-"))
-    for option in ("moto", "profile", "maintain_every"):
+    for option in ("moto", "profile"):
         if getattr(args, option) is not None:
             cmd += ["--" + option.replace("_", "-"), str(getattr(args, option))]
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
@@ -319,6 +358,9 @@ def outside(args: argparse.Namespace) -> dict:
     os.close(master)
     if server is not None:
         server.stop()
+    if fake is not None:
+        fake.kill()
+        fake.wait()
     if not out.exists():
         raise SystemExit(f"bench failed (exit {proc.returncode}); the app wrote {written} bytes")
     result = json.loads(out.read_text())
@@ -336,8 +378,12 @@ def main() -> None:
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--gc-debug", action="store_true", help="print garbage collections over 10 ms")
-    parser.add_argument("--maintain-every", type=float, help="seconds between the app's full collections")
-    parser.add_argument("--no-freeze", action="store_true", help="leave the app's heap freezing off (to compare)")
+    parser.add_argument("--fake-ec2", type=int, default=0, metavar="N",
+                        help="the real poller (its own process) against bench/fake_ec2.py with N instances, "
+                             "--volumes V, --changes K per sweep")
+    parser.add_argument("--volumes", type=int, default=2000, help="with --fake-ec2")
+    parser.add_argument("--thread-poller", action="store_true",
+                        help="with --moto-instances/--fake-ec2: the poller in a thread of the UI process (as before)")
     parser.add_argument("--moto-instances", type=int, default=0,
                         help="instead of synthetic snapshots: this many instances in moto, the real poller "
                              "sweeping them in this process (botocore parsing competes for the GIL)")
@@ -355,10 +401,16 @@ def main() -> None:
         return
     if args.moto_instances:
         args.instances, args.changes = args.moto_instances, 0
+    elif args.fake_ec2:
+        args.instances = args.fake_ec2
+    real = bool(args.moto_instances or args.fake_ec2)
     result = outside(args)
     stall = max(result["first_load_max_stall_ms"] or 0, result["steady_max_stall_ms"] or 0)
     load = os.getloadavg()[0]
-    source = (f"the real poller sweeping moto every {args.interval:g}s" if args.moto_instances else
+    where = "in a thread of the UI process" if args.thread_poller else "in its own process"
+    source = (f"the real poller ({where}) sweeping moto every {args.interval:g}s" if args.moto_instances else
+              f"the real poller ({where}) sweeping fake_ec2.py ({args.volumes} volumes, {args.changes} changes "
+              f"a sweep) every {args.interval:g}s, {result['sweeps']} sweeps" if args.fake_ec2 else
               f"{result['changes_per_poll']} changing per poll (synthetic snapshots)")
     print(f"monitor bench: {result['instances']} instances, {source}, {result['polls']} polls, {result['size']} terminal (load average {load:.1f} on {os.cpu_count()} cpus)")
     rows = [
@@ -373,8 +425,9 @@ def main() -> None:
          f"{result['first_load_apply_cpu_ms']} / {result['poll_apply_cpu_ms_max']} ms", "(wall minus waiting)"),
         ("longest stretch of UI-thread CPU work in one tick (the rest is waiting)",
          f"{result['max_ui_cpu_per_tick_ms']} ms", f"< {STALL_TARGET_MS:.0f} ms"),
-        ("memory after the first load → after the polls",
-         f"{result['rss_after_load_mib']} → {result['rss_end_mib']} MiB", "no growth"),
+        ("memory after the first load → sweep 10 → after the polls",
+         f"{result['rss_after_load_mib']} → {result['rss_sweep10_mib']} → {result['rss_end_mib']} MiB", "no growth"),
+        ("the poller child's memory at the end", f"{result.get('child_rss_mib')} MiB", "(shown)"),
         ("keys pressed during the first load", str(result["keys_sent_during_load"]), "handled, no freeze"),
     ]
     width = max(len(r[0]) for r in rows)
@@ -390,14 +443,40 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from report import figure
 
-    what = f"{result['instances'] // 1000}k inst." + (" real poller" if args.moto_instances
-                                                       else f", {result['changes_per_poll']}/poll")
+    if real:
+        real_figures(args, result, load)
+        return
+    what = f"{result['instances'] // 1000}k inst." + f", {result['changes_per_poll']}/poll"
     figure(f"monitor worst loop stall ({what})", stall, "ms", f"< {STALL_TARGET_MS:.0f} ms",
            stall < STALL_TARGET_MS, f"load {load:.1f}")
     figure("monitor first-load apply on the UI loop", result["first_load_apply_ms"] or 0, "ms",
            f"< {STALL_TARGET_MS:.0f} ms", (result["first_load_apply_ms"] or 0) < STALL_TARGET_MS)
     figure("monitor RSS after load → after polls", result["rss_end_mib"], "MiB", "no growth",
            result["rss_end_mib"] <= result["rss_after_load_mib"] * 1.05, f"from {result['rss_after_load_mib']} MiB")
+
+
+
+# Issue 10's targets for the real poller in its process (fake_ec2.py, 10k instances + 2k volumes).
+REAL_STALL_MS, REAL_P99_MS, REAL_RSS_MIB, REAL_GROWTH = 16.0, 8.0, 80.0, 0.02
+
+
+def real_figures(args: argparse.Namespace, result: dict, load: float) -> None:
+    from report import figure
+
+    what = (f"{result['instances'] // 1000}k inst. " + ("moto" if args.moto_instances else "fake_ec2")
+            + (", thread" if args.thread_poller else ""))
+    stall = max(result["first_load_max_stall_ms"] or 0, result["steady_max_stall_ms"] or 0)
+    p99 = result["steady_p99_stall_ms"] or 0
+    first, ten, end = result["rss_after_load_mib"], result["rss_sweep10_mib"], result["rss_end_mib"]
+    growth = (end - ten) / ten if ten else 0.0
+    note = f"load {load:.1f}, {result['sweeps']} sweeps"
+    figure(f"monitor longest stall ({what})", stall, "ms", f"<= {REAL_STALL_MS:.0f} ms", stall <= REAL_STALL_MS, note)
+    figure(f"monitor p99 stall ({what})", p99, "ms", f"<= {REAL_P99_MS:.0f} ms", p99 <= REAL_P99_MS, note)
+    figure(f"monitor UI RSS after first load ({what})", first, "MiB", f"<= {REAL_RSS_MIB:.0f} MiB",
+           first <= REAL_RSS_MIB)
+    figure(f"monitor UI RSS growth sweep 10 → end ({what})", round(growth * 100, 2), "%",
+           f"< {REAL_GROWTH * 100:.0f} %", growth < REAL_GROWTH, f"{ten} → {end} MiB")
+    figure(f"poller child RSS ({what})", result.get("child_rss_mib") or 0.0, "MiB", "(shown)", None)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """The full-screen monitor: live tables fed by the shared poller, actions through the one registry.
 
-The poller runs in its own thread; its updates reach the UI as
+The poller runs in a child process (cloud/procpoller.py): this process gets
+already-diffed records from its bridge thread, never parses an API answer for
+polling and so needs no tricks with the heap. Updates reach the UI as
 :class:`InventoryUpdated` messages that supersede older queued ones. Every
 command runs in a thread worker that only posts messages; the handlers on the
 UI thread own all state. Nothing here blocks the event loop on the network.
@@ -36,9 +38,6 @@ log = logging.getLogger(__name__)
 DEFAULT_THEME = "dark"
 BACKLOG_LIMIT = 20_000      # changes kept while the UI is busy or suspended
 SETTLE_TIMEOUT = 90.0       # seconds an action waits for the poller to see its effect
-FREEZE_ABOVE = 0            # records above which the heap is frozen (see _manage_heap)
-FREEZE_BATCH = 2000         # changed records between two freezes
-MAINTAIN_EVERY = 600.0      # seconds between full collections while frozen (reclaims frozen cycles)
 
 
 def theme_folder() -> Path:
@@ -85,7 +84,10 @@ class CloudshellApp(App):
                  clock: Callable[[], float] = time.time, start_poller: bool = True) -> None:
         super().__init__()
         self.runtime = runtime
-        self.poller = poller if poller is not None else runtime.poller(start=False)
+        if poller is None:   # the poller in its own process, else (a plain runtime) in a thread
+            pick = getattr(runtime, "monitor_poller", None) or runtime.poller
+            poller = pick(start=False)
+        self.poller = poller
         self.clock = clock
         self.start_poller = start_poller
         self.themes = load_themes()
@@ -103,10 +105,6 @@ class CloudshellApp(App):
         self._unsubscribe: Callable[[], None] | None = None
         self._action_ids = itertools.count(1)
         self.running_actions: dict[int, ActionStarted] = {}
-        self._frozen_for: Inventory | None = None
-        self._heap_frozen = False
-        self._unfrozen = 0          # records changed since the heap was last frozen
-        self._last_full_gc = self._last_key = time.monotonic()
 
     # -- life cycle ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -116,12 +114,6 @@ class CloudshellApp(App):
         from cloudshell.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        # What is alive now (Textual, botocore's service model) lives as long as the app: out of
-        # the cyclic GC's sight, or each full collection rescans it from the poller's thread.
-        import gc
-
-        gc.freeze()  # no collect first: at start-up it would itself stall the loop ~70 ms
-        self._heap_frozen = True
         self._unsubscribe = self.poller.subscribe(self._on_poll)
         if self.start_poller:
             self.poller.start()
@@ -155,58 +147,16 @@ class CloudshellApp(App):
         main = self._main()
         if main is not None:
             main.apply_update(update.inventory, update.health, None if overflowed else changes)
-        if update.inventory is not self._frozen_for:
-            previous, self._frozen_for = self._frozen_for, update.inventory
-            # Every swept kind arrives as new objects, changed or not: that is what the GC scans.
-            fresh = sum(len(recs) for kind, recs in update.inventory.records.items()
-                        if previous is None or previous.of(kind) is not recs)
-            self._manage_heap(update.inventory, fresh)
-
-    def _manage_heap(self, inv: Inventory, fresh: int) -> None:
-        """Keep the cyclic GC's full collections off a big inventory.
-
-        A full collection scans every object alive: Textual's, botocore's service models
-        and the inventory; at 2,000 instances it stalled the loop 100-180 ms, from the
-        poller's thread (measured). So the heap is frozen once the first load and then
-        every FREEZE_BATCH freshly fetched records are in (frozen objects are still freed by reference
-        counting). Cyclic garbage frozen with it (Textual's cached strips alive at that
-        moment) is reclaimed by one full collection every MAINTAIN_EVERY seconds, done
-        only when no key was pressed for a moment. Small clouds are left to the GC.
-        """
-        import gc
-
-        size = sum(len(recs) for recs in inv.records.values())
-        now = time.monotonic()
-        if size < FREEZE_ABOVE:
-            if self._heap_frozen:
-                gc.unfreeze()
-                self._heap_frozen = False
-            return
-        self._unfrozen += fresh
-        if self._heap_frozen and self._unfrozen < FREEZE_BATCH:
-            return
-        if self._heap_frozen and now - self._last_full_gc > MAINTAIN_EVERY and now - self._last_key > 2.0:
-            gc.unfreeze()
-            gc.collect()
-            self._last_full_gc = now
-        gc.collect(1)
-        gc.freeze()
-        self._heap_frozen, self._unfrozen = True, 0
-
-    async def on_event(self, event) -> None:
-        from textual import events
-
-        if isinstance(event, events.Key):
-            self._last_key = time.monotonic()
-        await super().on_event(event)
 
     def _main(self):
         from cloudshell.screens.main import MainScreen
 
+        if self._exit:
+            return None     # closing: the screens' widgets are being taken down
         for screen in self.screen_stack:
             # Not before its mount: until then its tables do not exist (its on_mount applies
             # the newest inventory itself, so an update skipped here is not lost).
-            if isinstance(screen, MainScreen) and screen.is_mounted:
+            if isinstance(screen, MainScreen) and screen.is_mounted and not screen._closing:
                 return screen
         return None
 
@@ -381,7 +331,8 @@ class CloudshellApp(App):
 
 def run_monitor(runtime: Any, theme: str | None = None) -> int:
     """``cloudshell``: run the monitor on this runtime until the user quits; returns the exit code."""
-    runtime.session.ec2  # noqa: B018 - load the service model now, before the heap is frozen at mount
+    # The poller's child starts now, while Textual sets up: first data sooner.
+    runtime.monitor_poller(start=True)
     app = CloudshellApp(runtime, theme=theme)
     app.run()
     if isinstance(app.return_code, int):

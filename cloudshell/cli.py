@@ -164,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime = _open(args)
         face = args.command[0] if args.command else None
         if face is None:
+            runtime.monitor_poller(start=True)   # its child sweeps while Textual is imported
             from cloudshell.app import run_monitor
             from cloudshell.terminal_guard import guarded_terminal
 

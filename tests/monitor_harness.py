@@ -42,6 +42,7 @@ async def monitor(cloud: Any, *, size: tuple[int, int] = SIZE, **runtime_kw: Any
             yield app, pilot
             await app.workers.wait_for_complete()
     finally:
+        app.poller.stop()       # the monitor's poller (its child process, joined)
         runtime.poller(start=False).stop()
 
 

@@ -127,3 +127,43 @@ def test_stop_joins_the_thread(seeded):
     poller.stop()
     assert not poller.running
     assert not [t for t in threading.enumerate() if t.name == "cloudshell-poller"]
+
+
+def test_a_quiet_cloud_is_swept_less_often_and_an_action_brings_the_pace_back(seeded, poller_for):
+    cloud, facts = seeded
+    poller = poller_for(cloud.session, interval=0.2, fast_interval=0.1, max_interval=0.8,
+                        kinds=("instances",))
+    sweeps = []
+    poller.subscribe(lambda u: sweeps.append(time.monotonic()))
+    poller.start()
+    _wait(lambda: poller.sweep_interval() == 0.8, timeout=15, what="the interval to stretch")
+    n = len(sweeps)
+    _wait(lambda: len(sweeps) >= n + 2, timeout=10, what="two slow sweeps")
+    assert sweeps[-1] - sweeps[-2] >= 0.6, "a quiet cloud is still swept at the base interval"
+    target = facts.instances_where(state="running")[0].id
+    cloud.session.call("stop_instances", InstanceIds=[target], mutating=True)
+    poller.refresh_now(ids=[target])
+    assert poller.sweep_interval() == 0.2
+    poller.wait_until(lambda inv: inv.get(target).state in ("stopping", "stopped"), timeout=5)
+    n = len(sweeps)
+    _wait(lambda: len(sweeps) >= n + 4, timeout=3, what="fast re-reads of the acted-on instance")
+
+
+def test_an_unchanged_sweep_keeps_the_same_records_and_a_change_renews_only_its_own(seeded, poller_for):
+    cloud, facts = seeded
+    poller = poller_for(cloud.session, interval=60, kinds=("instances", "volumes"))
+    first = poller.sweep_once().inventory
+    second = poller.sweep_once().inventory
+    assert second.of("instances") is first.of("instances")
+    assert second.of("volumes") is first.of("volumes")
+    target = facts.instances_where(state="running")[0].id
+    cloud.session.call("create_tags", Resources=[target], Tags=[{"Key": "Name", "Value": "renamed"}],
+                       mutating=True)
+    changes = []
+    poller.subscribe(lambda u: changes.extend(u.changes))
+    third = poller.sweep_once().inventory
+    assert [(c.id, c.what) for c in changes] == [(target, "changed")]
+    assert third.get(target).name == "renamed"
+    others = [rid for rid in first.of("instances") if rid != target]
+    assert all(third.get(rid) is first.get(rid) for rid in others)
+    assert third.of("volumes") is first.of("volumes")

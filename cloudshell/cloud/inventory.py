@@ -137,19 +137,22 @@ def request_for(kind: ResourceKind, *, aws: bool) -> dict[str, Any]:
 
 
 def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = None,
-               page_cap: int = 50) -> tuple[dict[str, Record], bool]:
+               page_cap: int = 50, page_size: int | None = None) -> tuple[dict[str, Record], bool]:
     """Fetch one kind (all, or only ``ids``) through the session; returns (records, truncated).
 
     Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
     vanished meanwhile is simply absent instead of failing the whole request.
+    A listing asks once per scope of the kind (own, launchable…) on every endpoint
+    and merges the answers; ``page_size`` asks the endpoint for pages that small.
     Off AWS, a kind's ``rich_request`` (Eucalyptus' ``verbose``) is tried first; its
     plain request follows where that is refused or answers nothing.
     """
     aws = session.endpoint.endpoint_url is None
     params = request_for(kind, aws=aws)
+    scopes: tuple[Mapping[str, Any], ...] = kind.scopes or ({},)
     if ids is None and kind.rich_request and not aws:
         try:
-            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, page_cap)
+            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, scopes, page_cap, page_size)
         except CloudError as exc:
             if exc.retryable:   # throttled or unreachable: the plain request would fare no better
                 raise
@@ -161,18 +164,25 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
         if not ids:
             return {}, False
         params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
-    return _fetch_pages(session, kind, params, page_cap)
+        scopes = ({},)   # the IDs asked for were in scope when they were listed
+    return _fetch_pages(session, kind, params, scopes, page_cap, page_size)
 
 
-def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any],
-                 page_cap: int) -> tuple[dict[str, Record], bool]:
+def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any], scopes: tuple[Mapping[str, Any], ...],
+                 page_cap: int, page_size: int | None) -> tuple[dict[str, Record], bool]:
+    if page_size:
+        params = {**params, "PaginationConfig": {"PageSize": page_size}}
     out: dict[str, Record] = {}
-    pages = session.pages(kind.operation, page_cap=page_cap, **params)
-    for page in pages:
-        for raw in kind.records_of(page):
-            rec = Record.from_raw(kind, raw)
-            out[rec.id] = rec
-    return out, pages.truncated
+    truncated = False
+    for scope in scopes:
+        pages = session.pages(kind.operation, page_cap=page_cap, **params, **scope)
+        for page in pages:
+            raws = kind.records_of(page)
+            for raw in kind.fold(raws) if kind.fold else raws:
+                rec = Record.from_raw(kind, raw)
+                out[rec.id] = rec
+        truncated = truncated or pages.truncated
+    return out, truncated
 
 
 def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 50,

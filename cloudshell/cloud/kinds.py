@@ -145,6 +145,9 @@ class ResourceKind:
     rich_request: Mapping[str, Any] = field(default_factory=dict)
     # Turns one answer's records into the kind's records (fold rows that belong to another).
     fold: Callable[[list[Raw]], list[Raw]] | None = None
+    # A sweep asks once per scope and merges the answers (euca2ools' default listing: your own,
+    # plus what you may launch or restore); sent to every endpoint. () = one unscoped request.
+    scopes: tuple[Mapping[str, Any], ...] = ()
     sweep_every: int = 1         # swept on every Nth full sweep (1: the live tables)
     # -- names, in every face
     plural: str = ""             # "" = singular + "s"
@@ -306,7 +309,7 @@ SNAPSHOTS = ResourceKind(
     result_path=("Snapshots",), id_key="SnapshotId", id_prefixes=("snap-",),
     id_filter="snapshot-id", ids_param="SnapshotIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
-    request={"OwnerIds": ["self"]}, sweep_every=3,
+    scopes=({"OwnerIds": ["self"]}, {"RestorableByUserIds": ["self"]}), sweep_every=3,
     value_kind="snapshot",
     describe=Describe("describe-snapshots", "List snapshots (your own unless -a or -o).", "describe-snapshots -o self",
                       options=(("--snapshot-ids", "SnapshotIds", "snapshot IDs", True),)),
@@ -334,7 +337,7 @@ IMAGES = ResourceKind(
     id_filter="image-id", ids_param="ImageIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
-    aws_request={"Owners": ["self"]}, sweep_every=12, cached=("type",),
+    scopes=({"Owners": ["self"]}, {"ExecutableUsers": ["self"]}), sweep_every=12, cached=("type",),
     value_kind="image",
     describe=Describe("describe-images", "List images: machine images, kernels and ramdisks.",
                       "describe-images --filter image-type=kernel",

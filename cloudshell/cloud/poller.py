@@ -1,10 +1,13 @@
 """The background poller: one per session, outside every UI event loop.
 
-A full sweep every ``interval``; resources in a transitional state (pending,
-stopping, attaching…) re-read by ID every ``fast_interval``; ``refresh_now``
-after an action; exponential backoff with jitter on errors and throttling;
-health recorded for the faces. Subscribers get a :class:`PollUpdate` on the
-poller's thread and must hand it to their own loop (post a message, invalidate).
+A full sweep every ``interval``, stretched up to ``max_interval`` while nothing
+changes (see :meth:`Poller.sweep_interval`); resources in a transitional state
+(pending, stopping, attaching…) or just acted on are re-read by ID every
+``fast_interval``; ``refresh_now`` after an action; exponential backoff with jitter
+on errors and throttling; health recorded for the faces. A kind swept unchanged
+keeps its old records (the same objects), so readers and diffs see nothing new.
+Subscribers get a :class:`PollUpdate` on the poller's thread and must hand it to
+their own loop (post a message, invalidate).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from cloudshell.cloud.errors import CloudError, CloudshellError
-from cloudshell.cloud.inventory import EMPTY, Change, Inventory, diff, fetch_kind
+from cloudshell.cloud.inventory import EMPTY, Change, Inventory, Record, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
 from cloudshell.cloud.session import THROTTLING_CODES
 
@@ -30,6 +33,16 @@ NOT_PERMITTED_CODES = frozenset({
     "InvalidAction", "UnsupportedOperation", "NotImplemented", "OptInRequired",
 })
 NOT_PERMITTED_RETRY = 900.0
+# What an endpoint says when it does not take MaxResults for a describe (older clones): that
+# kind is then asked without a page size.
+PAGE_SIZE_REFUSED_CODES = frozenset({
+    "InvalidParameterValue", "InvalidParameterCombination", "UnknownParameter", "InvalidParameter",
+})
+# EC2's own page when none is asked for: ``page_cap`` counts pages of this size, so a smaller
+# page size gets proportionally more pages before the cap cuts a listing.
+SERVER_PAGE = 1000
+QUIET_SWEEPS = 3        # full sweeps without a change before the interval stretches
+ACTED_FOR = 15.0        # seconds a resource just acted on is re-read at the fast interval
 
 
 @dataclass(frozen=True)
@@ -89,15 +102,43 @@ class PollUpdate:
 Subscriber = Callable[[PollUpdate], None]
 
 
+def with_kind(inv: Inventory, name: str, recs: dict[str, Record], truncated: bool) -> Inventory:
+    """``inv`` with one kind swept anew. Records equal to the old ones (their raw answer too)
+    stay the old objects, and a kind swept unchanged keeps its old mapping: readers and
+    :func:`diff` see at once that nothing moved, and no duplicate records live on."""
+    old = inv.of(name)
+    same = 0
+    for rid, rec in recs.items():
+        prev = old.get(rid)
+        if prev is not None and prev == rec and prev.raw == rec.raw:
+            recs[rid] = prev
+            same += 1
+    if inv.has(name) and same == len(recs) == len(old) and (name in inv.truncated) == truncated:
+        return replace(inv, fetched_at=time.time())
+    return inv.replace_kind(name, recs, truncated=truncated)
+
+
+def sweep_order(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The live tables (swept every time: instances, then volumes) first, then the rest, in table order."""
+    rank = {name: n for n, name in enumerate(KINDS)}
+    return tuple(sorted(kinds, key=lambda k: (KINDS[k].sweep_every, rank.get(k, len(rank)))))
+
+
 class Poller:
     """Keeps an :class:`Inventory` fresh in a daemon thread. ``stop()`` joins it."""
 
     def __init__(self, session, *, interval: float = 5.0, fast_interval: float = 1.0,
                  kinds: Iterable[str] = tuple(KINDS), page_cap: int = 50,
-                 max_backoff: float = 60.0, stale_after_failures: int = 3) -> None:
+                 max_backoff: float = 60.0, stale_after_failures: int = 3,
+                 page_size: int | None = None, max_interval: float | None = None) -> None:
         self.session = session
+        self.page_size = page_size                 # None: the endpoint decides
         self.interval = interval
         self.fast_interval = min(fast_interval, interval)
+        # 2.5× keeps the data age under the faces' "old" mark (3× the interval).
+        self.max_interval = max(interval, max_interval if max_interval is not None else 2.5 * interval)
+        self._quiet = 0                          # full sweeps in a row that changed nothing
+        self._acted: dict[str, float] = {}       # id → monotonic time until which it is re-read fast
         self.kinds = tuple(kinds)
         self.page_cap = page_cap
         self.max_backoff = max_backoff
@@ -115,6 +156,7 @@ class Poller:
         self._sweeps = 0
         self._kind_health: dict[str, KindHealth] = {}   # touched by the poller thread only
         self.requests = 0                        # API calls made, for benchmarks and tests
+        self._unpaged: set[str] = set()          # kinds whose endpoint refused a page size
 
     # -- what readers see --------------------------------------------------------
     @property
@@ -156,12 +198,21 @@ class Poller:
     def refresh_now(self, ids: Iterable[str] = (), kinds: Iterable[str] = ()) -> None:
         """Re-read these resources (or whole kinds; nothing given = a full sweep) at once."""
         ids, kinds = set(ids), set(kinds)
+        until = time.monotonic() + ACTED_FOR
         with self._lock:
             if not ids and not kinds:
                 self._pending_kinds.update(self.kinds)
             self._pending_ids.update(ids)
             self._pending_kinds.update(k for k in kinds if k in KINDS)
+            self._acted.update(dict.fromkeys(ids, until))
+            self._quiet = 0                      # something was just done: back to the base interval
         self._wake.set()
+
+    def sweep_interval(self) -> float:
+        """Seconds to the next full sweep: ``interval`` while things change, doubling after
+        QUIET_SWEEPS sweeps that changed nothing, up to ``max_interval``."""
+        stretch = max(0, self._quiet - QUIET_SWEEPS + 1)
+        return min(self.max_interval, self.interval * (2 ** min(stretch, 8)))
 
     def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
         """Block (not on a UI thread!) until ``predicate(inventory)``; raises TimeoutError."""
@@ -188,16 +239,20 @@ class Poller:
                     ids, kinds = self._pending_ids, self._pending_kinds
                     self._pending_ids, self._pending_kinds = set(), set()
                 if now >= next_full or kinds >= set(self.kinds):
-                    self._sweep(self._due_kinds())
-                    next_full = time.monotonic() + self.interval
+                    self._sweep(self._due_kinds(), full=True)
+                    next_full = time.monotonic() + self.sweep_interval()
                 else:
                     if kinds:
                         self._sweep(tuple(kinds))
-                    ids |= self._transitional_ids()
+                    ids |= self._transitional_ids() | self._acted_ids()
                     if ids:
                         self._refresh_ids(ids)
+                hot = self._transitional_ids() or self._acted_ids()
+                if hot:
+                    self._quiet = 0
+                    next_full = min(next_full, time.monotonic() + self.interval)
                 delay = min(next_full - time.monotonic(),
-                            self.fast_interval if self._transitional_ids() else self.interval)
+                            self.fast_interval if hot else self.sweep_interval())
             except CloudshellError as exc:
                 delay = self._failed(exc)
                 next_full = time.monotonic() + delay
@@ -216,6 +271,13 @@ class Poller:
                      if (first or (self._sweeps - 1) % KINDS[k].sweep_every == 0 or not self._inventory.has(k))
                      and not (k in self._kind_health and self._kind_health[k].retry_at > now))
 
+    def _acted_ids(self) -> set[str]:
+        now = time.monotonic()
+        with self._lock:
+            for rid in [rid for rid, until in self._acted.items() if until <= now]:
+                del self._acted[rid]
+            return set(self._acted)
+
     def _transitional_ids(self) -> set[str]:
         out: set[str] = set()
         for name in self.kinds:
@@ -225,29 +287,53 @@ class Poller:
                            if rec.state in kind.transitional)
         return out
 
-    def _sweep(self, kinds: Iterable[str]) -> PollUpdate:
-        """Fetch each kind on its own: one that fails keeps its last data and its own health.
+    def _sweep(self, kinds: Iterable[str], *, full: bool = False) -> PollUpdate:
+        """Fetch each kind on its own and publish it as soon as it is in: the live tables first.
 
-        Only when every kind asked fails (the endpoint is down, the keys are wrong)
-        is it the whole sweep's failure, with the poller's backoff.
+        A kind that fails keeps its last data and its own health. Only when every
+        kind asked fails (the endpoint is down, the keys are wrong) is it the whole
+        sweep's failure, with the poller's backoff.
         """
-        inv = self._inventory
-        failed: dict[str, CloudshellError] = {}
-        asked = tuple(kinds)
+        failed: dict[str, CloudshellError] = {}   # before any kind succeeded: maybe the whole sweep's
+        asked = sweep_order(kinds)
+        update: PollUpdate | None = None
+        changed = False
         for name in asked:
-            self.requests += 1
             try:
-                recs, cut = fetch_kind(self.session, KINDS[name], page_cap=self.page_cap)
+                recs, cut = self._fetch(name)
             except CloudshellError as exc:
-                failed[name] = exc
+                if update is None:
+                    failed[name] = exc
+                else:               # something answered: this kind's own trouble, shown with the next
+                    self._kind_failed(name, exc)
                 continue
-            inv = inv.replace_kind(name, recs, truncated=cut)
             self._kind_health.pop(name, None)
+            inv = with_kind(self._inventory, name, recs, cut)
+            changed = changed or inv.of(name) is not self._inventory.of(name)
+            update = self._publish(inv, (name,))
         if asked and len(failed) == len(asked):
             raise next(iter(failed.values()))
         for name, exc in failed.items():
             self._kind_failed(name, exc)
-        return self._publish(inv)
+        if update is None or self._health.kinds != tuple(sorted(self._kind_health.items())):
+            update = self._publish(self._inventory, ())   # the kinds' health is news of its own
+        if full:
+            self._quiet = 0 if changed else self._quiet + 1
+        return update
+
+    def _fetch(self, name: str, ids: set[str] | None = None) -> tuple[dict, bool]:
+        self.requests += 1
+        kind = KINDS[name]
+        size = None if name in self._unpaged else self.page_size
+        cap = self.page_cap * max(1, SERVER_PAGE // size) if size else self.page_cap
+        try:
+            return fetch_kind(self.session, kind, ids=ids, page_cap=cap, page_size=size)
+        except CloudError as exc:
+            if size is None or exc.code not in PAGE_SIZE_REFUSED_CODES:
+                raise
+            log.warning("poller: the endpoint refused a page size for %s (%s): asked without", name, exc.code)
+            self._unpaged.add(name)
+            return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap)
 
     def _kind_failed(self, name: str, exc: CloudshellError) -> None:
         prev = self._kind_health.get(name)
@@ -274,14 +360,13 @@ class Poller:
             if kind is not None and kind.name in self.kinds:
                 by_kind.setdefault(kind.name, set()).add(rid)
         for name, wanted in by_kind.items():
-            self.requests += 1
-            recs, _ = fetch_kind(self.session, KINDS[name], ids=wanted, page_cap=self.page_cap)
+            recs, _ = self._fetch(name, wanted)
             inv = inv.patch(name, recs, removed=wanted - set(recs), at=time.time())
-        return self._publish(inv)
+        return self._publish(inv, tuple(by_kind))
 
-    def _publish(self, inv: Inventory) -> PollUpdate:
+    def _publish(self, inv: Inventory, kinds: Iterable[str] | None = None) -> PollUpdate:
         old = self._inventory
-        changes = tuple(diff(old, inv)) if not old.empty else ()
+        changes = tuple(diff(old, inv, kinds=kinds)) if not old.empty else ()
         health = Health(state="ok", last_success=time.time(), last_error=self._health.last_error,
                         last_error_at=self._health.last_error_at,
                         kinds=tuple(sorted(self._kind_health.items())))

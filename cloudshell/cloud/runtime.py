@@ -8,6 +8,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# Records per page for a poller in a face's process: measured with bench/fake_ec2.py, botocore
+# parses an EC2 instance in ~0.1-0.5 ms (0.5 on this loaded 2-core machine), so 50 a page keeps
+# each parse, which holds the GIL, to a few milliseconds to a few tens.
+THREAD_PAGE_SIZE = 50
+
 
 @dataclass
 class Runtime:
@@ -20,6 +25,7 @@ class Runtime:
     read_only: bool = False
     user_config: dict = field(default_factory=dict)
     _poller: Any = None
+    _process_poller: Any = None
 
     @property
     def label(self) -> str:
@@ -32,16 +38,34 @@ class Runtime:
 
             from cloudshell.cloud.idcache import PollWriter
 
-            self._poller = Poller(self.session, interval=self.interval,
+            # In the face's own process: pages small enough that parsing one holds the GIL
+            # only a few milliseconds (the prompt answers between two pages).
+            self._poller = Poller(self.session, interval=self.interval, page_size=THREAD_PAGE_SIZE,
                                   fast_interval=min(1.0, self.interval))
             self._poller.subscribe(PollWriter(self.session))  # shell completion's IDs
         if start:
             self._poller.start()
         return self._poller
 
+    def monitor_poller(self, *, start: bool = True):
+        """The monitor's poller: the same sweeps in a child process (cloud/procpoller.py); the
+        ``r`` drop into the REPL shares it. The endpoint's page size: parsing stalls nobody there."""
+        if self._process_poller is None:
+            from cloudshell.cloud.procpoller import ProcessPoller
+
+            from cloudshell.cloud.idcache import PollWriter
+
+            self._process_poller = ProcessPoller(self.session.endpoint, interval=self.interval,
+                                                 fast_interval=min(1.0, self.interval))
+            self._process_poller.subscribe(PollWriter(self.session))  # shell completion's IDs
+        if start:
+            self._process_poller.start()
+        return self._process_poller
+
     def close(self) -> None:
-        if self._poller is not None:
-            self._poller.stop()
+        for poller in (self._poller, self._process_poller):
+            if poller is not None:
+                poller.stop()
         try:
             self.session.close()
         finally:

@@ -391,8 +391,9 @@ class Pages:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         session, operation = self.session, self.operation
         client = session._client(self.service)
-        if not client.can_paginate(operation):
-            yield session.call(operation, service=self.service, **self.params)
+        if not client.can_paginate(operation):   # one answer: a page size means nothing to it
+            params = {k: v for k, v in self.params.items() if k != "PaginationConfig"}
+            yield session.call(operation, service=self.service, **params)
             return
         try:
             pages = client.get_paginator(operation).paginate(**self.params)

@@ -17,7 +17,7 @@ from typing import Any
 from cloudshell.cloud import idcache
 from cloudshell.cloud.errors import CloudError
 from cloudshell.cloud.inventory import Record
-from cloudshell.cloud.kinds import DESCRIBED, ResourceKind
+from cloudshell.cloud.kinds import DESCRIBED, KINDS, ResourceKind
 from cloudshell.commands.awscli_args import aws_filters, cli_input, starting_token
 from cloudshell.commands.context import Context, Result, truncation_warning
 from cloudshell.commands.registry import FILTER, INT, TEXT, Invocation, Param, command
