@@ -19,15 +19,15 @@ from cloudshell.cloud.deadline import Expired, Workers
 from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
 from cloudshell.cloud.profiles import is_sso_failure, resolved_provider, sso_login_needed
 
-# Error codes after which the same call may succeed unchanged.
-RETRYABLE_CODES = frozenset({
-    "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException",
-    "SlowDown", "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable",
-    "Unavailable", "InternalError", "InternalFailure", "InsufficientInstanceCapacity",
-})
+# The one list of throttling codes (the poller reads it from here too).
 THROTTLING_CODES = frozenset({
     "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown",
 })
+# Error codes after which the same call may succeed unchanged: throttling, and these.
+RETRYABLE_CODES = THROTTLING_CODES | {
+    "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable",
+    "Unavailable", "InternalError", "InternalFailure", "InsufficientInstanceCapacity",
+}
 
 DEFAULT_PAGE_CAP = 50
 # Mutations that leave the same state however often they are sent: retried like reads.

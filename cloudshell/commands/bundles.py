@@ -23,7 +23,7 @@ from cloudshell.commands.bundle_inputs import (
     manifest_file, setting_of, verify_key,
 )
 from cloudshell.commands.context import Context, DryRunDone, Result
-from cloudshell.commands.registry import ARCH, BUCKET, FILE, KERNEL, RAMDISK, TEXT, Invocation, Param, command
+from cloudshell.commands.registry import ARCH, BUCKET, FILE, TEXT, Invocation, Param, boot_params, command
 from cloudshell.commands.values import existing_file
 
 IMAGE_TYPES = ("machine", "kernel", "ramdisk")
@@ -156,10 +156,9 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
                        help="the cloud's certificate (default: EUCALYPTUS_CERT)"),
                  Param("user", ("-u", "--user"), kind=TEXT, convert=account_number, metavar="ACCOUNT",
                        help="your account ID (default: EC2_USER_ID)"),
-                 Param("kernel", ("--kernel",), kind=KERNEL, convert=boot_ref, metavar="ID",
-                       help="kernel it boots with (eki-…); 'true': this is a kernel image"),
-                 Param("ramdisk", ("--ramdisk",), kind=RAMDISK, convert=boot_ref, metavar="ID",
-                       help="ramdisk it boots with (eri-…); 'true': this is a ramdisk image"),
+                 *boot_params(boot_ref, metavar="ID",
+                              kernel="kernel it boots with (eki-…); 'true': this is a kernel image",
+                              ramdisk="ramdisk it boots with (eri-…); 'true': this is a ramdisk image"),
                  Param("image_type", ("--image-type",), choices=IMAGE_TYPES, metavar="TYPE",
                        help="what the image is (default machine)"),
                  Param("mappings", ("-B", "--block-device-mappings"), kind=TEXT, convert=block_mappings,

@@ -6,6 +6,7 @@ from typing import Any
 
 from cloudshell.cloud.errors import Refused, UsageError
 from cloudshell.commands.context import Context, Result
+from cloudshell.commands.deleting import delete_command
 from cloudshell.commands.guards import find_group, groups_referencing, instances_in_group, label, some
 from cloudshell.commands.registry import (
     CIDR, GROUP, PORTS, PROTOCOL, TEXT, Invocation, Param, command,
@@ -172,14 +173,9 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
             f"rule{'' if rules == 1 else 's'})?")
 
 
-@command("delete-group", "security groups", "Delete a security group no instance uses.",
-         aliases=("delete-security-group",),
-         params=(Param("group", kind=GROUP, required=True, convert=group_ref, metavar="GROUP",
-                       help="group name or sg- ID"),),
-         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
-         example="delete-group mygroup")
-def delete_group(ctx: Context, inv: Invocation) -> Result:
-    group = find_group(ctx, inv.group)
-    reply = ctx.send("delete_security_group", GroupId=group.id)
-    changes = ctx.after_action([group.id])
-    return Result(data=reply, lines=(f"deleted security group {label(group)}",), changes=changes)
+delete_group = delete_command(
+    "groups", "Delete a security group no instance uses.",
+    Param("group", kind=GROUP, required=True, convert=group_ref, metavar="GROUP", help="group name or sg- ID"),
+    operation="delete_security_group", key="GroupId", find=find_group, sent_id=lambda rec, rid: rec.id if rec else rid,
+    said=lambda rec, rid: f"deleted security group {label(rec, rid)}", aliases=("delete-security-group",),
+    check=_check_delete, confirm=_confirm_delete, example="delete-group mygroup")

@@ -16,8 +16,9 @@ from cloudshell.cloud.errors import CloudError, Refused, UsageError
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import KINDS, image_type, tag
 from cloudshell.commands.context import Context, Result
+from cloudshell.commands.deleting import delete_command
 from cloudshell.commands.registry import (
-    ARCH, BUCKET, DEVICE, IMAGE, KERNEL, RAMDISK, SNAPSHOT, TEXT, Invocation, Param, command,
+    ARCH, BUCKET, DEVICE, IMAGE, SNAPSHOT, TEXT, Invocation, Param, boot_params, command,
 )
 from cloudshell.commands.targets import label, other_changes, require
 from cloudshell.commands.values import image_id, shown, snapshot_id
@@ -210,10 +211,8 @@ def _record_what_was_dropped(ctx: Context, new_id: str, *, kernel: str | None, r
                        metavar="DESC", help="description of the image"),
                  Param("architecture", ("-a", "--architecture"), kind=ARCH, choices=ARCHITECTURES,
                        metavar="ARCH", help="CPU architecture"),
-                 Param("kernel", ("--kernel",), kind=KERNEL, convert=image_id, metavar="KERNEL",
-                       help="kernel image to boot it with (eki-/aki-…)"),
-                 Param("ramdisk", ("--ramdisk",), kind=RAMDISK, convert=image_id, metavar="RAMDISK",
-                       help="ramdisk image to boot it with (eri-/ari-…)"),
+                 *boot_params(image_id, kernel="kernel image to boot it with (eki-/aki-…)",
+                              ramdisk="ramdisk image to boot it with (eri-/ari-…)"),
                  Param("snapshot", ("-s", "--snapshot"), kind=SNAPSHOT, convert=snapshot_id, metavar="SNAP",
                        help="snapshot to use as the root device (instead of MANIFEST)"),
                  Param("root_device", ("--root-device-name",), kind=DEVICE, convert=device_name,
@@ -265,15 +264,9 @@ def _confirm_deregister(ctx: Context, inv: Invocation) -> str:
     return f"Deregister {label(rec)}? No instance can be launched from it afterwards."
 
 
-@command("deregister", "images", "Deregister an image: no more instances can be launched from it.",
-         aliases=("deregister-image",),
-         params=(Param("image", kind=IMAGE, required=True, convert=image_id, metavar="IMAGE",
-                       help="the image to deregister"),),
-         mutates=True, destroys=True, check=_check_deregister, confirm=_confirm_deregister,
-         example="deregister emi-1a2b3c4d")
-def deregister(ctx: Context, inv: Invocation) -> Result:
-    rec = find_image(ctx, inv.image)
-    reply = ctx.send("deregister_image", ImageId=inv.image)
-    changes = ctx.after_action([inv.image])
-    return Result(data=reply, lines=(f"{label(rec)} deregistered",),
-                  changes=other_changes(changes, [inv.image]))
+deregister = delete_command(
+    "images", "Deregister an image: no more instances can be launched from it.",
+    Param("image", kind=IMAGE, required=True, convert=image_id, metavar="IMAGE", help="the image to deregister"),
+    operation="deregister_image", key="ImageId", find=find_image, changes="others",
+    said=lambda rec, rid: f"{label(rec, rid)} deregistered", aliases=("deregister-image",),
+    check=_check_deregister, confirm=_confirm_deregister, example="deregister emi-1a2b3c4d")

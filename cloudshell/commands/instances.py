@@ -17,8 +17,8 @@ from cloudshell.commands.addresses import ipv4
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.images import require_image_type
 from cloudshell.commands.registry import (
-    FILE, GROUP, INSTANCE, INSTANCE_RUNNING, INSTANCE_STOPPED, INSTANCE_TYPE, KERNEL, KEYPAIR,
-    MACHINE_IMAGE, RAMDISK, TEXT, ZONE, Invocation, Param, command,
+    FILE, GROUP, INSTANCE, INSTANCE_RUNNING, INSTANCE_STOPPED, INSTANCE_TYPE, KEYPAIR,
+    MACHINE_IMAGE, TEXT, ZONE, Invocation, Param, boot_params, command,
 )
 from cloudshell.commands.targets import current, label, other_changes, require, transition, unique
 from cloudshell.commands.values import id_shape, image_id, instance_id, shown
@@ -183,10 +183,7 @@ RUN_PARAMS = (
     Param("instance_type", ("-t", "--instance-type"), kind=INSTANCE_TYPE, convert=instance_type,
           metavar="TYPE", help="instance type, e.g. m1.small"),
     Param("zone", ("-z", "--availability-zone"), kind=ZONE, metavar="ZONE", help="availability zone"),
-    Param("kernel", ("--kernel",), kind=KERNEL, convert=image_id, metavar="KERNEL",
-          help="kernel image (eki-/aki-…)"),
-    Param("ramdisk", ("--ramdisk",), kind=RAMDISK, convert=image_id, metavar="RAMDISK",
-          help="ramdisk image (eri-/ari-…)"),
+    *boot_params(image_id, kernel="kernel image (eki-/aki-…)", ramdisk="ramdisk image (eri-/ari-…)"),
     Param("user_data", ("-d", "--user-data"), kind=TEXT, convert=user_data_text, metavar="DATA",
           help="user data given on the line"),
     Param("user_data_force", ("--user-data-force",), kind=TEXT, convert=user_data_force, metavar="DATA",

@@ -13,6 +13,7 @@ import os
 
 from cloudshell.cloud.errors import CloudError, OutcomeUnknown, Refused, UsageError
 from cloudshell.commands.context import Context, Result
+from cloudshell.commands.deleting import delete_command
 from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, KEYPAIR, TEXT, Invocation, Param, command
 from cloudshell.commands.values import existing_file, keypair_name, shown
@@ -236,13 +237,9 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
     return f"Delete keypair {inv.name} ({rec['fingerprint'] or 'no fingerprint'})?{note}"
 
 
-@command("delete-keypair", "keypairs", "Delete a keypair (instances launched with it keep their key).",
-         aliases=("delete-key-pair",),
-         params=(Param("name", kind=KEYPAIR, required=True, convert=keypair_name, metavar="KEYPAIR",
-                       help="the keypair to delete"),),
-         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
-         example="delete-keypair mykey")
-def delete_keypair(ctx: Context, inv: Invocation) -> Result:
-    reply = ctx.send("delete_key_pair", KeyName=inv.name)
-    ctx.after_action([], kinds=["keypairs"])
-    return Result(data=reply, lines=(f"deleted keypair {inv.name}",))
+delete_keypair = delete_command(
+    "keypairs", "Delete a keypair (instances launched with it keep their key).",
+    Param("name", kind=KEYPAIR, required=True, convert=keypair_name, metavar="KEYPAIR", help="the keypair to delete"),
+    operation="delete_key_pair", key="KeyName", find=lambda ctx, name: None, changes="none",
+    said=lambda rec, name: f"deleted keypair {name}", aliases=("delete-key-pair",),
+    check=_check_delete, confirm=_confirm_delete, example="delete-keypair mykey")

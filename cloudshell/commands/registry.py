@@ -343,6 +343,14 @@ class Scan:
         return None
 
 
+def boot_params(convert: Callable[[str], Any], *, kernel: str, ramdisk: str,
+                metavar: str | None = None) -> tuple[Param, Param]:
+    """``--kernel`` and ``--ramdisk``: the images a machine image or an instance boots with."""
+    return (Param("kernel", ("--kernel",), kind=KERNEL, convert=convert, metavar=metavar or "KERNEL", help=kernel),
+            Param("ramdisk", ("--ramdisk",), kind=RAMDISK, convert=convert, metavar=metavar or "RAMDISK",
+                  help=ramdisk))
+
+
 def scan(cmd: Command, tokens: Sequence[str]) -> Scan:
     """The one reading of a command's words (see :class:`Scan`)."""
     flags = cmd.flag_map()

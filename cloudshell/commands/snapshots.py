@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cloudshell.cloud.errors import Refused
 from cloudshell.commands.context import Context, Result
+from cloudshell.commands.deleting import delete_command
 from cloudshell.commands.guards import find, images_from_snapshot, label, some
 from cloudshell.commands.registry import SNAPSHOT, VOLUME, Invocation, Param, command
 from cloudshell.commands.values import description, snapshot_id, volume_id
@@ -54,13 +55,9 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
     return f"Delete {snap.id} ({about})? It cannot be restored afterwards."
 
 
-@command("delete-snapshot", "snapshots", "Delete a snapshot no image is registered from.",
-         params=(Param("snapshot", kind=SNAPSHOT, required=True, convert=snapshot_id, metavar="SNAPSHOT",
-                       help="the snapshot to delete"),),
-         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
-         example="delete-snapshot snap-1a2b3c4d")
-def delete_snapshot(ctx: Context, inv: Invocation) -> Result:
-    snap = find(ctx, inv.snapshot, "snapshots")
-    reply = ctx.send("delete_snapshot", SnapshotId=inv.snapshot)
-    changes = ctx.after_action([inv.snapshot])
-    return Result(data=reply, lines=(f"deleted {label(snap)}",), changes=changes)
+delete_snapshot = delete_command(
+    "snapshots", "Delete a snapshot no image is registered from.",
+    Param("snapshot", kind=SNAPSHOT, required=True, convert=snapshot_id, metavar="SNAPSHOT",
+          help="the snapshot to delete"),
+    operation="delete_snapshot", key="SnapshotId", check=_check_delete, confirm=_confirm_delete,
+    example="delete-snapshot snap-1a2b3c4d")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cloudshell.cloud.errors import Refused, UsageError
 from cloudshell.commands.context import Context, Result
+from cloudshell.commands.deleting import delete_command
 from cloudshell.commands.guards import (
     attachment, check_attachable, confirm_or_refuse, find, is_root, label,
 )
@@ -163,13 +164,9 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
     return f"Delete {volume.id} ({about})? Its data will be lost."
 
 
-@command("delete-volume", "volumes", "Delete a volume that is not attached (its data is lost).",
-         params=(Param("volume", kind=VOLUME_AVAILABLE, required=True, convert=volume_id, metavar="VOLUME",
-                       help="an available volume"),),
-         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
-         example="delete-volume vol-1a2b3c4d")
-def delete_volume(ctx: Context, inv: Invocation) -> Result:
-    volume = find(ctx, inv.volume, "volumes")
-    reply = ctx.send("delete_volume", VolumeId=inv.volume)
-    changes = ctx.after_action([inv.volume])
-    return Result(data=reply, lines=(f"deleted {label(volume)}",), changes=changes)
+delete_volume = delete_command(
+    "volumes", "Delete a volume that is not attached (its data is lost).",
+    Param("volume", kind=VOLUME_AVAILABLE, required=True, convert=volume_id, metavar="VOLUME",
+          help="an available volume"),
+    operation="delete_volume", key="VolumeId", check=_check_delete, confirm=_confirm_delete,
+    example="delete-volume vol-1a2b3c4d")
