@@ -53,6 +53,7 @@ class MainScreen(ResourceActions, Screen):
         self.busy_rows: dict[int, tuple[str, ...]] = {}
         self.last_progress: dict[int, str] = {}
         self.region_name: str | None = None
+        self._tabs_shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(id="tabs")
@@ -90,7 +91,11 @@ class MainScreen(ResourceActions, Screen):
             note = (f"first {len(inv.of(table.kind.name)):,} shown " + note).strip()
         if table.stale:
             note = ("STALE " + note).strip()
-        self.query_one(ViewTabs).show(self.view, note)
+        tabs = self.query_one(ViewTabs)
+        shown = (self.view, note, tabs.size.width)
+        if shown != self._tabs_shown:       # the same line again would only cost terminal bytes
+            self._tabs_shown = shown
+            tabs.show(self.view, note)
 
     def refresh_status(self) -> None:
         app = self.app

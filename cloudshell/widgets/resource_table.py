@@ -138,12 +138,32 @@ class ResourceTable(ScrollView, can_focus=True):
                 else:
                     self._changed.pop(rid, None)
                     self.busy.pop(rid, None)
-        self.records = records
         first = not self.loaded
+        if not first and changed is not None and not touched:
+            # A sweep that changed nothing here: new record objects, the same rows; nothing to draw.
+            self.records = records
+            return
+        before = (list(self.order), list(self.widths), self.cursor_id, round(self.scroll_y))
+        self.records = records
         self.loaded = True
-        self._reorder(None if first or changed is None else touched)
+        self._reorder(None if first or changed is None else touched, quiet=not first and changed is not None)
+        if not first and changed is not None:
+            if before == (self.order, self.widths, self.cursor_id, round(self.scroll_y)):
+                self._refresh_rows(touched)       # same rows in the same places: redraw the changed ones
+            else:
+                self.refresh()
         if touched and self._changed and self._highlights is not None:
             self._highlights.resume()
+
+    def _refresh_rows(self, ids: Iterable[str]) -> None:
+        """Repaint only the screen lines of these rows (those on screen)."""
+        from textual.geometry import Region
+
+        top, rows, width = round(self.scroll_y), self._rows_visible(), self.size.width
+        for rid in ids:
+            n = self._index.get(rid)
+            if n is not None and top <= n < top + rows:
+                self.refresh(Region(0, n - top + 1, width, 1))
 
     def _widen_some(self) -> None:
         """Column widths over a big first load, a chunk per loop turn (input stays live)."""
@@ -174,7 +194,7 @@ class ResourceTable(ScrollView, can_focus=True):
             hay = self._hay[rid] = "\t".join(rec.fields.values()).lower()
         return hay
 
-    def _reorder(self, touched: list[str] | None = None) -> None:
+    def _reorder(self, touched: list[str] | None = None, *, quiet: bool = False) -> None:
         """Re-filter and re-sort; keep the cursor on its record, at its place on screen.
 
         With ``touched`` (a keyed update under the same filter and sort), only those
@@ -220,7 +240,8 @@ class ResourceTable(ScrollView, can_focus=True):
         rows = self._rows_visible()
         top = self.cursor_row - max(0, min(on_screen, rows - 1))
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
-        self.refresh()
+        if not quiet:
+            self.refresh()
         if previous != self.cursor_id:
             self.post_message(self.CursorMoved(self, self.cursor_id))
 
@@ -235,7 +256,7 @@ class ResourceTable(ScrollView, can_focus=True):
         for rid in gone:
             del self._changed[rid]
         if gone:
-            self.refresh()
+            self._refresh_rows(gone)
         if not self._changed and self._highlights is not None:
             self._highlights.pause()
 
