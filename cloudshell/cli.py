@@ -136,12 +136,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.values.get("help") and not args.command:
             print(USAGE, end="")
             return 0
-        runtime = _open(args)
         face = args.command[0] if args.command else None
+        opener = _opener(args)        # every usage error is found here, before anything starts
         if face is None:
-            from cloudshell.app import run_monitor
+            from cloudshell.opening import run_monitor_opening
 
-            return run_monitor(runtime, theme=args.values.get("theme"))
+            # The monitor's frame at once; the demo cloud and the session open behind it.
+            v = args.values
+            return run_monitor_opening(opener, demo=bool(v.get("demo") or v.get("demo_activity")),
+                                       read_only=bool(v.get("read_only")), theme=v.get("theme"))
+        runtime = opener()
         if face == "repl" and len(args.command) == 1:
             from cloudshell.repl import run_repl
 
@@ -173,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
-def _open(args: CliArgs):
+def _opener(args: CliArgs):
+    """Check every flag and the command now; return what opens the runtime (the demo, the session)."""
     from cloudshell.cloud.config import GlobalFlags
     from cloudshell.cloud.errors import UsageError
     from cloudshell.cloud.runtime import open_runtime
@@ -204,8 +209,8 @@ def _open(args: CliArgs):
         from cloudshell.commands import registry
 
         registry().parse(args.command)
-    return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
-                        interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
+    return lambda: open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
+                                interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
 
 
 def run_one_shot(runtime, argv: list[str]) -> int:

@@ -111,11 +111,12 @@ class MainScreen(ResourceActions, Screen):
         if getattr(runtime, "demo", None) is not None:
             # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
             label = f"demo {runtime.session.endpoint.label}"
+        phase = getattr(runtime, "phase", "")      # the runtime is still opening (opening.py)
         self.query_one(StatusBar).show(
             label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
             age=inv.age(app.clock()), health_state=health.state,
-            health=health.describe(app.clock()), actions=actions,
+            health=phase or health.describe(app.clock()), actions=actions,
             read_only=bool(getattr(runtime, "read_only", False)))
 
     def _region(self, inv: Inventory) -> str:

@@ -29,20 +29,14 @@ class StatusBar(Static):
         self.text = ""
 
     def show(self, *, label: str, region: str, counts: dict[str, int], age: float | None,
-             health_state: str, health: str, actions: str = "", read_only: bool = False,
-             note: str = "") -> None:
-        """Fit the line to the width: drop the less useful parts first, never the health.
-
-        ``note`` (``starting demo cloud…``) stands for the counts and the age while there is no data.
-        """
+             health_state: str, health: str, actions: str = "", read_only: bool = False) -> None:
+        """Fit the line to the width: drop the less useful parts first, never the health."""
         who = label + (" (read-only)" if read_only else "")
         width = max(20, self.size.width or 80)
         full = " ".join(f"{counts[k]} {SHORT[k]}" for k in SHORT if k in counts)
         tight = " ".join(f"{counts[k]}{SHORT[k]}" for k in SHORT if k in counts)       # "10inst 16vol …"
         short = " ".join(f"{counts[k]} {SHORT[k]}" for k in ("instances", "volumes") if k in counts)
-        fresh = note or coarse_age(age)
-        if note:
-            full = tight = short = ""
+        fresh = coarse_age(age)
         place = f"{who} │ {region}" if region else who
         text = ""
         for count_text, where in ((full, place), (tight, place), (tight, who), (short, place), (short, who),
