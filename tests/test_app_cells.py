@@ -13,7 +13,6 @@ import re
 import pytest
 from monitor_harness import FIXED_NOW, fed_monitor, instance_raw, screen_text, synthetic_inventory, until
 
-from cloudshell.cloud.kinds import KINDS
 from cloudshell.widgets.view_tabs import VIEWS
 
 SIZE = (80, 24)
@@ -267,4 +266,3 @@ async def test_an_unchanged_sweep_redraws_nothing():
         await pilot.pause(0.2)
         assert painted == [], f"table lines repainted for an unchanged sweep: {painted}"
         assert table.records is again.of("instances")
-        assert KINDS
