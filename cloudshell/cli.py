@@ -177,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
+def _open(args: CliArgs):
+    """Check the flags and open the runtime now (the REPL and one-shot faces)."""
+    return _opener(args)()
+
+
 def _opener(args: CliArgs):
     """Check every flag and the command now; return what opens the runtime (the demo, the session)."""
     from cloudshell.cloud.config import GlobalFlags
