@@ -19,7 +19,11 @@ VALUE_FLAGS = {
     "--access-key": "access_key", "-I": "access_key", "--access-key-id": "access_key",
     "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
     "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme", "--deadline": "deadline",
+    "--demo-tarball": "demo_tarball",
 }
+# euca2ools 1.x's short credential flags, global only before the command: after it, -a and -s are
+# command options (describe-images -a, authorize -s CIDR).
+LEADING_FLAGS = {"-a": "access_key", "-s": "secret_key"}
 BOOL_FLAGS = {"--no-verify-ssl": "no_verify_ssl", "--demo": "demo", "--demo-activity": "demo_activity",
               "--read-only": "read_only", "--debug": "debug"}
 # Command options users often put first; moved behind the command.
@@ -35,11 +39,14 @@ USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
 global flags:
   --demo                     start an embedded demo cloud (no credentials needed)
   --demo-activity            … and let it change slowly, to watch live updates
+  --demo-tarball PATH        write a small UEC-style image tarball (for publish-tarball) and exit
   --endpoint-url URL         EC2 endpoint (Eucalyptus: http://HOST:8773/services/compute)
   --s3-endpoint-url URL      S3/Walrus endpoint
   --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too
   --profile NAME             a profile of ~/.aws/config
-  --access-key KEY, --secret-key KEY   (discouraged: visible in ps)
+  --access-key KEY, --secret-key KEY   (discouraged: visible in ps; also euca2ools' -I/-S,
+                             and 1.x's -a/-s before the command)
+  -U, --url URL              euca2ools' spelling of --endpoint-url
   --eucarc FILE              read credentials from a eucarc (parsed, never executed)
   --no-verify-ssl            do not verify TLS certificates
   --read-only                refuse every command that would change the cloud
@@ -55,6 +62,8 @@ output of a command:
                              prefixed with their name (INSTANCES, TAGS…), None for null
   --output tsv               one tab-separated line per record, the table's columns (a pipe's default;
                              with --query, the values in the query's order)
+  --output euca              euca2ools' records (RESERVATION, INSTANCE, VOLUME, ADDRESS…), the default
+                             when a command is typed by its euca- name
   --query JMESPATH           pick from the JSON answer, as awscli
 """
 
@@ -87,6 +96,12 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
             else:
                 raise UsageError(f"{name} needs a value (see cloudshell --help)")
             out.values[VALUE_FLAGS[name]] = value
+            continue
+        if not out.command and tok in LEADING_FLAGS:
+            if i + 1 >= len(args):
+                raise UsageError(f"{tok} needs a value (see cloudshell --help)")
+            out.values[LEADING_FLAGS[tok]] = args[i + 1]
+            i += 2
             continue
         if name in BOOL_FLAGS and not eq:
             out.values[BOOL_FLAGS[name]] = True
@@ -136,20 +151,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.values.get("help") and not args.command:
             print(USAGE, end="")
             return 0
+        if "demo_tarball" in args.values:
+            from cloudshell.cloud.bundle.tarball import write_demo_tarball
+
+            print(write_demo_tarball(args.values["demo_tarball"]))
+            return 0
         face = args.command[0] if args.command else None
         opener = _opener(args)        # every usage error is found here, before anything starts
         if face is None:
             from cloudshell.opening import run_monitor_opening
+            from cloudshell.terminal_guard import guarded_terminal
 
             # The monitor's frame at once; the demo cloud and the session open behind it.
             v = args.values
-            return run_monitor_opening(opener, demo=bool(v.get("demo") or v.get("demo_activity")),
-                                       read_only=bool(v.get("read_only")), theme=v.get("theme"))
+            with guarded_terminal(alternate=True, sigint=True):
+                return run_monitor_opening(opener, demo=bool(v.get("demo") or v.get("demo_activity")),
+                                           read_only=bool(v.get("read_only")), theme=v.get("theme"))
         runtime = opener()
         if face == "repl" and len(args.command) == 1:
             from cloudshell.repl import run_repl
+            from cloudshell.terminal_guard import guarded_terminal
 
-            return run_repl(runtime)
+            # Ctrl-C interrupts a command (a SIGINT from the cooked terminal); at the prompt a SIGINT
+            # can only come from kill, and the REPL's key bindings end it then.
+            with guarded_terminal(alternate=False, sigint=False):
+                return run_repl(runtime)
         return run_one_shot(runtime, args.command)
     except CloudshellError as exc:
         print(f"cloudshell: {exc}", file=sys.stderr)
@@ -209,6 +235,9 @@ def _opener(args: CliArgs):
                         region=v.get("region"), profile=v.get("profile"), access_key=v.get("access_key"),
                         secret_key=v.get("secret_key"), eucarc=v.get("eucarc"),
                         no_verify_ssl=bool(v.get("no_verify_ssl")))
+    if v.get("secret_key"):
+        print("warning: a secret key on the command line is visible to every user of this host in ps; "
+              "prefer a eucarc (--eucarc), a profile or AWS_SECRET_ACCESS_KEY", file=sys.stderr)
     if args.command and args.command[0] not in ("repl", "config", "help"):
         # Fail on an unknown command or a bad value before any credential, demo or network work.
         from cloudshell.commands import registry
@@ -233,16 +262,19 @@ def run_one_shot(runtime, argv: list[str]) -> int:
         ctx = Context.for_runtime(runtime, interactive=False, confirm=_tty_confirm,
                                   progress=lambda line: err.print(line, markup=False), meter=bars)
         result = run(ctx, inv)
-    fmt = inv.output or default_output(runtime)
+    fmt = inv.output or default_output(runtime, euca=inv.euca_name)
     console = Console(highlight=False, soft_wrap=False)
     emit(result, fmt=fmt, query=inv.query, console=console, err_console=err)
     return result.exit_code
 
 
-def default_output(runtime) -> str:
-    """Table on a terminal; for pipes tsv, one line per record (grep/awk friendly), unless configured."""
+def default_output(runtime, euca: bool = False) -> str:
+    """euca2ools' records under a ``euca-`` name (what its scripts read); else table on a terminal
+    and tsv for pipes, one line per record (grep/awk friendly), unless configured."""
     from cloudshell.commands.registry import OUTPUT_FORMATS
 
+    if euca:
+        return "euca"
     chosen = os.environ.get("CLOUDSHELL_OUTPUT") or runtime.user_config.get("output")
     if chosen in OUTPUT_FORMATS:
         return chosen

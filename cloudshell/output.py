@@ -73,6 +73,15 @@ def show(value: Any) -> str:
     return clean(str(value))
 
 
+_FIELD_BREAKS = re.compile(r"[\t\n]")
+
+
+def show_field(value: Any) -> str:
+    """One value in a tab-separated record (tsv, euca): a tab or newline inside it would forge a
+    field or a record, so they are escaped too."""
+    return _FIELD_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), show(value))
+
+
 def render_text(result: Result, query: str | None = None) -> str:
     """awscli's text output; a paginated answer page by page, the query applied to each, as awscli does."""
     from cloudshell.formats.text import text_lines
@@ -91,13 +100,13 @@ def render_tsv(result: Result, query: str | None = None) -> str:
     from cloudshell.formats import tsv
 
     if query:
-        return "\n".join(tsv.value_lines(apply_query(jsonable(result.data), query), show))
+        return "\n".join(tsv.value_lines(apply_query(jsonable(result.data), query), show_field))
     if result.kind is None:
         data = result.data
         if isinstance(data, dict):
             data = {k: v for k, v in data.items() if k not in UNASKED_SECRETS}
-        return "\n".join(tsv.value_lines(jsonable(data), show))
-    return "\n".join(tsv.record_lines(result, show))
+        return "\n".join(tsv.value_lines(jsonable(data), show_field))
+    return "\n".join(tsv.record_lines(result, show_field))
 
 
 def render_table(result: Result, query: str | None, width: int) -> str:
@@ -173,7 +182,7 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")
         console.file.flush()
         return
-    if result.raw_text is not None and (fmt == "table" or (fmt in ("text", "tsv") and not query)):
+    if result.raw_text is not None and (fmt == "table" or (fmt in ("text", "tsv", "euca") and not query)):
         # Help, config, console output: text meant to be read as it is, in a table or a pipe.
         text = "\n".join(clean(line) for line in result.raw_text.split("\n"))
         if fmt == "table":
@@ -186,12 +195,19 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         _plain(console, render_json(data, query))
         return
     answered = result.data is not None or bool(result.records)
-    if fmt in ("text", "tsv") or (query and fmt == "table"):
+    if fmt == "euca" and not query:
+        from cloudshell.formats import euca
+
+        if euca.has_layout(result.command) and result.data is not None:
+            _plain(console, euca.render(result, show_field))
+            return
+        fmt = "tsv"  # help, wait, ssh…: euca2ools has no record for them
+    if fmt in ("text", "tsv", "euca") or (query and fmt == "table"):
         if not answered:
             text = "\n".join(clean(line) for line in result.lines)
         elif fmt == "text":
             text = render_text(result, query)
-        elif fmt == "tsv":
+        elif fmt in ("tsv", "euca"):  # a query picks values: euca2ools had none, so tsv's lines
             text = render_tsv(result, query)
         else:
             text = render_table(result, query, stream_columns(console.file))

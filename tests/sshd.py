@@ -1,26 +1,24 @@
-"""A real OpenSSH server on 127.0.0.1 for the ssh command's tests.
+"""An SSH server on 127.0.0.1 for the ssh command's tests, made with asyncssh (pip, no Debian sshd).
 
-``/usr/sbin/sshd -D`` with its own config, host key, authorized key and pid
-file in a temporary folder, on a free port; the client key is made here with
-ssh-keygen. `.ci/run` installs openssh-server and openssh-client.
+Run as a child process (``python tests/sshd.py FOLDER``): it makes a host key
+and a client key in FOLDER, authorizes the client key, listens on a free port,
+prints that port, and runs each session's command with ``/bin/sh -c`` as the
+test's user, its stdin, stdout, stderr and exit status carried over SSH, as
+sshd does. The client is the system ``ssh`` that cloudshell starts.
 """
 
 from __future__ import annotations
 
-from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import getpass
 import os
-import shutil
-import socket
+import select
 import subprocess
-import time
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-SSHD = "/usr/sbin/sshd"
+HERE = Path(__file__).resolve()
 
 
 @dataclass(frozen=True)
@@ -34,67 +32,104 @@ class SshServer:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            return sock.recv(4).startswith(b"SSH-")
-    except OSError:
-        return False
-
-
-def start_sshd(folder: Path) -> tuple[subprocess.Popen[bytes], SshServer]:
-    """Start sshd in ``folder``; returns the process and how to reach it."""
-    assert os.path.exists(SSHD), f"{SSHD} is missing: apt-get install openssh-server (.ci/run does)"
+def start_sshd(folder: Path, timeout: float = 20.0) -> tuple[subprocess.Popen[bytes], SshServer]:
+    """Start the server in ``folder``; returns the process and how to reach it."""
     folder.mkdir(parents=True, exist_ok=True)
-    host_key, client_key = folder / "host_ed25519", folder / "client_ed25519"
-    for path in (host_key, client_key):
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
-    authorized = folder / "authorized_keys"
-    authorized.write_text(client_key.with_suffix(".pub").read_text())
-    port = _free_port()
-    config = folder / "sshd_config"
-    config.write_text("\n".join([
-        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {host_key}", f"PidFile {folder / 'sshd.pid'}",
-        f"AuthorizedKeysFile {authorized}", "StrictModes no", "UsePAM no", "PubkeyAuthentication yes",
-        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password",
-        "LogLevel VERBOSE", "",
-    ]))
-    if os.geteuid() == 0:
-        # Privilege separation needs this folder when sshd starts as root.
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     log = folder / "sshd.log"
-    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
-                            stderr=open(log, "wb"), start_new_session=True)  # noqa: SIM115
-    try:
-        until(lambda: _answers(port) or proc.poll() is not None, 10, "sshd to answer")
-    except AssertionError:
-        pass
-    if not _answers(port):
+    with open(log, "wb") as errors:
+        proc = subprocess.Popen([sys.executable, str(HERE), str(folder)], stdout=subprocess.PIPE,
+                                stderr=errors, start_new_session=True)
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)   # a deadline on its one line
+    line = proc.stdout.readline() if ready else b""
+    if not line.strip().isdigit():
         proc.kill()
-        raise RuntimeError(f"sshd did not start: {log.read_text(errors='replace')[-500:]}")
-    return proc, SshServer("127.0.0.1", port, getpass.getuser(), client_key, log)
+        proc.wait()
+        raise RuntimeError(f"the ssh server did not start: {log.read_text(errors='replace')[-500:]}")
+    return proc, SshServer("127.0.0.1", int(line), getpass.getuser(), folder / "client_ed25519", log)
 
 
-@pytest.fixture(scope="module")
-def sshd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
-    """One OpenSSH server for a test module, stopped (by its own pid) afterwards."""
-    proc, server = start_sshd(tmp_path_factory.mktemp("sshd"))
+def stop_sshd(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
     try:
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    proc.stdout.close()
 
 
 def ssh_client_available() -> bool:
+    import shutil
+
     return shutil.which("ssh") is not None
+
+
+try:
+    import pytest
+except ImportError:  # run as the server: no pytest needed
+    pytest = None
+
+if pytest is not None:
+    @pytest.fixture(scope="module")
+    def sshd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
+        """One SSH server for a test module, stopped (by its own pid) afterwards."""
+        proc, server = start_sshd(tmp_path_factory.mktemp("sshd"))
+        try:
+            yield server
+        finally:
+            stop_sshd(proc)
+
+
+# -- the server (the child process) ----------------------------------------------------------
+
+async def _run_command(process) -> None:
+    """One session: its command (or a login shell) through /bin/sh, as sshd runs it."""
+    import asyncio
+
+    command = process.command
+    argv = ["/bin/sh", "-c", command] if command else ["/bin/sh", "-i"]
+    local = await asyncio.create_subprocess_exec(*argv, stdin=asyncio.subprocess.PIPE,
+                                                 stdout=asyncio.subprocess.PIPE,
+                                                 stderr=asyncio.subprocess.PIPE, cwd=os.path.expanduser("~"))
+    await process.redirect(stdin=local.stdin, stdout=local.stdout, stderr=local.stderr)
+    status = await local.wait()
+    await process.stdout.drain()
+    await process.stderr.drain()
+    process.exit(status if status >= 0 else 128 - status)
+
+
+async def _serve(folder: Path) -> None:
+    import asyncio
+
+    import asyncssh
+
+    host_key = asyncssh.generate_private_key("ssh-ed25519")
+    client_key = asyncssh.generate_private_key("ssh-ed25519")
+    client_path = folder / "client_ed25519"
+    client_key.write_private_key(str(client_path))
+    client_path.chmod(0o600)                         # ssh refuses a key others can read
+    client_key.write_public_key(str(client_path.with_suffix(".pub")))
+    authorized = folder / "authorized_keys"
+    authorized.write_bytes(client_key.export_public_key())
+    server = await asyncssh.create_server(
+        asyncssh.SSHServer, "127.0.0.1", 0, server_host_keys=[host_key],
+        authorized_client_keys=str(authorized), process_factory=_run_command,
+        password_auth=False, kbdint_auth=False, allow_scp=False)
+    port = server.sockets[0].getsockname()[1]
+    print(port, flush=True)
+    await asyncio.Event().wait()                     # until terminated
+
+
+def main() -> None:
+    import asyncio
+    import logging
+    import signal
+
+    folder = Path(sys.argv[1])
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    asyncio.run(_serve(folder))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,7 @@
-"""End to end in tmux: the real ``cloudshell --demo`` at 80x24 (TERM=screen, NO_COLOR) and 160x50.
+"""End to end in a pty: the real ``cloudshell --demo`` at 80x24 (TERM=screen, NO_COLOR) and 160x50.
 
-Types like a user (send-keys), reads the screen (capture-pane), and checks the
-demo cloud's state through its endpoint, which the status bar shows.
+Types like a user, reads the screen through the pyte emulator (tests/terminal.py),
+and checks the demo cloud's state through its endpoint, which the status bar shows.
 """
 
 from __future__ import annotations
@@ -9,58 +9,16 @@ from __future__ import annotations
 from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import os
 import re
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
+from terminal import Terminal
 
 from cloudshell.cloud.session import CloudSession
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.e2e
-
-
-class Tmux:
-    """One tmux server (own socket, own environment) running one program."""
-
-    def __init__(self, tmp_path: Path, size: tuple[int, int], env: dict[str, str], command: list[str]) -> None:
-        self.socket = f"cs-e2e-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        cols, rows = size
-        self._tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows))
-        # Keep the pane after the program ends: its last screen and exit status are checked.
-        self._tmux("set-option", "-t", "main", "remain-on-exit", "on")
-        self._tmux("respawn-pane", "-k", "-t", "main", " ".join(command))
-
-    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, capture_output=True,
-                              text=True, timeout=20, check=check)
-
-    def screen(self) -> str:
-        done = self._tmux("capture-pane", "-p", "-t", "main", check=False)
-        return done.stdout if done.returncode == 0 else ""
-
-    def keys(self, *keys: str) -> None:
-        self._tmux("send-keys", "-t", "main", *keys)
-
-    def type(self, text: str) -> None:
-        self._tmux("send-keys", "-t", "main", "-l", text)
-
-    def exit_status(self) -> int | None:
-        """The program's exit status once it ended, else None."""
-        done = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}", check=False)
-        dead, _, status = done.stdout.strip().partition(" ")
-        return int(status or 0) if dead == "1" else None
-
-    def wait(self, condition, timeout: float = 45.0, what: str = "") -> str:
-        return until(lambda: (lambda t: t if condition(t) else "")(self.screen()), timeout,
-                     f"{what} on screen", step=0.1, describe=lambda: "--- screen ---\n" + self.screen())
-
-    def close(self) -> None:
-        self._tmux("kill-server", check=False)
 
 
 def _env(tmp_path: Path, no_color: bool) -> dict[str, str]:
@@ -79,12 +37,14 @@ def _wait_cloud(condition, timeout: float = 45.0, what: str = "") -> None:
     until(condition, timeout, f"cloud state: {what}", step=0.1)
 
 
-def _filter(tmux: Tmux, text: str) -> None:
+def _filter(tmux: Terminal, text: str) -> None:
     """``/`` then the text once the filter line has the focus, as a person would."""
     tmux.type("/")
     tmux.wait(lambda t: "filter:" in t or "Enter keeps it" in t, what="filter line")
     tmux.type(text)
     tmux.keys("Enter")
+    # The table has the keys again once the footer lists them all (the filter line's is "/ Filter").
+    tmux.wait(lambda t: "q Quit" in t.splitlines()[-1], what="the filter line closed")
 
 
 def _cursor_line(text: str) -> str:
@@ -94,7 +54,7 @@ def _cursor_line(text: str) -> str:
 @pytest.mark.parametrize("size,no_color", [((80, 24), True), ((160, 50), False)], ids=["80x24", "160x50"])
 def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
     env = _env(tmp_path, no_color)
-    tmux = Tmux(tmp_path, size, env, [sys.executable, "-m", "cloudshell", "--demo", "--interval", "1"])
+    tmux = Terminal([sys.executable, "-m", "cloudshell", "--demo", "--interval", "1"], env, size)
     session = None
     try:
         text = tmux.wait(lambda t: re.search(r"demo 127\.0\.0\.1:\d+", t) and " ok" in t and "web-1" in t,
@@ -139,7 +99,8 @@ def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
         tmux.wait(lambda t: "demo us-east-1>" in t, what="REPL prompt")
         tmux.type("describe-volumes")
         tmux.keys("Enter")
-        tmux.wait(lambda t: "scratch-b" in t, what="REPL output")
+        # Ctrl-D only once the next prompt reads the keyboard again.
+        tmux.wait(lambda t: "demo us-east-1>" in t.partition("scratch-b")[2], what="REPL output")
         tmux.keys("C-d")
         tmux.wait(lambda t: "1 Instances" in t and "2 Volumes" in t, what="back in the monitor")
 

@@ -169,7 +169,7 @@ def test_kernel_bundle_registers_as_a_kernel_and_delete_by_local_manifest(cloud,
 
     out = _ok(_cli(cloud, "delete-bundle", "-b", "kernels", "-m", str(result.manifest_path), "--clear",
                    "--yes", "--output", "json"))
-    assert json.loads(out) == {"Bucket": "kernels", "BucketRemoved": True,
+    assert json.loads(out) == {"Bucket": "kernels", "BucketRemoved": True, "Signature": "UNSIGNED",
                                "Deleted": ["vmlinuz.part.00", "vmlinuz.manifest.xml"]}
     names = [b["Name"] for b in cloud.session.call("list_buckets", service="s3").get("Buckets", [])]
     assert "kernels" not in names

@@ -352,7 +352,7 @@ def test_seed_instances_by_zone_and_state(seeded) -> None:
         assert raw["KeyName"] == "testkey"
         assert raw["InstanceType"] == inst.instance_type
         if inst.state != "terminated":
-            assert [g["GroupName"] for g in raw["SecurityGroups"]] == ["mygroup"]
+            assert [g["GroupName"] for g in raw["SecurityGroups"]] == ["webservers"]
 
 
 def test_seed_images_keypair_and_group(seeded) -> None:
@@ -375,7 +375,7 @@ def test_seed_images_keypair_and_group(seeded) -> None:
 
     keys = cloud.session.call("describe_key_pairs")["KeyPairs"]
     assert [k["KeyName"] for k in keys] == ["testkey"]
-    group = cloud.session.call("describe_security_groups", GroupNames=["mygroup"])["SecurityGroups"][0]
+    group = cloud.session.call("describe_security_groups", GroupNames=["webservers"])["SecurityGroups"][0]
     assert group["GroupId"] == facts.group_id
     assert [(p["IpProtocol"], p["FromPort"], p["ToPort"], [r["CidrIp"] for r in p["IpRanges"]])
             for p in group["IpPermissions"]] == [("tcp", 22, 22, ["0.0.0.0/0"])]

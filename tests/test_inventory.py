@@ -17,7 +17,7 @@ def test_fetch_reads_every_kind_of_the_demo_cloud(seeded):
     names = {r.name for r in inv.of("images").values()}
     assert {"centos-7-x86_64", "ubuntu-16.04-server"} <= names
     assert "testkey" in inv.of("keypairs")
-    assert {r.name for r in inv.of("groups").values()} >= {"mygroup"}
+    assert {r.name for r in inv.of("groups").values()} >= {"webservers"}
     assert {"us-east-1a", "us-east-1b"} <= set(inv.of("zones"))
 
 

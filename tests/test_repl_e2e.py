@@ -1,4 +1,5 @@
-"""End to end: the real ``cloudshell repl --demo`` in tmux at 80x24, driven by keys, read off the screen.
+"""End to end: the real ``cloudshell repl --demo`` in an 80x24 pty (tests/terminal.py), driven by keys,
+read off the screen.
 
 The user's path from the issue: ``att<Tab> <Tab>`` picks an available volume,
 ``-i <Tab>`` an instance in its zone, ``-d <Tab>`` a free device; Enter runs it;
@@ -10,74 +11,43 @@ from __future__ import annotations
 from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 import re
 import stat
-import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable
 
 import pytest
 from conftest import isolated_env
+from terminal import Terminal
 
 pytestmark = pytest.mark.e2e
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VOL = re.compile(r"vol-[0-9a-f]{8,17}\b")
 INST = re.compile(r"i-[0-9a-f]{8,17}\b")
 
 
-class Tmux:
-    """One private tmux server (own socket) running one program in an 80x24 window."""
+class Repl(Terminal):
+    """The REPL in an 80x24 pty: the prompt's line and the completion menu's highlighted row."""
 
-    def __init__(self, socket: str, env: dict[str, str]) -> None:
-        self.base = ["tmux", "-S", socket]
-        self.env = env
-        self.name = f"repl-{uuid.uuid4().hex[:8]}"
-
-    def start(self, argv: list[str]) -> None:
-        subprocess.run([*self.base, "-f", "/dev/null", "new-session", "-d", "-s", self.name,
-                        "-x", "80", "-y", "24", *argv], env=self.env, check=True, timeout=20)
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        subprocess.run([*self.base, "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys],
-                       check=True, timeout=10)
-
-    def type(self, text: str) -> None:
-        self.keys(text, literal=True)
-
-    def screen(self) -> str:
-        out = subprocess.run([*self.base, "capture-pane", "-p", "-J", "-t", self.name],
-                             capture_output=True, text=True, timeout=10)
-        return out.stdout
+    def wait(self, condition, timeout: float = 30.0, what: str = "", joined: bool = True) -> str:
+        return super().wait(condition, timeout, what, joined=joined)   # wrapped lines joined (-J)
 
     def highlighted(self) -> str:
         """The menu row shown in reverse video (the candidate Tab picked), "" when none."""
-        out = subprocess.run([*self.base, "capture-pane", "-p", "-e", "-t", self.name],
-                             capture_output=True, text=True, timeout=10).stdout
-        rows = out.rstrip("\n").split("\n")[:-1]          # the last row is the toolbar
-        for row in rows:
-            if "\x1b[7m" in row:
-                return ANSI.sub("", row.split("\x1b[7m", 1)[1]).strip()
+        self.pump()
+        for y in range(self.vt.lines - 1):             # the last row is the toolbar
+            cells = self.row_attrs(y)
+            first = next((x for x, cell in enumerate(cells) if cell.reverse), None)
+            if first is not None:
+                return "".join(cell.data for cell in cells[first:]).strip()
         return ""
 
-    def lines(self) -> list[str]:
-        return self.screen().rstrip("\n").split("\n")
-
-    def wait(self, predicate: Callable[[str], object], timeout: float = 30.0, what: str = "") -> str:
-        return until(lambda: (lambda s: s if predicate(s) else "")(self.screen()), timeout,
-                     what, describe=lambda: "screen:\n" + self.screen())
-
     def prompt_line(self) -> str:
-        for line in reversed(self.screen().split("\n")):
-            if line.startswith("demo us-east-1>"):       # capture-pane drops trailing blanks
+        for line in reversed(self.joined().split("\n")):
+            if line.startswith("demo us-east-1>"):
                 return line.split("us-east-1>", 1)[1].strip()
         return ""
 
-    def kill(self) -> None:
-        subprocess.run([*self.base, "kill-server"], capture_output=True, timeout=10)
 
-
-def tab_until(tmux: Tmux, accept: Callable[[str], bool], what: str, tries: int = 15) -> str:
+def tab_until(tmux: Repl, accept: Callable[[str], bool], what: str, tries: int = 15) -> str:
     """Press Tab until the highlighted menu row (candidate and its meta) is acceptable; its candidate."""
     for _ in range(tries):
         before = tmux.highlighted()
@@ -89,13 +59,13 @@ def tab_until(tmux: Tmux, accept: Callable[[str], bool], what: str, tries: int =
     raise AssertionError(f"no acceptable {what} after {tries} Tabs; screen:\n{tmux.screen()}")
 
 
-def test_attach_volume_by_tab_in_tmux(tmp_path):
+def test_attach_volume_by_tab(tmp_path):
     env = isolated_env(tmp_path)
     env.pop("COLUMNS", None)     # the terminal's own width: 80
     env.pop("LINES", None)
-    tmux = Tmux(str(tmp_path / "tmux.sock"), env)
+    env["TERM"] = "screen"
+    tmux = Repl([sys.executable, "-m", "cloudshell", "repl", "--demo"], env)
     try:
-        tmux.start([sys.executable, "-m", "cloudshell", "repl", "--demo"])
         tmux.wait(lambda s: "demo us-east-1>" in s and re.search(r"\d+ inst", s), 90, "the prompt and counts")
 
         tmux.type("att")
@@ -151,4 +121,4 @@ def test_attach_volume_by_tab_in_tmux(tmp_path):
         tmux.wait(lambda s: history.exists() and "attach-volume" in history.read_text(), 20, "the history")
         assert stat.S_IMODE(history.stat().st_mode) == 0o600
     finally:
-        tmux.kill()
+        tmux.close()

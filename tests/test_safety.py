@@ -136,8 +136,8 @@ GUARDS = [
                  ["{test1} (test-1) is terminated"], id="attach-to-terminated-instance"),
     pytest.param(["delete-snapshot", "{golden_snap}", "--yes"], ["{image} (centos-7-x86_64)", "deregister the image"],
                  id="delete-snapshot-of-an-image"),
-    pytest.param(["delete-group", "mygroup", "--yes"],
-                 ["{group} (mygroup) is in use by", "{app2} (app-2)", "and 6 more"],
+    pytest.param(["delete-group", "webservers", "--yes"],
+                 ["{group} (webservers) is in use by", "{app2} (app-2)", "and 6 more"],
                  id="delete-group-in-use"),
     pytest.param(["delete-group", "default", "--yes"], ["default group"], id="delete-default-group"),
     pytest.param(["create-keypair", "testkey", "-f", "{tmp}/testkey.pem"], ["keypair testkey exists already"],
@@ -163,8 +163,8 @@ MUTATING = [
     ["create-snapshot", "{scratch_a}"],
     ["delete-snapshot", "{spare_snap}", "--yes"],
     ["create-group", "-d", "x", "newgroup"],
-    ["authorize", "mygroup", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8"],
-    ["revoke", "mygroup", "-P", "tcp", "-p", "22", "-s", "0.0.0.0/0"],
+    ["authorize", "webservers", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8"],
+    ["revoke", "webservers", "-P", "tcp", "-p", "22", "-s", "0.0.0.0/0"],
     ["delete-group", "spare", "--yes"],
     ["create-keypair", "newkey", "-f", "{tmp}/newkey.pem"],
     ["delete-keypair", "testkey", "--yes"],
@@ -181,7 +181,7 @@ def test_read_only_refuses_before_sending(world, one_shot, args):
 @pytest.mark.parametrize("args", [
     ["attach-volume", "-i", "{web1}", "-d", "/dev/sdg", "{scratch_a}"],
     ["delete-volume", "{scratch_a}"],                 # no question under --dry-run: nothing would change
-    ["authorize", "mygroup", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8"],
+    ["authorize", "webservers", "-P", "tcp", "-p", "80", "-s", "10.0.0.0/8"],
     ["create-keypair", "probe", "-f", "{tmp}/probe.pem"],
 ], ids=lambda a: a[0])
 def test_dry_run_probes_without_changing_anything(world, one_shot, args):

@@ -266,4 +266,15 @@ def kind_of_id(resource_id: str) -> ResourceKind | None:
     return None
 
 
+# EC2's name for each kind in tags (describe-tags' ResourceType, euca2ools' TAG lines).
+TAG_RESOURCE_TYPES = {"instances": "instance", "volumes": "volume", "snapshots": "snapshot", "images": "image",
+                      "groups": "security-group", "keypairs": "key-pair"}
+
+
+def ec2_resource_type(resource_id: str) -> str:
+    """``instance`` for ``i-…``, ``image`` for ``emi-…``; empty for an ID of no kind known here."""
+    kind = kind_of_id(resource_id)
+    return TAG_RESOURCE_TYPES.get(kind.name, "") if kind else ""
+
+
 image_type = _image_type

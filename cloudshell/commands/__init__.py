@@ -18,7 +18,7 @@ from cloudshell.commands.targets import label, unique
 
 # One module per group of commands; importing one registers its commands.
 GROUP_MODULES = ("describe", "instances", "images", "bundles", "addresses", "groups", "volumes", "snapshots",
-                 "keypairs", "tags", "wait", "ssh", "shell")
+                 "keypairs", "tags", "wait", "ssh", "shell", "publish")
 _loaded = False
 
 
@@ -60,7 +60,7 @@ def run(ctx: Context, inv: Invocation) -> Result:
     result = result if isinstance(result, Result) else Result(data=result)
     if result.operation is None and ctx.sent:
         result = replace(result, operation=ctx.sent[0])
-    return result
+    return replace(result, command=cmd.name, request=inv.values)
 
 
 # Kinds of parameter value → the inventory kind whose records they name.

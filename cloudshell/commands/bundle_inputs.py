@@ -35,7 +35,6 @@ engine: Any = _Engine()
 ARCHITECTURES = ("i386", "x86_64", "armhf", "ppc", "ppc64", "ppc64le")
 DEFAULT_ACL = "aws-exec-read"
 MANIFEST_SUFFIX = ".manifest.xml"
-_MANIFEST_LIMIT = 16 << 20
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
 _IPV4 = re.compile(r"\d+\.\d+\.\d+\.\d+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -95,9 +94,10 @@ def manifest_file(raw: str) -> str:
 
 
 def account_number(raw: str) -> str:
-    """An account ID: 12 digits, dashes allowed (1234-5678-9012)."""
-    if not re.fullmatch(r"[0-9]{12}", raw.replace("-", "").strip()):
-        raise UsageError(f"{shown(raw)} is not an account ID (expected 12 digits, like 123456789012)")
+    """An account ID: digits, dashes allowed (1234-5678-9012). Like euca2ools, a number shorter than
+    AWS's 12 digits is taken as given (the seed's how-to types an 11-digit one)."""
+    if not re.fullmatch(r"[0-9]{1,12}", raw.replace("-", "").strip()):
+        raise UsageError(f"{shown(raw)} is not an account ID (expected up to 12 digits, like 123456789012)")
     return raw.replace("-", "").strip()
 
 
@@ -162,25 +162,36 @@ def local_manifest(cmd: str, path: str, src_dir: str | None = None) -> engine.Ma
 
 # -- manifests in a bucket ----------------------------------------------------------------------
 def remote_manifest(ctx: Context, bucket: str, key: str) -> engine.Manifest:
-    """Read and parse the manifest object ``key`` in ``bucket`` (a read; nothing changes)."""
-    from cloudshell.cloud.bundle.manifest import parse_manifest
+    """Read and check the manifest object ``key`` in ``bucket`` (a read; nothing changes)."""
+    return engine.fetch_manifest(ctx.session, bucket, key)[0]
 
-    try:
-        reply = ctx.session.call("get_object", service="s3", Bucket=bucket, Key=key)
-    except CloudError as exc:
-        if exc.code in ("NoSuchKey", "NoSuchBucket", "404", "NotFound") or exc.status == 404:
-            raise engine.BundleError(f"manifest s3://{bucket}/{key} not found") from None
-        raise
-    body = reply["Body"]
-    try:
-        data = body.read(_MANIFEST_LIMIT + 1)
-    except Exception as exc:  # noqa: BLE001 - a transport failure mid-body
-        raise engine.BundleError(f"reading s3://{bucket}/{key} failed ({type(exc).__name__})") from None
-    finally:
-        body.close()
-    if len(data) > _MANIFEST_LIMIT:
-        raise engine.BundleError(f"s3://{bucket}/{key} is too big to be a bundle manifest")
-    return parse_manifest(data, where=f"manifest s3://{bucket}/{key}")
+
+def verify_key(ctx: Context, cmd: str, given: str | None) -> tuple[Any, str]:
+    """The public key a bundle's manifest signature is checked with, and where it came from:
+    ``-c CERT``, else EC2_CERT, else the public half of EC2_PRIVATE_KEY; ``(None, "")`` if none is set."""
+    from cloudshell.cloud.bundle import keys
+
+    if given:
+        return as_usage(cmd, keys.load_certificate, given).public_key(), given
+    for name, what, load in (("cert", "certificate", keys.load_certificate),
+                             ("private_key", "private key", keys.load_private_key)):
+        value, source = setting_of(ctx, name)
+        if value:
+            path = credential_file(ctx, cmd, None, name, "-c CERT", what)
+            return as_usage(cmd, load, path).public_key(), source
+    return None, ""
+
+
+UNSIGNED = ("UNSIGNED: the manifest's signature was not checked (no certificate: give -c CERT or set "
+            "EC2_CERT)")
+
+
+def object_names(keys: tuple[str, ...] | list[str], folder: str) -> str:
+    """``a.part.00, a.part.01, a.manifest.xml``; a long list as its ends and a count."""
+    names = [k[len(folder):] if k.startswith(folder) else k for k in keys]
+    if len(names) <= 6:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} … {names[-2]} ({len(names) - 1} parts) and {names[-1]}"
 
 
 def manifest_image_type(ctx: Context, location: str) -> str | None:

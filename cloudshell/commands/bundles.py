@@ -18,9 +18,9 @@ from typing import Any
 
 from cloudshell.cloud.errors import CloudError, Refused, UsageError
 from cloudshell.commands.bundle_inputs import (
-    ARCHITECTURES, DEFAULT_ACL, MANIFEST_SUFFIX, account_number, as_usage, block_mappings, boot_ref,
+    ARCHITECTURES, DEFAULT_ACL, MANIFEST_SUFFIX, UNSIGNED, account_number, as_usage, block_mappings, boot_ref,
     bucket_path, bundle_prefix, credential_file, directory, engine, existing_dir, local_manifest,
-    manifest_file, remote_manifest, setting_of,
+    manifest_file, object_names, setting_of, verify_key,
 )
 from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import ARCH, BUCKET, FILE, KERNEL, RAMDISK, TEXT, Invocation, Param, command
@@ -30,6 +30,17 @@ IMAGE_TYPES = ("machine", "kernel", "ramdisk")
 CANNED_ACLS = ("aws-exec-read", "private", "public-read", "public-read-write", "authenticated-read",
                "bucket-owner-read", "bucket-owner-full-control", "ec2-bundle-read")
 DEFAULT_ARCH = "x86_64"
+_PLAN = "_delete_plan"  # Invocation value: the objects the confirmation named, deleted as named
+
+
+def _force(what: str) -> Param:
+    return Param("force", ("--force",), action="flag", help=f"replace {what} already there")
+
+
+def _cert(what: str) -> Param:
+    return Param("cert", ("-c", "--cert"), kind=FILE, convert=existing_file, metavar="CERT",
+                 help=f"certificate to verify the manifest's signature with before {what} (default: "
+                      "EC2_CERT, else EC2_PRIVATE_KEY's public half; none: said UNSIGNED)")
 
 
 def _count(n: int, what: str) -> str:
@@ -124,7 +135,7 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
             "ramdisk_id": inv.ramdisk if kind == "machine" else None}
     return {"image_path": inv.image, "dest_dir": dest, "prefix": prefix, "arch": inv.arch or DEFAULT_ARCH,
             "user_cert": cert, "user_key": key, "cloud_cert": cloud, "user_id": user,
-            "image_type": kind, "block_device_mapping": inv.mappings or (), **boot}
+            "image_type": kind, "block_device_mapping": inv.mappings or (), "force": bool(inv.force), **boot}
 
 
 @command("bundle-image", "bundles", "Bundle an image file for upload: compressed, encrypted, cut in parts, "
@@ -141,7 +152,7 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
                        help="your X.509 certificate (default: EC2_CERT)"),
                  Param("privatekey", ("-k", "--privatekey"), kind=FILE, convert=existing_file,
                        metavar="PRIVKEY", help="your RSA private key (default: EC2_PRIVATE_KEY)"),
-                 Param("ec2cert", ("--ec2cert",), kind=FILE, convert=existing_file, metavar="CERT",
+                 Param("ec2cert", ("--ec2cert", "--ec2cert_path"), kind=FILE, convert=existing_file, metavar="CERT",
                        help="the cloud's certificate (default: EUCALYPTUS_CERT)"),
                  Param("user", ("-u", "--user"), kind=TEXT, convert=account_number, metavar="ACCOUNT",
                        help="your account ID (default: EC2_USER_ID)"),
@@ -152,7 +163,8 @@ def _bundle_plan(ctx: Context, inv: Invocation) -> dict[str, Any]:
                  Param("image_type", ("--image-type",), choices=IMAGE_TYPES, metavar="TYPE",
                        help="what the image is (default machine)"),
                  Param("mappings", ("-B", "--block-device-mappings"), kind=TEXT, convert=block_mappings,
-                       metavar="MAPS", help="VIRTUAL=DEVICE,… e.g. ami=sda1,root=/dev/sda1")),
+                       metavar="MAPS", help="VIRTUAL=DEVICE,… e.g. ami=sda1,root=/dev/sda1"),
+                 _force("a bundle of this prefix")),
          example="bundle-image -i centos-7.img -r x86_64 -d ./bundle")
 def bundle_image(ctx: Context, inv: Invocation) -> Result:
     plan = _bundle_plan(ctx, inv)
@@ -182,7 +194,8 @@ def bundle_image(ctx: Context, inv: Invocation) -> Result:
                  Param("destination", ("-d", "--destination"), kind=FILE, convert=directory,
                        metavar="DESTDIR", help="where the image goes (default: the current folder)"),
                  Param("privatekey", ("-k", "--privatekey"), kind=FILE, convert=existing_file,
-                       metavar="PRIVKEY", help="your RSA private key (default: EC2_PRIVATE_KEY)")),
+                       metavar="PRIVKEY", help="your RSA private key (default: EC2_PRIVATE_KEY)"),
+                 _force("an image file of that name")),
          example="unbundle -m ./bundle/centos-7.img.manifest.xml -d ./restored")
 def unbundle(ctx: Context, inv: Invocation) -> Result:
     cmd = "unbundle"
@@ -193,15 +206,14 @@ def unbundle(ctx: Context, inv: Invocation) -> Result:
     manifest = local_manifest(cmd, inv.manifest, inv.source)
     source = Path(inv.source) if inv.source else Path(inv.manifest).resolve().parent
     dest = Path(inv.destination or ".")
-    name = manifest.image_name if manifest.image_name and "/" not in manifest.image_name \
-        and manifest.image_name not in (".", "..") else manifest.prefix
-    if (dest / name).exists():
-        raise Refused(f"{cmd}: {dest / name} already exists; move it away or give another -d DESTDIR "
-                      "(nothing was written)")
+    name = manifest.output_name
+    if os.path.lexists(dest / name) and not inv.force:
+        raise Refused(f"{cmd}: {dest / name} already exists; move it away, give another -d DESTDIR or "
+                      "--force to replace it (nothing was written)")
     if ctx.dry_run:
         raise DryRunDone(True, f"unbundle would check {len(manifest.parts)} parts and restore "
                                f"{dest / name} ({_size(manifest.size)}); nothing was written")
-    path = engine.unbundle(inv.manifest, source, dest, key,
+    path = engine.unbundle(inv.manifest, source, dest, key, force=bool(inv.force),
                            progress=_PartMeter(ctx, _part_pieces(manifest, source)))
     return Result(data={"Image": str(path), "Size": manifest.size, "Digest": manifest.digest},
                   lines=(f"restored {path} ({_size(manifest.size)}): {_count(len(manifest.parts), 'part')}, "
@@ -255,12 +267,12 @@ def upload_bundle(ctx: Context, inv: Invocation) -> Result:
 
 # -- download-bundle ---------------------------------------------------------------------------
 def _only_bundle(ctx: Context, bucket: str, folder: str) -> str:
-    """The prefix of the one bundle in ``bucket``/``folder`` (no -p given)."""
+    """The prefix of the one bundle in ``bucket``/``folder`` (no -p given); every name listed is checked."""
     found: list[str] = []
     for page in ctx.session.pages("list_objects_v2", service="s3", page_cap=20, Bucket=bucket,
                                   Prefix=folder, Delimiter="/"):
-        found += [o["Key"][len(folder):-len(MANIFEST_SUFFIX)] for o in page.get("Contents") or ()
-                  if o["Key"].endswith(MANIFEST_SUFFIX)]
+        keys = [str(o.get("Key") or "") for o in page.get("Contents") or ()]
+        found += engine.listed_prefixes(keys, bucket, folder)
     if not found:
         raise engine.BundleError(f"no bundle in s3://{bucket}/{folder} (no *{MANIFEST_SUFFIX} there)")
     if len(found) > 1:
@@ -270,15 +282,25 @@ def _only_bundle(ctx: Context, bucket: str, folder: str) -> str:
     return found[0]
 
 
-@command("download-bundle", "bundles", "Download a bundle's manifest and parts, checking each part's digest.",
+def _signature(source: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The Result's data and warning for a manifest verified with ``source`` ('' = not checked)."""
+    if source:
+        return {"Signature": "verified"}, ()
+    return {"Signature": "UNSIGNED"}, (UNSIGNED,)
+
+
+@command("download-bundle", "bundles", "Download a bundle's manifest and parts, checking the signature "
+         "and each part's digest.",
          params=(Param("bucket", ("-b", "--bucket"), kind=BUCKET, required=True, convert=bucket_path,
                        metavar="BUCKET[/PREFIX]", help="bucket, and folder inside it, holding the bundle"),
                  Param("prefix", ("-p", "--prefix"), kind=TEXT, convert=bundle_prefix, metavar="PREFIX",
                        help="the bundle's prefix (default: the only bundle there)"),
                  Param("directory", ("-d", "--directory"), kind=FILE, convert=directory, metavar="DIR",
-                       help="where the files go (default: the current folder)")),
+                       help="where the files go (default: the current folder)"),
+                 _cert("downloading a part"), _force("files of other content")),
          example="download-bundle -b mybucket/images -p centos-7.img -d ./bundle")
 def download_bundle(ctx: Context, inv: Invocation) -> Result:
+    key, source = verify_key(ctx, "download-bundle", inv.cert)
     bucket, folder = engine.split_bucket_path(inv.bucket)
     prefix = inv.prefix or _only_bundle(ctx, bucket, folder)
     dest = inv.directory or "."
@@ -286,12 +308,15 @@ def download_bundle(ctx: Context, inv: Invocation) -> Result:
         raise DryRunDone(True, f"download-bundle would download {prefix} from s3://{bucket}/{folder} "
                                f"into {dest}; nothing was written")
     path = engine.download_bundle(ctx.session, bucket, prefix, dest, key_prefix=folder,
-                                  progress=_PartMeter(ctx))
+                                  progress=_PartMeter(ctx), verify_with=key, force=bool(inv.force))
     manifest = engine.read_manifest(path)
-    return Result(data={"Manifest": str(path), "Parts": [str(path.parent / n) for n in manifest.part_names]},
+    data, warnings = _signature(source)
+    checked = f"the signature verified with {source}" if source else "UNSIGNED"
+    return Result(data={"Manifest": str(path), "Parts": [str(path.parent / n) for n in manifest.part_names],
+                        **data},
                   lines=(f"downloaded {prefix}: {_count(len(manifest.parts), 'part')} "
-                         f"({_size(manifest.bundled_size)}) and the manifest into {path.parent}",
-                         f"restore it with: unbundle -m {path}"))
+                         f"({_size(manifest.bundled_size)}) and the manifest into {path.parent} ({checked})",
+                         f"restore it with: unbundle -m {path}"), warnings=warnings)
 
 
 # -- delete-bundle -----------------------------------------------------------------------------
@@ -318,12 +343,26 @@ def _check_delete(ctx: Context, inv: Invocation) -> None:
     _delete_target(inv)
 
 
+def _plan(ctx: Context, inv: Invocation) -> tuple[Any, str]:
+    """The objects this delete removes (read from the manifest, checked) and the key that verified it.
+    The plan the confirmation named is kept on the invocation: exactly those objects are deleted."""
+    key, source = verify_key(ctx, "delete-bundle", inv.cert)
+    planned = inv.values.get(_PLAN)
+    if planned is None:
+        bucket, folder = engine.split_bucket_path(inv.bucket)
+        planned = engine.plan_delete(ctx.session, bucket, key_prefix=folder, verify_with=key,
+                                     **_delete_target(inv))
+        inv.values[_PLAN] = planned
+    return planned, source
+
+
 def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    target = _delete_target(inv)
-    name = target.get("prefix") or Path(target.get("manifest") or target["local_manifest"]).name
+    plan, source = _plan(ctx, inv)
     bucket, folder = engine.split_bucket_path(inv.bucket)
     extra = ", then the bucket if nothing else is in it" if inv.clear else ""
-    return f"Delete bundle {name} (its parts and manifest) from s3://{bucket}/{folder}{extra}?"
+    signed = f"manifest signature verified with {source}" if source else "UNSIGNED manifest: signature not checked"
+    return (f"Delete {_count(len(plan.keys), 'object')} of bundle {plan.manifest.prefix} from "
+            f"s3://{bucket}/{folder}: {object_names(plan.keys, folder)}{extra}? ({signed})")
 
 
 @command("delete-bundle", "bundles", "Delete exactly one bundle's parts and manifest from a bucket.",
@@ -333,28 +372,24 @@ def _confirm_delete(ctx: Context, inv: Invocation) -> str:
                        help="the bundle's prefix"),
                  Param("manifest", ("-m", "--manifest"), kind=FILE, metavar="MANIFEST",
                        help="a local manifest, or a manifest's name in the bucket"),
-                 Param("clear", ("--clear",), action="flag", help="remove the bucket too, if then empty")),
+                 Param("clear", ("--clear",), action="flag", help="remove the bucket too, if then empty"),
+                 _cert("deleting anything")),
          mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
          example="delete-bundle -b mybucket/images -p centos-7.img")
 def delete_bundle(ctx: Context, inv: Invocation) -> Result:
-    target = _delete_target(inv)
+    plan, source = _plan(ctx, inv)
     bucket, folder = engine.split_bucket_path(inv.bucket)
+    data, warnings = _signature(source)
     if ctx.dry_run:
-        if "local_manifest" in target:
-            found = engine.read_manifest(target["local_manifest"])
-            mkey = folder + Path(target["local_manifest"]).name
-        else:
-            mkey = folder + (target.get("manifest") or target["prefix"] + MANIFEST_SUFFIX)
-            found = remote_manifest(ctx, bucket, mkey)
-        raise DryRunDone(True, f"delete-bundle would delete {len(found.parts) + 1} objects from "
-                               f"s3://{bucket}/{folder} ({', '.join(found.part_names[:3])}"
-                               f"{' …' if len(found.parts) > 3 else ''}, {mkey.rsplit('/', 1)[-1]}); "
+        raise DryRunDone(True, f"delete-bundle would delete {_count(len(plan.keys), 'object')} from "
+                               f"s3://{bucket}/{folder} ({object_names(plan.keys, folder)}); "
                                "S3 has no DryRun: nothing was deleted")
-    result = engine.delete_bundle(ctx.session, bucket, key_prefix=folder, clear=bool(inv.clear), **target)
-    lines = [f"deleted {_count(len(result.deleted), 'object')} from s3://{bucket}/{folder}"]
+    result = engine.delete_bundle(ctx.session, bucket, plan=plan, clear=bool(inv.clear))
+    lines = [f"deleted {_count(len(result.deleted), 'object')} from s3://{bucket}/{folder}"
+             f"{'' if source else ' (UNSIGNED manifest)'}"]
     if result.bucket_removed:
         lines.append(f"removed the bucket {bucket}")
     elif result.bucket_note:
         lines.append(result.bucket_note)
     return Result(data={"Bucket": bucket, "Deleted": list(result.deleted),
-                        "BucketRemoved": result.bucket_removed}, lines=tuple(lines))
+                        "BucketRemoved": result.bucket_removed, **data}, lines=tuple(lines), warnings=warnings)

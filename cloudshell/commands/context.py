@@ -39,6 +39,8 @@ class Result:
     warnings: tuple[str, ...] = ()  # said on stderr in one-shot use (after the output), beside it elsewhere
     operation: str | None = None    # the API call answered ("describe_volumes"): awscli's table title
     pages: tuple[Any, ...] = ()     # a paginated answer page by page, as awscli's text output shows it
+    command: str | None = None      # the command that answered, and what it was asked
+    request: Mapping[str, Any] | None = None  # (its parsed values): euca2ools' layouts print some of them
 
 
 def truncation_warning(pages: Any) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from cloudshell.commands.values import image_id, shown, snapshot_id
 ARCHITECTURES = ("i386", "x86_64", "armhf", "arm64", "ppc", "ppc64", "ppc64le")  # EC2 + bundle-image -r
 # The root snapshot an image was registered from, where the endpoint does not keep it.
 SNAPSHOT_TAG = "cloudshell:snapshot-id"
+LOCATION_TAG = "cloudshell:manifest-location"   # where an endpoint that drops ImageLocation had it from
 MANIFEST_SUFFIX = ".manifest.xml"
 DEFAULT_ROOT_DEVICE = "/dev/sda1"
 
@@ -166,7 +167,7 @@ def register_image(ctx: Context, *, name: str | None = None, location: str | Non
     reply = ctx.send("register_image", **params)
     new_id = reply.get("ImageId", "")
     notes = _record_what_was_dropped(ctx, new_id, kernel=kernel, ramdisk=ramdisk, snapshot=snapshot,
-                                     kind=kind)
+                                     kind=kind, location=location)
     changes = ctx.after_action([new_id])
     source = location or f"snapshot {snapshot}"
     lines = (f"registered {new_id} ({name}) from {source}", *notes)
@@ -174,7 +175,8 @@ def register_image(ctx: Context, *, name: str | None = None, location: str | Non
 
 
 def _record_what_was_dropped(ctx: Context, new_id: str, *, kernel: str | None, ramdisk: str | None,
-                             snapshot: str | None, kind: str | None) -> tuple[str, ...]:
+                             snapshot: str | None, kind: str | None,
+                             location: str | None = None) -> tuple[str, ...]:
     from cloudshell.cloud.demo import IMAGE_TYPE_TAG, KERNEL_TAG, RAMDISK_TAG
 
     try:
@@ -188,7 +190,8 @@ def _record_what_was_dropped(ctx: Context, new_id: str, *, kernel: str | None, r
     wanted = {KERNEL_TAG: kernel if kernel and raw.get("KernelId") != kernel else None,
               RAMDISK_TAG: ramdisk if ramdisk and raw.get("RamdiskId") != ramdisk else None,
               SNAPSHOT_TAG: snapshot if snapshot and snapshot not in roots else None,
-              IMAGE_TYPE_TAG: kind if kind and image_type(raw) != kind else None}
+              IMAGE_TYPE_TAG: kind if kind and image_type(raw) != kind else None,
+              LOCATION_TAG: location if location and raw.get("ImageLocation") != location else None}
     tags = [{"Key": k, "Value": v} for k, v in wanted.items() if v]
     if not tags:
         return ()

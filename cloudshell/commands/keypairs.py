@@ -67,6 +67,10 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
         params["KeyType"] = inv.type
     if ctx.dry_run:
         ctx.send("create_key_pair", **params)   # raises DryRunDone; no file is made
+    if _key_on_stdout(ctx, inv):
+        reply = ctx.send("create_key_pair", **params)
+        ctx.after_action([], kinds=["keypairs"])
+        return Result(data=reply, lines=(f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')})",))
     path = key_path(inv)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -93,6 +97,13 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
     data = {key: reply.get(key, material) for key in shape}
     line = f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')}); private key in {path} (mode 0600)"
     return Result(data=data, lines=(line,))
+
+
+def _key_on_stdout(ctx: Context, inv: Invocation) -> bool:
+    """euca2ools' way, for its scripts (``euca-add-keypair k > k.priv``): without ``-f``, in its
+    output format, the private key is printed after the KEYPAIR line and no file is made."""
+    chosen = inv.output or ("euca" if inv.euca_name else ctx.user_config.get("output"))
+    return not inv.file and chosen == "euca"
 
 
 def read_public_key(path: str) -> bytes:

@@ -51,7 +51,7 @@ ARCH = "arch"
 BUCKET = "bucket"
 COMMAND = "command"
 
-OUTPUT_FORMATS = ("table", "json", "text", "tsv")
+OUTPUT_FORMATS = ("table", "json", "text", "tsv", "euca")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ class Param:
 # Options every command takes; the faces read them from the invocation.
 COMMON_PARAMS: tuple[Param, ...] = (
     Param("output", ("--output",), choices=OUTPUT_FORMATS, metavar="FORMAT",
-          help="table (a terminal's default), json, text (awscli's), tsv (one line per record; a pipe's default)"),
+          help="table (a terminal's default), json, text (awscli's), tsv (one line per record; a pipe's default), "
+               "euca (euca2ools' records; the default under a euca- name)"),
     Param("query", ("--query",), convert=jmespath_query, metavar="JMESPATH",
           help="JMESPath over the JSON result, as awscli"),
     Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
@@ -159,7 +160,7 @@ class Command:
         if rows:
             width = min(28, max(len(h) for h, _ in rows))
             lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
-        lines += ["", "common options: --output table|json|text|tsv, --query JMESPATH, --yes, --dry-run, --help"]
+        lines += ["", "common options: --output table|json|text|tsv|euca, --query JMESPATH, --yes, --dry-run, --help"]
         if self.example:
             lines += ["", "example:", f"  {self.example}"]
         flags = [w for w in (("mutates" if self.mutates else ""), ("destroys: asks first" if self.destroys else "")) if w]
@@ -175,6 +176,7 @@ class Invocation:
     command: Command
     values: dict[str, Any] = field(default_factory=dict)
     argv: tuple[str, ...] = ()
+    typed: str = ""               # the name it was called by ("euca-add-keypair")
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -193,6 +195,11 @@ class Invocation:
     @property
     def query(self) -> str | None:
         return self.values.get("query")
+
+    @property
+    def euca_name(self) -> bool:
+        """Called by a ``euca-`` name: euca2ools' output is the default, as its scripts expect."""
+        return self.typed.startswith("euca-")
 
     @property
     def wants_help(self) -> bool:
@@ -279,7 +286,9 @@ class Registry:
         if not argv:
             raise UsageError("no command given (type 'help' for the list)")
         cmd = self.get(argv[0])
-        return parse_args(cmd, list(argv[1:]))
+        inv = parse_args(cmd, list(argv[1:]))
+        inv.typed = argv[0]
+        return inv
 
 
 def split_line(line: str) -> list[str]:

@@ -6,6 +6,7 @@ empty line exits, arrows walk history.
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from prompt_toolkit.buffer import Buffer
@@ -49,6 +50,14 @@ def build_key_bindings(repl: Any) -> KeyBindings:
     def _clear(event: KeyPressEvent) -> None:
         """Ctrl-C clears the line (and any open menu); it never leaves the REPL."""
         event.current_buffer.reset()
+
+    @kb.add("<sigint>")
+    def _signalled(event: KeyPressEvent) -> None:
+        """A SIGINT at the prompt (raw mode: typed Ctrl-C is a key, so this came from ``kill -INT``)
+        ends the REPL as the signal would, once the terminal is given back."""
+        from cloudshell.terminal_guard import EndedBySignal
+
+        event.app.exit(exception=EndedBySignal(signal.SIGINT), style="class:aborting")
 
     @kb.add("f5")
     def _refresh(event: KeyPressEvent) -> None:

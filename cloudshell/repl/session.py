@@ -248,7 +248,8 @@ class Repl:
                 result = run(replace(self.context, meter=bars), inv)
             if mutating:
                 self.watch([w for w in words[1:] if kind_of_id(w) or self.poller.inventory.get(w)])
-            emit(result, fmt=inv.output or "table", query=inv.query, console=self.console)
+            emit(result, fmt=inv.output or ("euca" if inv.euca_name else "table"), query=inv.query,
+                 console=self.console)
             if inv.command.name == "help" and not inv.get("topic") and not inv.wants_help:
                 self.console.print(Text(KEYS_HELP, style="dim"))
         except CloudshellError as exc:

@@ -24,19 +24,30 @@ or None; an exception it raises stops the operation):
 - ``upload_bundle(session, bucket, key_prefix, manifest_path, *, acl=None,
   progress=None) -> UploadResult`` (stage ``"upload"``, after each object).
 - ``download_bundle(session, bucket, prefix, dest_dir, *, key_prefix="",
-  progress=None) -> Path`` of the local manifest (stage ``"download"``).
-- ``delete_bundle(session, bucket, *, prefix=None, manifest=None,
-  local_manifest=None, key_prefix="", clear=False) -> DeleteResult``.
+  progress=None, verify_with=None, force=False) -> Path`` of the local manifest
+  (stage ``"download"``).
+- ``plan_delete(session, bucket, *, prefix=None, manifest=None,
+  local_manifest=None, key_prefix="", verify_with=None) -> DeletePlan``;
+  ``delete_bundle(session, bucket, *, plan=None, ..., clear=False) -> DeleteResult``.
+- ``listed_prefixes(keys, bucket, folder)``: the bundles a listing names, checked.
 - ``split_bucket_path("BUCKET/FOLDER") -> ("BUCKET", "FOLDER/")``.
 
+What a bucket or a manifest says is untrusted (:mod:`.checks`, :mod:`.remote`);
+files are created without following planted symlinks and never replace an
+existing one unless ``force`` (:mod:`.files`).
+
 Errors: :class:`BundleError` (exit 1, one line naming the file/part/object at
-fault); bad arguments raise ``cloudshell.cloud.errors.UsageError`` (exit 2);
-S3 refusals arrive as the session's ``CloudError``.
+fault); :class:`BadBundle`, a bundle that is not what a bundle may be (exit 2
+when nothing was done yet, else 1); ``Refused`` for a file in the way (exit 1);
+bad arguments raise ``cloudshell.cloud.errors.UsageError`` (exit 2); S3
+refusals arrive as the session's ``CloudError``.
 """
 
 from __future__ import annotations
 
-from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle import tarball  # UEC tarballs: contents, extract, write_demo_tarball
+from cloudshell.cloud.bundle.checks import is_plain_prefix
+from cloudshell.cloud.bundle.errors import BadBundle, BundleError
 from cloudshell.cloud.bundle.keys import DemoCredentials, make_demo_credentials
 from cloudshell.cloud.bundle.manifest import (
     Manifest,
@@ -53,19 +64,22 @@ from cloudshell.cloud.bundle.pipeline import (
     unbundle,
     verify_manifest,
 )
-from cloudshell.cloud.bundle.transfer import (
-    DEFAULT_ACL,
+from cloudshell.cloud.bundle.remote import (
+    DeletePlan,
     DeleteResult,
-    UploadResult,
     delete_bundle,
     download_bundle,
-    split_bucket_path,
-    upload_bundle,
+    fetch_manifest,
+    listed_prefixes,
+    plan_delete,
 )
+from cloudshell.cloud.bundle.transfer import DEFAULT_ACL, UploadResult, split_bucket_path, upload_bundle
 
 __all__ = [
-    "ARCHITECTURES", "DEFAULT_ACL", "PART_SIZE", "BundleError", "BundleResult", "DeleteResult",
-    "DemoCredentials", "Manifest", "ManifestPart", "UploadResult", "bundle_image",
-    "delete_bundle", "download_bundle", "make_demo_credentials", "manifest_name", "part_name",
-    "read_manifest", "split_bucket_path", "unbundle", "upload_bundle", "verify_manifest",
+    "tarball",
+    "ARCHITECTURES", "DEFAULT_ACL", "PART_SIZE", "BadBundle", "BundleError", "BundleResult", "DeletePlan",
+    "DeleteResult", "DemoCredentials", "Manifest", "ManifestPart", "UploadResult", "bundle_image",
+    "delete_bundle", "download_bundle", "fetch_manifest", "is_plain_prefix", "listed_prefixes",
+    "make_demo_credentials", "manifest_name", "part_name", "plan_delete", "read_manifest",
+    "split_bucket_path", "unbundle", "upload_bundle", "verify_manifest",
 ]

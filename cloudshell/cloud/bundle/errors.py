@@ -1,4 +1,4 @@
-"""The one error type of the bundle engine."""
+"""The error types of the bundle engine."""
 
 from __future__ import annotations
 
@@ -12,3 +12,18 @@ class BundleError(CloudshellError):
     """
 
     exit_code = 1
+
+
+class BadBundle(BundleError):
+    """A bundle (manifest, listing, part) is not what a bundle may be: untrusted input refused.
+
+    One line naming the object or file and what is wrong with it. Exit 2 when
+    nothing was written, sent or deleted yet (``done=False``), else exit 1.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, done: bool = False) -> None:
+        super().__init__(message)
+        if done:
+            self.exit_code = 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.errors import BadBundle, BundleError
 
 
 def _read(path: str | os.PathLike[str], what: str) -> bytes:
@@ -104,6 +104,16 @@ def verify_sha1_hex(public_key: Any, data: bytes, signature_hex: str) -> bool:
     except (InvalidSignature, ValueError, binascii.Error):
         return False
     return True
+
+
+def verify_manifest(manifest: Any, public_key: Any, where: str | None = None) -> None:
+    """Raise BadBundle unless the manifest's signature verifies with ``public_key``."""
+    where = where or f"manifest {manifest.path.name if manifest.path else manifest.prefix}"
+    if not manifest.signature:
+        raise BadBundle(f"{where} is not signed")
+    if not manifest.signed_bytes or not verify_sha1_hex(public_key, manifest.signed_bytes, manifest.signature):
+        raise BadBundle(f"{where}: the signature does not verify (the manifest was altered, or signed "
+                        "by another key)")
 
 
 @dataclass(frozen=True)

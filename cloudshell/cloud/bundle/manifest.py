@@ -26,13 +26,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.checks import (
+    MANIFEST_LIMIT,
+    MANIFEST_SUFFIX,
+    check_counts,
+    check_part_name,
+    check_prefix,
+    check_xml_bytes,
+    is_plain_prefix,
+)
+from cloudshell.cloud.bundle.errors import BadBundle
 
 MANIFEST_VERSION = "2007-10-10"
 DIGEST_ALGORITHM = "SHA1"
 ENC_ALGORITHM = "AES-128-CBC"
 IMAGE_TYPES = ("machine", "kernel", "ramdisk")
-MANIFEST_SUFFIX = ".manifest.xml"
 
 _HEX40 = re.compile(r"[0-9a-fA-F]{40}")
 _SIGNED_MCONFIG = re.compile(rb"<machine_configuration>.*?</machine_configuration>", re.S)
@@ -78,6 +86,7 @@ class Manifest:
     bundler_release: str = ""
     signed_bytes: bytes = field(default=b"", repr=False)
     path: Path | None = None
+    bundle_prefix: str = ""  # PREFIX of PREFIX.manifest.xml and of every PREFIX.part.N (checked)
 
     @property
     def part_names(self) -> list[str]:
@@ -86,9 +95,16 @@ class Manifest:
     @property
     def prefix(self) -> str:
         """The manifest file name without ``.manifest.xml`` (else the image name)."""
+        if self.bundle_prefix:
+            return self.bundle_prefix
         if self.path is not None and self.path.name.endswith(MANIFEST_SUFFIX):
             return self.path.name[: -len(MANIFEST_SUFFIX)]
         return self.image_name
+
+    @property
+    def output_name(self) -> str:
+        """The file name unbundle restores the image as: the image name if plain, else the prefix."""
+        return self.image_name if is_plain_prefix(self.image_name) else self.prefix
 
 
 def _escape(text: str) -> str:
@@ -166,7 +182,7 @@ def _text(parent, tag: str, where: str, *, required: bool = True) -> str | None:
     node = parent.find(tag)
     if node is None:
         if required:
-            raise BundleError(f"{where}: <{tag}> is missing")
+            raise BadBundle(f"{where}: <{tag}> is missing")
         return None
     return (node.text or "").strip()
 
@@ -175,32 +191,47 @@ def _int(value: str | None, tag: str, where: str) -> int:
     try:
         number = int(value or "")
     except ValueError:
-        raise BundleError(f"{where}: <{tag}> is not a number ({value!r})") from None
+        raise BadBundle(f"{where}: <{tag}> is not a number ({value[:40]!r})") from None
     if number < 0:
-        raise BundleError(f"{where}: <{tag}> is negative")
+        raise BadBundle(f"{where}: <{tag}> is negative")
     return number
 
 
-def _plain_filename(name: str, where: str) -> str:
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
-        raise BundleError(f"{where}: part file name {name!r} is not a plain file name")
-    return name
+def _prefix_for(prefix: str | None, path: Path | None, parts_node, where: str) -> str:
+    """The bundle's prefix: given (the object or file name), else the manifest file's, else its first part's."""
+    if prefix is None and path is not None and path.name.endswith(MANIFEST_SUFFIX):
+        prefix = path.name[: -len(MANIFEST_SUFFIX)]
+    if prefix is None:
+        first = parts_node.find("part")
+        name = (first.findtext("filename") or "").strip() if first is not None else ""
+        prefix = name.rpartition(".part.")[0] or name
+    return check_prefix(prefix, where)
 
 
-def parse_manifest(data: bytes, where: str = "manifest", path: Path | None = None) -> Manifest:
-    """Parse manifest bytes; ``where`` names the source in error messages."""
+def parse_manifest(data: bytes, where: str = "manifest", path: Path | None = None,
+                   prefix: str | None = None) -> Manifest:
+    """Parse manifest bytes; ``where`` names the source in error messages.
+
+    ``prefix`` is the bundle's (from ``PREFIX.manifest.xml``; default: the file
+    name of ``path``): every part must be ``PREFIX.part.N``. Untrusted bytes are
+    checked before expat sees them (:func:`.checks.check_xml_bytes`), and the
+    part count before any list is built.
+    """
     import xml.etree.ElementTree as ET
 
+    if len(data) > MANIFEST_LIMIT:
+        raise BadBundle(f"{where} is too big to be a bundle manifest ({len(data)} bytes)")
+    check_xml_bytes(data, where)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise BundleError(f"{where} is not valid XML ({exc})") from None
+        raise BadBundle(f"{where} is not valid XML ({exc})") from None
     if root.tag != "manifest":
-        raise BundleError(f"{where} is not a bundle manifest (root element <{root.tag}>)")
+        raise BadBundle(f"{where} is not a bundle manifest (root element <{root.tag[:40]}>)")
     mconfig = root.find("machine_configuration")
     image = root.find("image")
     if mconfig is None or image is None:
-        raise BundleError(f"{where}: <machine_configuration> or <image> is missing")
+        raise BadBundle(f"{where}: <machine_configuration> or <image> is missing")
 
     mappings = []
     bdm = mconfig.find("block_device_mapping")
@@ -216,32 +247,36 @@ def parse_manifest(data: bytes, where: str = "manifest", path: Path | None = Non
     digest_node = image.find("digest")
     parts_node = image.find("parts")
     if digest_node is None or parts_node is None:
-        raise BundleError(f"{where}: <image> lacks <digest> or <parts>")
+        raise BadBundle(f"{where}: <image> lacks <digest> or <parts>")
+    size = _int(_text(image, "size", where), "size", where)
+    bundled_size = _int(_text(image, "bundled_size", where), "bundled_size", where)
+    listed = parts_node.findall("part")
     count = _int(parts_node.get("count"), "parts count", where)
+    check_counts(count, len(listed), size, bundled_size, where)
+    prefix = _prefix_for(prefix, path, parts_node, where)
     by_index: dict[int, ManifestPart] = {}
-    for node in parts_node.findall("part"):
+    for node in listed:
         index = _int(node.get("index"), "part index", where)
-        name = _plain_filename(_text(node, "filename", where) or "", where)
+        if index >= count:
+            raise BadBundle(f"{where}: part index {index} is past <parts count=\"{count}\">")
+        name = check_part_name(_text(node, "filename", where) or "", prefix, index, where)
         pdigest = node.find("digest")
         if pdigest is None or not _HEX40.fullmatch((pdigest.text or "").strip()):
-            raise BundleError(f"{where}: part {index} ({name}) has no SHA-1 digest")
+            raise BadBundle(f"{where}: part {index} ({name}) has no SHA-1 digest")
         algorithm = (pdigest.get("algorithm") or DIGEST_ALGORITHM).upper()
         if algorithm not in ("SHA1", "SHA-1"):
-            raise BundleError(f"{where}: part {name} uses digest {algorithm}; only SHA1 is supported")
+            raise BadBundle(f"{where}: part {name} uses digest {algorithm[:20]}; only SHA1 is supported")
         if index in by_index:
-            raise BundleError(f"{where}: part index {index} appears twice")
+            raise BadBundle(f"{where}: part index {index} appears twice")
         by_index[index] = ManifestPart(index, name, (pdigest.text or "").strip().lower(), "SHA1")
-    if sorted(by_index) != list(range(count)):
-        raise BundleError(f"{where}: <parts count=\"{count}\"> but parts "
-                          f"{sorted(by_index)} are listed")
 
     image_digest = (digest_node.text or "").strip()
     if not _HEX40.fullmatch(image_digest):
-        raise BundleError(f"{where}: the image digest is not a SHA-1 hex string")
+        raise BadBundle(f"{where}: the image digest is not a SHA-1 hex string")
     key_node = image.find("user_encrypted_key")
     enc_algorithm = (key_node.get("algorithm") if key_node is not None else None) or ENC_ALGORITHM
     if enc_algorithm.upper() != ENC_ALGORITHM:
-        raise BundleError(f"{where}: encryption {enc_algorithm} is not supported (only {ENC_ALGORITHM})")
+        raise BadBundle(f"{where}: encryption {enc_algorithm[:20]} is not supported (only {ENC_ALGORITHM})")
 
     mc_match = _SIGNED_MCONFIG.search(data)
     im_match = _SIGNED_IMAGE.search(data)
@@ -258,8 +293,8 @@ def parse_manifest(data: bytes, where: str = "manifest", path: Path | None = Non
         image_type=_text(image, "type", where, required=False) or "machine",
         digest=image_digest.lower(),
         digest_algorithm=(digest_node.get("algorithm") or DIGEST_ALGORITHM),
-        size=_int(_text(image, "size", where), "size", where),
-        bundled_size=_int(_text(image, "bundled_size", where), "bundled_size", where),
+        size=size,
+        bundled_size=bundled_size,
         ec2_encrypted_key=_text(image, "ec2_encrypted_key", where, required=False) or "",
         user_encrypted_key=_text(image, "user_encrypted_key", where, required=False) or "",
         ec2_encrypted_iv=_text(image, "ec2_encrypted_iv", where, required=False) or "",
@@ -273,18 +308,16 @@ def parse_manifest(data: bytes, where: str = "manifest", path: Path | None = Non
         bundler_release=(_text(bundler, "release", where, required=False) or "") if bundler is not None else "",
         signed_bytes=signed,
         path=path,
+        bundle_prefix=prefix,
     )
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     """Read and check a manifest file (structure only: no keys needed)."""
+    from cloudshell.cloud.bundle.files import read_regular
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise BundleError(f"manifest not found: {p}") from None
-    except OSError as exc:
-        raise BundleError(f"cannot read the manifest {p}: {exc.strerror or exc}") from None
+    data = read_regular(p, MANIFEST_LIMIT, "manifest")
     return parse_manifest(data, where=f"manifest {p.name}", path=p)
 
 

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from cloudshell import __version__
 from cloudshell.cloud.bundle import keys as bkeys
 from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.files import create_new, exists_refusal, remove_for_replace, write_new
 from cloudshell.cloud.bundle.manifest import (
     IMAGE_TYPES,
     manifest_name,
@@ -122,8 +123,9 @@ def _gzip_header(mtime: float) -> bytes:
 class _PartWriter:
     """Writes a byte stream into PREFIX.part.NN files of part_size bytes, hashing each."""
 
-    def __init__(self, folder: Path, prefix: str, part_size: int) -> None:
+    def __init__(self, folder: Path, prefix: str, part_size: int, force: bool = False) -> None:
         self.folder = folder
+        self.force = force
         self.prefix = prefix
         self.part_size = part_size
         self.paths: list[Path] = []
@@ -138,8 +140,8 @@ class _PartWriter:
         while view:
             if self._file is None:
                 path = self.folder / part_name(self.prefix, len(self.paths))
+                self._file = create_new(path, force=self.force)  # never through a planted symlink
                 self.paths.append(path)
-                self._file = open(path, "wb", buffering=0)  # noqa: SIM115 - closed in _close_part
                 self._sha = hashlib.sha1()
                 self._left = self.part_size
             n = min(len(view), self._left)
@@ -200,7 +202,8 @@ def bundle_image(image_path: str | os.PathLike[str], dest_dir: str | os.PathLike
                  image_type: str = "machine", progress: Progress | None = None, *,
                  block_device_mapping: Sequence[tuple[str, str]] = (),
                  product_codes: Sequence[str] = (), part_size: int = PART_SIZE,
-                 compress_level: int = COMPRESS_LEVEL, workers: int | None = None) -> BundleResult:
+                 compress_level: int = COMPRESS_LEVEL, workers: int | None = None,
+                 force: bool = False) -> BundleResult:
     """Bundle ``image_path`` into ``dest_dir/PREFIX.part.NN`` and ``PREFIX.manifest.xml``.
 
     ``prefix`` defaults to the image's file name. ``kernel_id="true"`` /
@@ -208,6 +211,9 @@ def bundle_image(image_path: str | os.PathLike[str], dest_dir: str | os.PathLike
     ``progress("bundle", bytes_read, image_size)`` is called after each 1 MiB;
     an exception it raises stops the bundle and removes its part files.
     ``workers`` deflate threads (default: one per CPU, at most 8; 0 = inline).
+    Files of this bundle already in ``dest_dir`` (its manifest, any
+    ``PREFIX.part.N``) are refused unless ``force``; then they are replaced,
+    symlinks as links, never written through.
     """
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -238,11 +244,15 @@ def bundle_image(image_path: str | os.PathLike[str], dest_dir: str | os.PathLike
     if not _same_key(ucert, ukey):
         raise BundleError(f"the private key {user_key} does not belong to the certificate {user_cert}")
     folder.mkdir(parents=True, exist_ok=True)
+    old = existing_bundle_files(folder, prefix)
+    if old and not force:
+        raise exists_refusal(old[0], "bundle-image")
     # An older manifest of this prefix would describe the parts we are about to overwrite.
-    (folder / manifest_name(prefix)).unlink(missing_ok=True)
+    if force:
+        remove_for_replace(folder / manifest_name(prefix))
 
     key, iv = os.urandom(16), os.urandom(16)
-    writer = _PartWriter(folder, prefix, part_size)
+    writer = _PartWriter(folder, prefix, part_size, force)
     try:
         with open(image, "rb", buffering=0) as fileobj:
             stat = os.fstat(fileobj.fileno())
@@ -276,15 +286,25 @@ def bundle_image(image_path: str | os.PathLike[str], dest_dir: str | os.PathLike
     data = render_manifest(mconfig, image_el, signature, bundler_name=BUNDLER_NAME,
                            bundler_version=__version__)
     manifest_path = folder / manifest_name(prefix)
-    tmp = manifest_path.with_name(f".{manifest_path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, manifest_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        write_new(manifest_path, data, force=force)
+    except BaseException as exc:
         writer.discard()
+        if not isinstance(exc, OSError):
+            raise
         raise BundleError(f"cannot write the manifest {manifest_path}: {exc.strerror or exc}") from None
     return BundleResult(manifest_path, tuple(writer.paths), digest, size, sum(writer.sizes))
+
+
+def existing_bundle_files(folder: Path, prefix: str) -> list[Path]:
+    """The manifest and ``PREFIX.part.N`` files of ``prefix`` already in ``folder`` (symlinks too)."""
+    head = f"{prefix}.part."
+    try:
+        names = sorted(n for n in os.listdir(folder)
+                       if n == manifest_name(prefix) or (n.startswith(head) and n[len(head):].isdigit()))
+    except OSError:
+        return []
+    return [folder / n for n in names]
 
 
 def _worker_count(workers: int | None) -> int:

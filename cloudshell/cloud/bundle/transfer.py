@@ -1,4 +1,4 @@
-"""Moving bundles to and from S3 (or Walrus/OSG) through the session layer.
+"""Moving bundles to S3 (or Walrus/OSG) through the session layer (downloads, deletes: :mod:`.remote`).
 
 Object keys are ``KEY_PREFIX + file name`` (``KEY_PREFIX`` is "" or ends with
 "/"), as euca2ools lays them out with ``-b BUCKET/PREFIX``. Uploads send
@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from cloudshell.cloud.bundle.errors import BundleError
-from cloudshell.cloud.bundle.manifest import Manifest, manifest_name, parse_manifest, read_manifest
+from cloudshell.cloud.bundle.manifest import read_manifest
 from cloudshell.cloud.errors import CloudError, UsageError
 
 Progress = Callable[[str, int, int], Any]
 
 DEFAULT_ACL = "aws-exec-read"  # euca2ools' default: lets the cloud read the bundle to register it
 BUFFER_SIZE = 1 << 20
-_MANIFEST_LIMIT = 16 << 20
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchBucket"})
 _PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
 
@@ -45,30 +44,20 @@ class UploadResult:
     skipped: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DeleteResult:
-    """Keys deleted, and whether the bucket went too (``clear`` and empty)."""
-
-    bucket: str
-    deleted: tuple[str, ...]
-    bucket_removed: bool
-    bucket_note: str = ""
-
-
 def split_bucket_path(path: str) -> tuple[str, str]:
     """``"BUCKET/FOLDER"`` -> ``("BUCKET", "FOLDER/")``; ``"BUCKET"`` -> ``("BUCKET", "")``."""
     bucket, _, rest = path.strip().lstrip("/").partition("/")
     if not bucket:
         raise UsageError(f"bucket {path!r} is empty; expected BUCKET or BUCKET/PREFIX")
-    return bucket, _key_prefix(rest)
+    return bucket, key_prefix_of(rest)
 
 
-def _key_prefix(prefix: str) -> str:
+def key_prefix_of(prefix: str) -> str:
     prefix = (prefix or "").strip("/")
     return prefix + "/" if prefix else ""
 
 
-def _is_missing(exc: CloudError) -> bool:
+def is_missing(exc: CloudError) -> bool:
     return exc.code in _MISSING or exc.status == 404
 
 
@@ -91,7 +80,7 @@ def ensure_bucket(session: Any, bucket: str) -> bool:
         session.call("head_bucket", service="s3", Bucket=bucket)
         return False
     except CloudError as exc:
-        if not _is_missing(exc):
+        if not is_missing(exc):
             raise
     params: dict[str, Any] = {"Bucket": bucket}
     region = session.s3.meta.region_name
@@ -115,7 +104,7 @@ def _remote_matches(session: Any, bucket: str, key: str, size: int, md5: str, sh
     try:
         head = session.call("head_object", service="s3", Bucket=bucket, Key=key)
     except CloudError as exc:
-        if _is_missing(exc):
+        if is_missing(exc):
             return False
         raise
     if head.get("ContentLength") != size:
@@ -159,7 +148,7 @@ def upload_bundle(session: Any, bucket: str, key_prefix: str, manifest_path: str
     manifest = read_manifest(manifest_path)
     mpath = Path(manifest_path)
     folder = mpath.parent
-    prefix = _key_prefix(key_prefix)
+    prefix = key_prefix_of(key_prefix)
     paths = [folder / p.filename for p in manifest.parts]
     for path in paths:
         if not path.is_file():
@@ -193,140 +182,3 @@ def upload_bundle(session: Any, bucket: str, key_prefix: str, manifest_path: str
     if progress:
         progress("upload", done + size, total)
     return UploadResult(bucket, mkey, tuple(uploaded), tuple(skipped))
-
-
-def _get_body(session: Any, bucket: str, key: str, missing: str) -> Any:
-    """The streaming body of one object; a missing object is a BundleError saying ``missing``."""
-    try:
-        return session.call("get_object", service="s3", Bucket=bucket, Key=key)["Body"]
-    except CloudError as exc:
-        if _is_missing(exc):
-            raise BundleError(missing) from None
-        raise
-
-
-def _fetch_manifest(session: Any, bucket: str, key: str) -> tuple[Manifest, bytes]:
-    """The parsed manifest object ``key`` and its exact bytes."""
-    body = _get_body(session, bucket, key, f"manifest s3://{bucket}/{key} not found")
-    try:
-        data = body.read(_MANIFEST_LIMIT + 1)
-    except Exception as exc:  # noqa: BLE001 - any transport failure mid-body
-        raise BundleError(f"reading s3://{bucket}/{key} failed ({type(exc).__name__})") from None
-    finally:
-        body.close()
-    if len(data) > _MANIFEST_LIMIT:
-        raise BundleError(f"s3://{bucket}/{key} is too big to be a bundle manifest")
-    return parse_manifest(data, where=f"manifest s3://{bucket}/{key}"), data
-
-
-def _sha1_of(path: Path) -> str | None:
-    try:
-        return _digests(path)[1]
-    except BundleError:
-        return None
-
-
-def download_bundle(session: Any, bucket: str, prefix: str, dest_dir: str | os.PathLike[str], *,
-                    key_prefix: str = "", progress: Progress | None = None) -> Path:
-    """Download ``KEY_PREFIX + PREFIX.manifest.xml`` and its parts into ``dest_dir``.
-
-    Every part is checked against the manifest's SHA-1 as it arrives (a bad one
-    is removed and named); parts already present and intact are kept. The
-    manifest is written last. Returns the local manifest path.
-    ``progress("download", bytes_done, bundled_size)`` after each MiB.
-    """
-    kprefix = _key_prefix(key_prefix)
-    mkey = kprefix + manifest_name(prefix)
-    manifest, manifest_bytes = _fetch_manifest(session, bucket, mkey)
-    folder = Path(dest_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    total = manifest.bundled_size
-    done = 0
-    if progress:
-        progress("download", 0, total)
-    for part in manifest.parts:
-        local = folder / part.filename
-        if local.is_file() and _sha1_of(local) == part.digest:
-            done += local.stat().st_size
-            if progress:
-                progress("download", done, total)
-            continue
-        key = kprefix + part.filename
-        done = _download_part(session, bucket, key, local, part.digest, done, total, progress)
-    target = folder / manifest_name(prefix)
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-    try:
-        tmp.write_bytes(manifest_bytes)  # the very bytes the parts were checked against
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BundleError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
-
-
-def _download_part(session: Any, bucket: str, key: str, local: Path, expected: str, done: int,
-                   total: int, progress: Progress | None) -> int:
-    body = _get_body(session, bucket, key, f"part s3://{bucket}/{key} is missing from the bucket")
-    tmp = local.with_name(f".{local.name}.{os.getpid()}.tmp")
-    sha1 = hashlib.sha1()
-    try:
-        with open(tmp, "wb", buffering=0) as out:
-            while True:
-                try:
-                    chunk = body.read(BUFFER_SIZE)
-                except Exception as exc:  # noqa: BLE001 - transport failure mid-body
-                    raise BundleError(f"downloading s3://{bucket}/{key} failed "
-                                      f"({type(exc).__name__}); run the download again") from None
-                if not chunk:
-                    break
-                sha1.update(chunk)
-                out.write(chunk)
-                done += len(chunk)
-                if progress:
-                    progress("download", done, total)
-        if sha1.hexdigest() != expected:
-            raise BundleError(f"downloaded part {key} is corrupt: its SHA-1 {sha1.hexdigest()} "
-                              f"differs from the manifest's {expected}")
-        os.replace(tmp, local)
-    except OSError as exc:
-        raise BundleError(f"cannot write {local}: {exc.strerror or exc}") from None
-    finally:
-        body.close()
-        tmp.unlink(missing_ok=True)
-    return done
-
-
-def delete_bundle(session: Any, bucket: str, *, prefix: str | None = None,
-                  manifest: str | None = None, local_manifest: str | os.PathLike[str] | None = None,
-                  key_prefix: str = "", clear: bool = False) -> DeleteResult:
-    """Delete exactly one bundle's objects: the parts its manifest lists, then the manifest.
-
-    Name the bundle by ``prefix`` (``PREFIX.manifest.xml`` in the bucket), by
-    ``manifest`` (the manifest's object name) or by ``local_manifest`` (a file
-    on disk; the object deleted is its file name). With ``clear`` the bucket is
-    removed afterwards, only if it is then empty.
-    """
-    if sum(x is not None for x in (prefix, manifest, local_manifest)) != 1:
-        raise UsageError("name the bundle by exactly one of a prefix (-p), a manifest name (-m) "
-                         "or a local manifest file")
-    kprefix = _key_prefix(key_prefix)
-    if local_manifest is not None:
-        found = read_manifest(local_manifest)
-        mkey = kprefix + Path(local_manifest).name
-    else:
-        mkey = kprefix + (manifest if manifest is not None else manifest_name(prefix or ""))
-        found, _ = _fetch_manifest(session, bucket, mkey)
-    keys = [kprefix + p.filename for p in found.parts] + [mkey]
-    deleted = []
-    for key in keys:
-        session.call("delete_object", service="s3", mutating=True, Bucket=bucket, Key=key)
-        deleted.append(key)
-    removed, note = False, ""
-    if clear:
-        listing = session.call("list_objects_v2", service="s3", Bucket=bucket, MaxKeys=1)
-        if listing.get("KeyCount", 0) == 0 and not listing.get("Contents"):
-            session.call("delete_bucket", service="s3", mutating=True, Bucket=bucket)
-            removed = True
-        else:
-            note = f"bucket {bucket} still holds other objects; it was kept"
-    return DeleteResult(bucket, tuple(deleted), removed, note)

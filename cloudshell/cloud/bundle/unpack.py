@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cloudshell.cloud.bundle import keys as bkeys
-from cloudshell.cloud.bundle.errors import BundleError
+from cloudshell.cloud.bundle.errors import BadBundle, BundleError
+from cloudshell.cloud.bundle.files import NewFile
+from cloudshell.cloud.bundle.keys import verify_manifest
 from cloudshell.cloud.bundle.manifest import Manifest, read_manifest
 from cloudshell.cloud.bundle.stream import _TAR_BLOCK, BUFFER_SIZE, Progress
 
@@ -30,8 +32,9 @@ class _TarExtractor:
 
     _META_LIMIT = 1 << 20
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, expected_size: int | None = None) -> None:
         self.out = out
+        self.expected_size = expected_size  # the manifest's: checked at the header, before any byte is written
         self.state = "header"
         self.buf = bytearray()
         self.need = _TAR_BLOCK
@@ -96,7 +99,13 @@ class _TarExtractor:
         if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE):
             raise _CorruptData(f"the tar stream holds a non-file entry ({info.name})")
         self.name = self._pax.get("path") or self._long_name or info.name
-        self.size = int(self._pax["size"]) if "size" in self._pax else info.size
+        try:
+            self.size = int(self._pax["size"]) if "size" in self._pax else info.size
+        except ValueError:
+            raise _CorruptData("bad pax size in the tar stream") from None
+        if self.expected_size is not None and self.size != self.expected_size:
+            raise _CorruptData(f"the tar holds a {self.size}-byte image but the manifest says "
+                               f"{self.expected_size} bytes")
         self.remaining = self.size
         self.pad = -self.size % _TAR_BLOCK
         self.state = "data" if self.size else ("pad" if self.pad else "end")
@@ -138,14 +147,17 @@ def _pax_records(payload: bytes) -> dict[str, str]:
 class _Unpacker:
     """decrypt -> PKCS#7 unpad -> gunzip -> SHA-1 + tar extraction, fed one chunk at a time."""
 
-    def __init__(self, key: bytes, iv: bytes, out: BinaryIO) -> None:
+    def __init__(self, key: bytes, iv: bytes, out: BinaryIO, image_size: int | None = None) -> None:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+        # The tar stream holds the image, its headers and padding: beyond that it is a gzip bomb.
+        self.limit = None if image_size is None else image_size + (4 << 20)
+        self.tar_bytes = 0
         self._decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
         self._held = b""  # the last cipher block: holds the padding, known only at the end
         self._gunzip = zlib.decompressobj(31)
         self.tar_sha = hashlib.sha1()
-        self.tar = _TarExtractor(out)
+        self.tar = _TarExtractor(out, image_size)
 
     def feed(self, chunk: bytes) -> None:
         plain = self._decryptor.update(chunk)
@@ -156,6 +168,10 @@ class _Unpacker:
         self._inflate(memoryview(data)[:-16])
 
     def _consume(self, out: bytes) -> None:
+        self.tar_bytes += len(out)
+        if self.limit is not None and self.tar_bytes > self.limit:
+            raise _CorruptData(f"the tar stream runs past {self.limit} bytes, more than the image the "
+                               "manifest declares")
         self.tar_sha.update(out)
         self.tar.feed(out)
 
@@ -210,28 +226,20 @@ def _decrypt_key_iv(manifest: Manifest, key: Any, key_path: Any) -> tuple[bytes,
                       "(the bundle was made for another key)")
 
 
-def verify_manifest(manifest: Manifest, public_key: Any) -> None:
-    """Raise BundleError unless the manifest's signature verifies with ``public_key``."""
-    where = manifest.path.name if manifest.path else "manifest"
-    if not manifest.signature:
-        raise BundleError(f"manifest {where} is not signed")
-    if not manifest.signed_bytes or not bkeys.verify_sha1_hex(
-            public_key, manifest.signed_bytes, manifest.signature):
-        raise BundleError(f"manifest {where}: the signature does not verify "
-                          "(the manifest was altered, or signed by another key)")
-
-
 def unbundle(manifest_path: str | os.PathLike[str], src_dir: str | os.PathLike[str] | None,
              dest_dir: str | os.PathLike[str], user_key: str | os.PathLike[str],
              progress: Progress | None = None, *,
-             user_cert: str | os.PathLike[str] | None = None) -> Path:
+             user_cert: str | os.PathLike[str] | None = None, force: bool = False) -> Path:
     """Check and unpack a bundle; returns the path of the restored image in ``dest_dir``.
 
     Checks, in order: the private key decrypts the bundle key; the manifest
     signature (with ``user_cert`` if given, else with the private key's public
     half); each part's SHA-1 as it streams by; the image size and the tar
-    stream's SHA-1. Any failure raises BundleError naming what is wrong, and
-    nothing is left in ``dest_dir``. ``progress("unbundle", bytes, bundled_size)``.
+    stream's SHA-1; the tar's size against the manifest's as soon as its header
+    arrives. Any failure raises BundleError naming what is wrong, and nothing is
+    left in ``dest_dir``. The image goes to a temporary file (``mkstemp``) and
+    never replaces an existing file unless ``force``.
+    ``progress("unbundle", bytes, bundled_size)``.
     """
     manifest = read_manifest(manifest_path)
     source = Path(src_dir) if src_dir else Path(manifest_path).resolve().parent
@@ -250,17 +258,14 @@ def unbundle(manifest_path: str | os.PathLike[str], src_dir: str | os.PathLike[s
         if not path.is_file():
             raise BundleError(f"part file missing: {path}")
 
-    name = manifest.image_name if manifest.image_name and "/" not in manifest.image_name \
-        and manifest.image_name not in (".", "..") else manifest.prefix
     folder = Path(dest_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    tmp = folder / f".{name}.unbundle-{os.getpid()}.tmp"
+    target = folder / manifest.output_name
     total = manifest.bundled_size
     done = 0
     try:
-        with open(tmp, "wb") as out:
-            unpacker = _Unpacker(key, iv, out)
+        with NewFile(target, force=force) as out:
+            unpacker = _Unpacker(key, iv, out.file, manifest.size)
             if progress:
                 progress("unbundle", 0, total)
             for part, path in zip(manifest.parts, paths):
@@ -278,29 +283,25 @@ def unbundle(manifest_path: str | os.PathLike[str], src_dir: str | os.PathLike[s
                         while chunk := src.read(BUFFER_SIZE):
                             sha.update(chunk)
                         _check_part(part.filename, sha.hexdigest(), part.digest)
-                        raise BundleError(f"bundle data is corrupt in {part.filename}: {exc}") from None
+                        raise BadBundle(f"bundle data is corrupt in {part.filename}: {exc}") from None
                 _check_part(part.filename, sha.hexdigest(), part.digest)
             try:
                 unpacker.finish()
             except _CorruptData as exc:
-                raise BundleError(f"bundle data is corrupt: {exc}") from None
-        if unpacker.tar.size != manifest.size:
-            raise BundleError(f"the image is {unpacker.tar.size} bytes but the manifest says "
-                              f"{manifest.size}")
-        if unpacker.tar_sha.hexdigest() != manifest.digest:
-            raise BundleError(f"the image digest {unpacker.tar_sha.hexdigest()} differs from the "
-                              f"manifest's {manifest.digest}")
-        os.replace(tmp, target)
+                raise BadBundle(f"bundle data is corrupt: {exc}") from None
+            if unpacker.tar.size != manifest.size:
+                raise BadBundle(f"the image is {unpacker.tar.size} bytes but the manifest says "
+                                f"{manifest.size}")
+            if unpacker.tar_sha.hexdigest() != manifest.digest:
+                raise BadBundle(f"the image digest {unpacker.tar_sha.hexdigest()} differs from the "
+                                f"manifest's {manifest.digest}")
+            out.commit()
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BundleError(f"unbundling failed on {exc.filename or target}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target
 
 
 def _check_part(filename: str, actual: str, expected: str) -> None:
     if actual != expected:
-        raise BundleError(f"part {filename} is corrupt: its SHA-1 {actual} differs from the "
+        raise BadBundle(f"part {filename} is corrupt: its SHA-1 {actual} differs from the "
                           f"manifest's {expected}")

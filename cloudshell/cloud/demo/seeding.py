@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 DEMO_REGION = "us-east-1"
 DEMO_ZONES = ("us-east-1a", "us-east-1b")
 DEMO_KEYPAIR = "testkey"
-DEMO_GROUP = "mygroup"
+DEMO_GROUP = "webservers"  # not the how-to's "mygroup": its euca-add-group line must work on --demo
 DEMO_ACCOUNT = "123456789012"  # moto's account: owner of everything in the demo cloud
 # moto registers every image as a "machine" image and ignores KernelId and
 # RamdiskId, so the Eucalyptus image kinds and links are kept in tags.
