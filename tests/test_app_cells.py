@@ -61,14 +61,13 @@ def _clean(token: str) -> str:
     return token.rstrip("»").rstrip().replace("▲", "").replace("▼", "")
 
 
-def visible_cells(app) -> dict[str, dict[str, str]]:
-    """{row ID: {column key: the cell as on screen}} for the rows on screen, read through the header."""
-    table = app.screen.table
-    lines = screen_text(app).splitlines()
+def cells_under_headers(lines: list[str], columns, rows: int) -> dict[str, dict[str, str]]:
+    """{row ID: {column key: the cell as on screen}}: ``lines`` from the view's tabs line down,
+    the header read for where each column starts (``«``/``»`` marks and cut headers included)."""
     header = lines[1]
-    body = lines[2:2 + len(table.order)]
+    body = lines[2:2 + rows]
     found = []                                      # (start, column)
-    columns = list(table.columns)
+    columns = list(columns)
     at = 0
     for m in re.finditer(r"\S+(?: \S+)*", header):
         start, token = m.start(), m.group()
@@ -91,35 +90,43 @@ def visible_cells(app) -> dict[str, dict[str, str]]:
                 at = j + 1
                 break
         else:
-            raise AssertionError(f"header token {token!r} is no column of {table.kind.name}: {header!r}")
-    rows = {}
+            raise AssertionError(f"header token {token!r} is no column: {header!r}")
+    out = {}
     for line in body:
         cells = {}
         for n, (start, column) in enumerate(found):
             end = found[n + 1][0] if n + 1 < len(found) else len(line)
             cells[column.key] = line[start:end].rstrip()
-        rows[cells["id"]] = cells
-    return rows
+        out[cells["id"].lstrip(">*~ ")] = cells
+    return out
 
 
-def assert_exact_or_marked(app) -> set[str]:
-    """Every visible cell is its value, or its start with "…"; returns the columns seen whole."""
-    table = app.screen.table
-    rows = visible_cells(app)
-    assert set(rows) == set(table.order), f"IDs not shown whole: {set(table.order) - set(rows)}"
+def check_cells(rows: dict[str, dict[str, str]], records, where: str) -> set[str]:
+    """Every cell is its record's value, or its start with "…" (never an ID); returns the columns
+    every row showed whole."""
     whole = set()
     for rid, cells in rows.items():
-        rec = table.records[rid]
+        rec = records[rid]
         for key, cell in cells.items():
             value = rec.fields.get(key, "")
             if cell == value:
                 continue
             assert key != "id", f"the ID column cut: {cell!r} for {value!r}"
             assert cell.endswith("…") and value.startswith(cell[:-1]), \
-                f"{table.kind.name}.{key}: {cell!r} on screen for {value!r}, cut without '…'"
-        whole.update(key for key, cell in cells.items()
-                     if all(rows[r][key] == table.records[r].fields.get(key, "") for r in rows))
+                f"{where}.{key}: {cell!r} on screen for {value!r}, cut without '…'"
+    for key in next(iter(rows.values()), {}):
+        if all(cells[key] == records[rid].fields.get(key, "") for rid, cells in rows.items()):
+            whole.add(key)
     return whole
+
+
+def assert_exact_or_marked(app) -> set[str]:
+    """Every visible cell is its value, or its start with "…"; returns the columns seen whole."""
+    table = app.screen.table
+    lines = screen_text(app).splitlines()
+    rows = cells_under_headers(lines, table.columns, len(table.order))
+    assert set(rows) == set(table.order), f"IDs not shown whole: {set(table.order) - set(rows)}"
+    return check_cells(rows, table.records, table.kind.name)
 
 
 @pytest.mark.parametrize("view", [kind for kind, _label in VIEWS])
