@@ -97,7 +97,7 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
         term.keys("Left", "Left")
         term.wait(lambda t: "«" not in t.splitlines()[1], what="panned back")
 
-        # The detail of an instance: every API field whole, nothing under the scrollbar.
+        # The detail of an instance: every API field whole (no character under the scrollbar).
         term.type("1")
         term.wait(lambda t: "Instances" in term.reverse_text(0), what="instances")
         instances, _cut = fetch_kind(session, KINDS["instances"])
@@ -112,10 +112,10 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
             except AssertionError:
                 break                                   # the end of the detail: PageDown moves nothing
             seen_text += pages[-1]
+        # The key column takes at most 2/5 of the 77 cells: a value up to 45 cells is on one line.
         for key, value in flatten(instances[rid].raw):
             if value and len(value) <= 45 and not key.startswith("Tags"):
                 assert value in seen_text, f"{key}={value!r} not whole in the detail"
-        # (The key column takes at most 2/5 of the 77 cells: a value up to 45 cells is on one line.)
         term.keys("Escape")
         term.wait(lambda t: "Instances" in term.reverse_text(0), what="back on the table")
         term.type("q")
