@@ -127,8 +127,11 @@ def main() -> int:
     if not htop:
         print("  htop                 not installed")
     print("last screen:\n" + last_screen)
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} on {os.cpu_count()} CPUs (the first frame is mostly the interpreter's start)")
     figure("time to first frame, --demo, 80x24", round(first_frame if first_frame is not None else 30.0, 2), "s",
-           f"≤ {FRAME_TARGET_S:g} s", first_frame is not None and first_frame <= FRAME_TARGET_S)
+           f"≤ {FRAME_TARGET_S:g} s", first_frame is not None and first_frame <= FRAME_TARGET_S,
+           f"load average {load:.1f} on {os.cpu_count()} CPUs")
     figure("time to the table's frame, --demo, 80x24", round(textual_frame or 30.0, 2), "s", "-", None,
            "Textual's first paint")
     figure("time to first data, --demo, 80x24", round(first_data, 2), "s", "-", None,
