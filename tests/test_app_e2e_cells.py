@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from terminal import Terminal
+from waiting import until
 from test_app_cells import cells_under_headers, check_cells
 from test_app_e2e import _env
 
@@ -124,3 +125,24 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
         if session is not None:
             session.close()
         term.close()
+
+
+def test_sigterm_while_the_demo_cloud_starts_gives_the_terminal_back_and_stops_it(tmp_path):
+    import signal
+
+    from test_terminal_restore import _gone, _moto_children, _reap
+
+    term = Terminal([sys.executable, "-m", "cloudshell", "--demo"], _env(tmp_path, no_color=True), SIZE)
+    moto: list[int] = []
+    try:
+        term.wait(lambda t: "starting demo cloud…" in t, timeout=20, what="the first frame")
+        moto = until(lambda: _moto_children(term), 20, "the demo's moto child")
+        assert "starting demo cloud…" in term.screen() and "alternate screen on" in term.restored()
+        term.signal(signal.SIGTERM)
+        assert term.wait_exit(30, "cloudshell to end on SIGTERM") == 128 + signal.SIGTERM
+        assert term.restored() == []
+        assert "Traceback" not in term.screen()
+        until(lambda: all(_gone(pid) for pid in moto), 15, "the demo's moto child to end")
+    finally:
+        term.close()
+        _reap(moto)
