@@ -134,16 +134,24 @@ def run_monitor_opening(open_runtime: Callable[[], Any], *, demo: bool, read_onl
         raise
     opener = Opener(open_runtime, app.runtime_opened)
     app.opener = opener
+    left_early = False
     try:
         app.run()
     finally:
-        if opener.is_alive():
+        if opener.is_alive() or (opener.ident is None and demo):
+            # Quit while the demo cloud starts: stop its server now, so the start ends at once.
+            left_early = True
             print("cloudshell: stopping the demo cloud…" if demo else "cloudshell: closing…",
                   file=sys.stderr, flush=True)
-            opener.join(60)
+            if demo:
+                from cloudshell.cloud.demo.no_orphans import stop_all
+
+                stop_all(timeout=2.0)
+            if opener.ident is not None:
+                opener.join(30)
         if opener.runtime is not None:
             opener.runtime.close()
-    if opener.error is not None and not isinstance(opener.error, KeyboardInterrupt):
+    if opener.error is not None and not left_early and not isinstance(opener.error, KeyboardInterrupt):
         raise opener.error
     if isinstance(app.return_code, int):
         return app.return_code

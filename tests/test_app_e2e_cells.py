@@ -146,3 +146,22 @@ def test_sigterm_while_the_demo_cloud_starts_gives_the_terminal_back_and_stops_i
     finally:
         term.close()
         _reap(moto)
+
+
+def test_quitting_while_the_demo_cloud_starts_stops_it_and_exits_0(tmp_path):
+    from test_terminal_restore import _gone, _moto_children, _reap
+
+    term = Terminal([sys.executable, "-m", "cloudshell", "--demo"], _env(tmp_path, no_color=True), SIZE)
+    moto: list[int] = []
+    try:
+        term.wait(lambda t: "starting demo cloud…" in t and "q Quit" in t, timeout=20, what="the first frame")
+        moto = until(lambda: _moto_children(term), 20, "the demo's moto child")
+        term.wait(lambda t: "ID▲" in t, timeout=20, what="the monitor's own frame (keys read)")
+        term.type("q")
+        assert term.wait_exit(30, "cloudshell to end on q") == 0
+        assert term.restored() == []
+        assert "stopping the demo cloud…" in term.screen() and "Traceback" not in term.screen()
+        until(lambda: all(_gone(pid) for pid in moto), 15, "the demo's moto child to end")
+    finally:
+        term.close()
+        _reap(moto)
