@@ -42,6 +42,15 @@ def _settled(term: Terminal, kind: str, records) -> bool:
         return False        # the previous view still on screen
 
 
+def _steady(term: Terminal) -> str:
+    """The screen once it stays the same for 0.3 s (not a frame caught half drawn)."""
+    def same() -> str:
+        before = term.screen()
+        term.pump(0.3)
+        return before if term.screen() == before else ""
+    return until(same, 15, "a steady screen", step=0.0)
+
+
 def _status(term: Terminal) -> str:
     return term.lines()[-2]
 
@@ -103,15 +112,18 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
         term.wait(lambda t: "Instances" in term.reverse_text(0), what="instances")
         instances, _cut = fetch_kind(session, KINDS["instances"])
         term.keys("Enter")
-        first = term.wait(lambda t: t.startswith(" instance i-") and "Fields" in t, what="the detail screen")
+        # Once the console output is in (the detail is drawn again then), page through it.
+        first = term.wait(lambda t: t.startswith(" instance i-") and "Console output" in t
+                          and "loading…" not in t, what="the detail screen, its console output loaded")
         rid = first.split()[1]
-        seen_text, pages = first, [first]
-        while len(pages) < 30:
+        seen_text, pages = first, [_steady(term)]
+        while len(pages) < 40:
             term.keys("PageDown")
             try:
-                pages.append(term.wait(lambda t: t != pages[-1], timeout=5, what="the next page"))
+                term.wait(lambda t: t != pages[-1], timeout=15, what="the next page")
             except AssertionError:
                 break                                   # the end of the detail: PageDown moves nothing
+            pages.append(_steady(term))
             seen_text += pages[-1]
         # The key column takes at most 2/5 of the 77 cells: a value up to 45 cells is on one line.
         for key, value in flatten(instances[rid].raw):
