@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from cloudshell.cloud.errors import CloudshellError, UsageError, one_line
 from cloudshell.cloud.inventory import EMPTY, Change, Inventory
 from cloudshell.cloud.poller import Health, PollUpdate
+from cloudshell.cloud.userconfig import write_crash_log
 from cloudshell.screens.messages import (
     ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, Question,
     RuntimeOpened, SshResolved,
@@ -66,30 +67,6 @@ def load_themes() -> dict[str, Any]:
         data["name"] = path.stem
         out[path.stem] = Theme(**data)
     return out
-
-
-def write_crash_log(exc: BaseException | None) -> str:
-    """The traceback, without locals (no secrets), appended to a 0600 file; returns its path."""
-    import os
-    import tempfile
-    import traceback
-
-    try:
-        from cloudshell.cloud.userconfig import data_dir
-
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except Exception:  # noqa: BLE001
-        folder = Path(tempfile.gettempdir())
-    path = folder / "crash.log"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a") as fh:
-            if exc is not None:
-                fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-    except OSError:
-        pass
-    return str(path)
 
 
 class CloudshellApp(App):

@@ -88,7 +88,7 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
             out.command.extend(args[i:])
             break
         name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
-        if name in VALUE_FLAGS and (out.command or not out.command):
+        if name in VALUE_FLAGS:
             if eq:
                 value, i = inline, i + 1
             elif i + 1 < len(args):
@@ -129,10 +129,8 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
             raise UsageError(f"unknown flag {tok} (see cloudshell --help)")
         out.command.append(tok)
         i += 1
-    if carried:
-        out.command[1:1] = carried if out.command else []
-        if not out.command:
-            out.values["carried"] = carried
+    if carried and out.command:
+        out.command[1:1] = carried   # with no command (the monitor) they have nothing to shape
     return out
 
 
@@ -191,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except Exception as exc:  # noqa: BLE001 - never a traceback; the log has the details
-        path = _crash_log(exc)
+        from cloudshell.cloud.userconfig import write_crash_log
+
+        path = write_crash_log(exc)
         print(f"cloudshell: internal error: {one_line(f'{type(exc).__name__}: {exc}')} (details in {path})",
               file=sys.stderr)
         return 1
@@ -290,25 +290,6 @@ def _tty_confirm(question: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
-
-
-def _crash_log(exc: BaseException) -> str:
-    """Write the traceback to a private file (secrets are never in it: no locals)."""
-    import tempfile
-    import traceback
-
-    try:
-        from cloudshell.cloud.userconfig import data_dir
-
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except Exception:  # noqa: BLE001
-        folder = __import__("pathlib").Path(tempfile.gettempdir())
-    path = folder / "crash.log"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a") as fh:
-        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-    return str(path)
 
 
 if __name__ == "__main__":

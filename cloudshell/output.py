@@ -9,20 +9,17 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from cloudshell.cloud.errors import CloudshellError
-from cloudshell.cloud.kinds import KINDS
+from cloudshell.cloud.kinds import KINDS, STATE_CLASSES
+from cloudshell.cloud.terminal import escaped
 from cloudshell.commands.context import Result
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def clean(text: str) -> str:
-    """Untrusted text made safe for a terminal: control characters shown escaped."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Untrusted text made safe for a terminal: control characters shown escaped (tabs and newlines kept)."""
+    return escaped(text, keep="\t\n")
 
 
 def jsonable(value: Any) -> Any:
@@ -159,13 +156,12 @@ def table_for(result: Result, width: int):
     return table
 
 
-_STATE_STYLES = {"running": "green", "available": "green", "in-use": "cyan", "associated": "cyan",
-                 "stopped": "yellow", "pending": "magenta", "stopping": "magenta",
-                 "shutting-down": "magenta", "terminated": "red", "error": "red", "deleting": "red"}
+# Each state's colour class (kinds.STATE_CLASSES, the monitor's table uses the same) → a rich colour.
+CLASS_STYLES = {"good": "green", "info": "cyan", "busy": "magenta", "warn": "yellow", "bad": "red"}
 
 
 def _state_style(state: str) -> str:
-    return _STATE_STYLES.get(state, "")
+    return CLASS_STYLES.get(STATE_CLASSES.get(state, ""), "")
 
 
 def emit(result: Result, *, fmt: str, query: str | None, console, err_console=None) -> None:
@@ -230,17 +226,3 @@ def _plain(console, text: str) -> None:
         return
     console.file.write(text + "\n")
     console.file.flush()
-
-
-def lines_table(rows: Sequence[Sequence[str]], headers: Sequence[str]):
-    """A plain rich table of strings (config, help listings)."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h in headers:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(clean(str(c))) for c in row))
-    return table

@@ -439,3 +439,16 @@ def test_the_engine_and_the_p_option_agree_on_what_a_prefix_is():
         except UsageError:
             accepted = False
         assert accepted == is_plain_prefix(name), name
+
+
+def test_demo_credentials_replace_a_planted_symlink_instead_of_writing_through_it(tmp_path):
+    folder = tmp_path / "creds"
+    folder.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    for name in ("user-pk.pem", "user-cert.pem"):
+        (folder / name).symlink_to(victim)
+    made = make_demo_credentials(folder)
+    assert victim.read_text() == "precious\n"
+    assert not made.user_key.is_symlink() and made.user_key.stat().st_mode & 0o777 == 0o600
+    assert made.user_cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")

@@ -247,10 +247,11 @@ def _eucarc_path(flags: GlobalFlags, home: Path, etc: Path) -> Path | None:
         path = Path(_path(flags.eucarc, Path.cwd(), home))
         if not path.exists():
             raise ConfigError(f"eucarc not found: {path}")
-        if not path.is_file():
+        if path.is_dir():
             raise ConfigError(f"eucarc is not a file: {path}")
-        return path
-    return next((p for p in (home / ".eucarc", etc / "eucarc") if p.is_file()), None)
+        return path  # a FIFO or device is refused by the reader, without opening it
+    # A folder there is not a eucarc; a FIFO or device is one gone wrong, and the reader says so.
+    return next((p for p in (home / ".eucarc", etc / "eucarc") if p.exists() and not p.is_dir()), None)
 
 
 def _ini_layer(ini: IniConfig, region: Setting | None, user: str | None, home: Path) -> Layer:

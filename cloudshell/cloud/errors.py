@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from cloudshell.cloud.terminal import escaped
 
-# Control characters (C0, DEL, C1) a message may carry from user input or cloud data: shown
+# Control characters (C0, DEL, C1) a message may carry from user input or cloud data are shown
 # escaped ("\\x1b"), so an error line never moves the cursor, retitles or clears a terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LONG_WORD = 160  # a 5,000-character "ID" pasted by mistake is named by its start
 _LONG_LINE = 600  # an endpoint's 1 MB error page is named by its start
 
@@ -17,7 +16,7 @@ def one_line(text: str) -> str:
     if len(text) > 20 * _LONG_LINE:  # never split a megabyte into words
         text = text[:20 * _LONG_LINE]
     words = (w if len(w) <= _LONG_WORD else f"{w[:120]}…[{len(w)} characters]" for w in text.split())
-    line = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), " ".join(words))
+    line = escaped(" ".join(words))
     return line if len(line) <= _LONG_LINE else f"{line[:_LONG_LINE - 40]}… [message cut: {len(text)}+ characters]"
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cloudshell.cloud.errors import ConfigError
+from cloudshell.cloud.setting_files import read_setting_text
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def ini_paths(env: Mapping[str, str], home: Path, etc: Path = Path("/etc/euca2oo
     for pattern in filter(None, patterns):
         if pattern == "~" or pattern.startswith("~/"):
             pattern = str(home) + pattern[1:]
-        found += [Path(p) for p in sorted(glob.glob(pattern)) if os.path.isfile(p)]
+        # A folder is skipped; a FIFO or device is kept, for the reader to refuse by name.
+        found += [Path(p) for p in sorted(glob.glob(pattern)) if not os.path.isdir(p)]
     return found
 
 
@@ -55,11 +57,12 @@ def load_ini(paths: Iterable[Path]) -> IniConfig:
     for path in paths:
         parser = configparser.ConfigParser(interpolation=None)
         try:
-            with open(path, encoding="utf-8") as stream:
-                parser.read_file(stream)
-        except OSError as exc:
-            raise ConfigError(f"cannot read ini {path}: {exc.strerror or exc}") from None
-        except (configparser.Error, UnicodeError) as exc:
+            text = read_setting_text(path, "ini")
+        except FileNotFoundError:
+            raise ConfigError(f"cannot read ini {path}: it disappeared") from None
+        try:
+            parser.read_string(text, source=str(path))
+        except (configparser.Error, RecursionError) as exc:
             # Never echo the offending line: it may be a secret-key line.
             raise ConfigError(f"malformed ini {path}: {_ini_problem(exc)}") from None
         for header in parser.sections():
@@ -81,4 +84,4 @@ def _ini_problem(exc: Exception) -> str:
     if isinstance(exc, (configparser.DuplicateSectionError, configparser.DuplicateOptionError)):
         what = f"{exc.option!r} in " if isinstance(exc, configparser.DuplicateOptionError) else ""
         return f"line {exc.lineno}: duplicate {what}[{exc.section}]"
-    return type(exc).__name__ if not isinstance(exc, UnicodeError) else "not UTF-8 text"
+    return type(exc).__name__

@@ -5,6 +5,13 @@ is parsed here, never executed: ``export NAME=VALUE`` lines, quotes, ``$VAR``
 and ``${VAR}``, and the path idioms Eucalyptus uses to find the file's own
 folder (``$(dirname $(readlink -f ${BASH_SOURCE}))``, ``$(cd …; pwd -P)``).
 Every other command is skipped.
+
+The reading is linear in the file's size: a ``${`` with no ``}`` after it can
+never match ``${...}``, so before any pattern scans a piece of text its ``{``
+is swapped for a stand-in (a lone surrogate, which UTF-8 text never holds)
+that every pattern treats as it treats ``{`` -- except that no ``${...}``
+attempt starts there to rescan the rest of the text. Files over 1 MiB and
+lines over 64 KiB are refused (setting_files.py reads them).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cloudshell.cloud.errors import ConfigError
+from cloudshell.cloud.setting_files import MAX_LINE, read_setting_text
 
 
 class _Unsupported(Exception):
@@ -40,8 +48,22 @@ _PIECE = re.compile(r"""'(?P<single>[^']*)' | "(?P<double>(?:\\.|%s|\$(?!\()|[^"
     | (?P<text>[^'"\\$`]+|.)""" % (_SUBST, _SUBST), re.X | re.S)
 _QUOTED_PIECE = re.compile(r"""\\(?P<escaped>[$`"\\]) | \$\{(?P<param>[^}]*)\} | \$(?P<name>[A-Za-z_]\w*|\d)
     | (?P<command>%s) | (?P<backtick>`) | (?P<text>[^\\$`]+|.)""" % _SUBST, re.X | re.S)
+# Stands for the "{" of a "${" no "}" follows; UTF-8 text never holds a lone surrogate.
+_OPEN = "\udfff"
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 _PARAM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9])(?::?-(.*))?", re.S)
+
+
+def _mark(text: str) -> str:
+    """``text`` with the "{" of each "${" that has no "}" after it replaced by _OPEN (see above)."""
+    tail = text.rfind("}") + 1
+    if text.find("${", tail) < 0:
+        return text
+    return text[:tail] + text[tail:].replace("${", "$" + _OPEN)
+
+
+def _restore(text: str) -> str:
+    return text.replace(_OPEN, "{")
 
 
 def _statements(text: str) -> list[list[str] | None]:
@@ -52,7 +74,7 @@ def _statements(text: str) -> list[list[str] | None]:
     """
     out: list[list[str] | None] = []
     words: list[str] = []
-    plain, pos, text = True, 0, text + "\n"  # the last statement ends like the others
+    plain, pos, text = True, 0, _mark(text) + "\n"  # the last statement ends like the others
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
@@ -90,9 +112,11 @@ class _Scope:
         if not quoted and (raw == "~" or raw.startswith("~/")):
             out.append(self.env.get("HOME", "~"))
             raw = raw[1:]
-        for m in (_QUOTED_PIECE if quoted else _PIECE).finditer(raw):
+        for m in (_QUOTED_PIECE if quoted else _PIECE).finditer(_mark(raw)):
             kind, piece = m.lastgroup, m[m.lastgroup]
-            if kind == "backtick":
+            if kind in ("single", "escaped", "text"):
+                piece = _restore(piece)
+            elif kind == "backtick":
                 raise _Unsupported
             if kind == "double":
                 piece = self.expand(piece, quoted=True)
@@ -141,9 +165,9 @@ def parse_eucarc(path: Path, env: Mapping[str, str]) -> dict[str, str]:
     not evaluated); `alias`, `echo`, `source` and every other command are skipped.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as exc:
-        raise ConfigError(f"cannot read eucarc {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_setting_text(path, "eucarc", max_line=MAX_LINE)
+    except FileNotFoundError:
+        raise ConfigError(f"eucarc not found: {path}") from None
     scope = _Scope(Path(path), env)
     try:
         statements = _statements(text.replace("\\\n", ""))  # line continuations, as the shell does

@@ -14,6 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from cloudshell.cloud.errors import CloudError
 from cloudshell.cloud.kinds import KINDS, ResourceKind, Raw
 
 EMPTY_MAP: Mapping[str, Any] = MappingProxyType({})
@@ -40,6 +41,16 @@ class Record:
 
     def __getitem__(self, key: str) -> str:
         return self.fields.get(key, "")
+
+
+def named(rid: str, name: str = "") -> str:
+    """``i-1a2b (web-1)``: an ID and, when it has one besides the ID, its name. The one labeller."""
+    return f"{rid} ({name})" if name and name != rid else rid
+
+
+def label(rec: Record | None, rid: str = "") -> str:
+    """A record's label (:func:`named`); ``rid`` alone where the record is unknown."""
+    return rid if rec is None else named(rec.id, rec.name)
 
 
 def _display(value: Any) -> str:
@@ -103,19 +114,8 @@ class Inventory:
         records[kind] = MappingProxyType(recs)
         return Inventory(MappingProxyType(records), at if at is not None else self.fetched_at, self.truncated)
 
-    def merged(self, other: Inventory) -> Inventory:
-        """This snapshot with every kind that ``other`` holds taken from ``other``."""
-        records = dict(self.records)
-        records.update(other.records)
-        cut = (self.truncated - set(other.records)) | other.truncated
-        return Inventory(MappingProxyType(records), max(self.fetched_at, other.fetched_at), frozenset(cut))
-
 
 EMPTY = Inventory()
-
-# How the faces' status lines name each kind's count ("10 inst 16 vol …"), in this order.
-COUNT_LABELS = {"instances": "inst", "volumes": "vol", "snapshots": "snap", "images": "img",
-                "addresses": "addr", "groups": "grp", "keypairs": "key"}
 
 
 def age_text(seconds: float | None) -> str:
@@ -142,13 +142,30 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
 
     Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
     vanished meanwhile is simply absent instead of failing the whole request.
+    Off AWS, a kind's ``rich_request`` (Eucalyptus' ``verbose``) is tried first; its
+    plain request follows where that is refused or answers nothing.
     """
-    params = request_for(kind, aws=session.endpoint.endpoint_url is None)
+    aws = session.endpoint.endpoint_url is None
+    params = request_for(kind, aws=aws)
+    if ids is None and kind.rich_request and not aws:
+        try:
+            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, page_cap)
+        except CloudError as exc:
+            if exc.retryable:   # throttled or unreachable: the plain request would fare no better
+                raise
+            out, cut = {}, False
+        if out:
+            return out, cut
     if ids is not None:
         ids = sorted(set(ids))
         if not ids:
             return {}, False
         params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
+    return _fetch_pages(session, kind, params, page_cap)
+
+
+def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any],
+                 page_cap: int) -> tuple[dict[str, Record], bool]:
     out: dict[str, Record] = {}
     pages = session.pages(kind.operation, page_cap=page_cap, **params)
     for page in pages:
@@ -170,9 +187,6 @@ def fetch(session: Any, kinds: Iterable[str] = tuple(KINDS), *, page_cap: int = 
 
 # -- change events ----------------------------------------------------------------
 
-WATCHED_FIELDS = ("state", "name", "public_ip", "private_ip", "instance", "device", "progress", "type")
-
-
 @dataclass(frozen=True)
 class Change:
     """One thing the poller saw change: a record added, removed, or some of its fields changed."""
@@ -186,7 +200,7 @@ class Change:
 
     def describe(self) -> str:
         """One line for the timeline: ``i-1234 (web-1) pending → running``."""
-        who = f"{self.id} ({self.name})" if self.name else self.id
+        who = named(self.id, self.name)
         if self.what == "added":
             return f"{who} appeared"
         if self.what == "removed":

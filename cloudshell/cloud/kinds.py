@@ -1,8 +1,13 @@
 """Resource kinds described as data: how to list them, how to name them, how to show them.
 
 One table of kinds serves the inventory (fetch, by-id refresh), the describe
-commands (request shape, JSON result), the completer (ID prefixes) and every
-face's tables (columns). Adding a kind is adding a row, not a loop.
+commands (request shape, options, JSON result), the completer (ID prefixes,
+facets, meta), the wait command (states), and every face's tables (columns,
+view keys and labels, state colours, delete command, detail sections).
+Adding a kind is adding a row, plus a hook where it is really special.
+
+Nothing here imports a face: colours are named by class (``good``, ``busy``…),
+and each face maps a class to its own style.
 """
 
 from __future__ import annotations
@@ -39,15 +44,17 @@ def _volume_attachment(raw: Raw) -> Raw:
     return attachments[0] if attachments else {}
 
 
+# Image ID prefixes that say what the image is (the lexer colours them apart too).
+IMAGE_PREFIX_TYPES = {"eki-": "kernel", "aki-": "kernel", "eri-": "ramdisk", "ari-": "ramdisk"}
+
+
 def _image_type(raw: Raw) -> str:
     marked = tag(raw, "cloudshell:image-type")
     if marked:
         return marked
     prefix = str(raw.get("ImageId", ""))[:4]
-    if prefix in ("eki-", "aki-"):
-        return "kernel"
-    if prefix in ("eri-", "ari-"):
-        return "ramdisk"
+    if prefix in IMAGE_PREFIX_TYPES:
+        return IMAGE_PREFIX_TYPES[prefix]
     return str(raw.get("ImageType") or "machine")
 
 
@@ -79,9 +86,44 @@ class Column:
     width: int | None = None  # hint for narrow terminals; None = flexible
 
 
+# State colour classes: what each face maps to its own style (table CSS, rich, the REPL).
+GOOD, INFO, BUSY, WARN, BAD = "good", "info", "busy", "warn", "bad"
+STATE_CLASS_NAMES = (GOOD, INFO, BUSY, WARN, BAD)
+
+Section = Callable[[Raw], "list[tuple[str, str]]"]
+
+
+@dataclass(frozen=True)
+class Describe:
+    """The describe command of a kind, as data; ``commands/describe.py`` builds it from this.
+
+    ``options`` are awscli's plural ID options: (flag, request key, help, checked), where
+    ``checked`` validates each value as one of the kind's IDs. ``split`` sends the positional
+    values that start with a prefix under one key and the rest under another (``sg-…`` IDs
+    versus group names). A kind whose command takes more (owners, ``verbose``…) has a hook
+    in ``commands/describe.py`` under its name.
+    """
+
+    command: str                           # "describe-instances"
+    summary: str
+    example: str
+    aliases: tuple[str, ...] = ()
+    positional: str = "ids"                # dest of the IDs given as arguments
+    metavar: str = ""                      # "" = the value kind in capitals
+    what: str = ""                         # help of the arguments ("" = "<singular> IDs")
+    checked: bool = True                   # arguments validated as the kind's IDs
+    options: tuple[tuple[str, str, str, bool], ...] = ()
+    split: tuple[str, str, str] | None = None   # (prefix, key of the prefixed, key of the rest)
+    paginated: bool = True
+
+
+def _no_meta(rec: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (), ()
+
+
 @dataclass(frozen=True)
 class ResourceKind:
-    """How one kind of resource is listed, identified and shown."""
+    """How one kind of resource is listed, identified, named, coloured and shown."""
 
     name: str                    # "instances"
     singular: str                # "instance"
@@ -98,7 +140,37 @@ class ResourceKind:
     transitional: frozenset[str] = frozenset()
     request: Mapping[str, Any] = field(default_factory=dict)       # always sent
     aws_request: Mapping[str, Any] = field(default_factory=dict)   # sent to AWS only (scope to own)
+    # Sent first off AWS when sweeping (Eucalyptus' ``verbose``); the plain request again when
+    # its answer is refused or holds no record.
+    rich_request: Mapping[str, Any] = field(default_factory=dict)
+    # Turns one answer's records into the kind's records (fold rows that belong to another).
+    fold: Callable[[list[Raw]], list[Raw]] | None = None
     sweep_every: int = 1         # swept on every Nth full sweep (1: the live tables)
+    # -- names, in every face
+    plural: str = ""             # "" = singular + "s"
+    value_kind: str = ""         # the parameter kind naming one ("instance"); "" = none
+    group: str = ""              # the help group of its commands ("" = the kind's name)
+    describe: Describe | None = None
+    # -- states: each with its colour class; what `wait` takes; where one ends
+    state_classes: Mapping[str, str] = field(default_factory=dict)
+    wait_states: tuple[str, ...] = ()
+    gone_state: str = ""         # the state of one its describe call no longer lists
+    dead_ends: frozenset[str] = frozenset()
+    leaving: frozenset[str] = frozenset()   # states of one being deleted (its delete is done)
+    # -- completion
+    by_name: bool = False        # completed by name, not by ID
+    facet_field: str = ""        # narrowing (``image:kernel``) reads this field, not the state
+    meta: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]] = _no_meta  # (after the name, at the end)
+    # -- the monitor
+    view: int = 0                # its number key (0: no view)
+    label: str = ""              # the tab's label ("Instances")
+    short_label: str = ""        # the tab's label when the line is narrow ("Inst")
+    count_label: str = ""        # status lines' count ("inst"); "" = not counted
+    view_words: tuple[str, ...] = ()   # other words the command bar takes for its view
+    actions: frozenset[str] = frozenset()   # the monitor's action keys in its view
+    delete_command: str = ""     # the command deleting one of its rows ("" = none)
+    detail: tuple[str, ...] = ()  # sections the detail screen draws itself: "attachments", "console"
+    sections: tuple[tuple[str, Section], ...] = ()   # more detail sections, (title, rows from raw)
 
     def records_of(self, response: Raw) -> list[Raw]:
         """The flat list of raw records in one response page."""
@@ -109,14 +181,59 @@ class ResourceKind:
                 value = item.get(key) or []
                 nxt.extend(value if isinstance(value, list) else [value])
             items = nxt
-        return items
+        return self.fold(items) if self.fold is not None else items
 
     def owns(self, resource_id: str) -> bool:
         return bool(self.id_prefixes) and resource_id.startswith(self.id_prefixes)
 
+    @property
+    def plural_name(self) -> str:
+        return self.plural or self.singular + "s"
+
+    @property
+    def help_group(self) -> str:
+        return self.group or self.name
+
 
 def _col(key: str, header: str, get: Callable[[Raw], Any], width: int | None = None) -> Column:
     return Column(key, header, get, width)
+
+
+# Eucalyptus answers ``describe-availability-zones verbose`` with rows named ``|- m1.small`` after
+# each zone (free / max instances, cpu, ram, disk of that type), the zone's own row then naming
+# its cluster where the state was. They fold into the zone they follow.
+CAPACITY = "cloudshell:capacity"
+CLUSTER = "cloudshell:cluster"
+
+
+def _fold_capacity(rows: list[Raw]) -> list[Raw]:
+    out: list[Raw] = []
+    for raw in rows:
+        name = str(raw.get("ZoneName") or "")
+        if name.startswith("|-") and out:
+            zone = dict(out[-1])
+            zone[CAPACITY] = [*zone.get(CAPACITY, ()), (name[2:].strip(), str(raw.get("State") or "").strip())]
+            state = str(zone.get("State") or "")
+            if " " in state.strip():   # "10.0.0.1 arn:euca:…": the cluster, not a state
+                zone[CLUSTER], zone["State"] = state.strip(), ""
+            out[-1] = zone
+            continue
+        out.append(raw)
+    return out
+
+
+def _capacity_rows(raw: Raw) -> list[tuple[str, str]]:
+    return [(str(t), str(c)) for t, c in raw.get(CAPACITY) or ()]
+
+
+def _capacity_summary(raw: Raw) -> str:
+    parts = []
+    for vm_type, capacity in _capacity_rows(raw):
+        free, _, rest = capacity.partition("/")
+        most = rest.split()[0] if rest.split() else ""
+        if vm_type != "vm types" and free.strip().isdigit() and most.isdigit():
+            parts.append(f"{vm_type} {int(free)}/{int(most)}")
+    return ", ".join(parts)
 
 
 INSTANCES = ResourceKind(
@@ -125,6 +242,17 @@ INSTANCES = ResourceKind(
     id_filter="instance-id", ids_param="InstanceIds",
     state=_instance_state, zone=lambda r: str((r.get("Placement") or {}).get("AvailabilityZone") or ""),
     transitional=frozenset({"pending", "stopping", "shutting-down", "rebooting"}),
+    value_kind="instance",
+    describe=Describe("describe-instances", "List instances (all, or the IDs given).",
+                      "describe-instances --filter instance-state-name=running",
+                      options=(("--instance-ids", "InstanceIds", "instance IDs", True),)),
+    state_classes={"running": GOOD, "pending": BUSY, "stopping": BUSY, "shutting-down": BUSY,
+                   "rebooting": BUSY, "stopped": WARN, "terminated": BAD},
+    wait_states=("pending", "running", "stopping", "stopped", "shutting-down", "terminated"),
+    gone_state="terminated", dead_ends=frozenset({"terminated"}),
+    view=1, label="Instances", short_label="Inst", count_label="inst", view_words=("instance", "inst"),
+    actions=frozenset({"attach", "reboot", "power", "terminate", "associate", "console", "ssh"}),
+    detail=("attachments", "console"),
     columns=(
         _col("id", "ID", lambda r: r.get("InstanceId", ""), 19),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -146,6 +274,19 @@ VOLUMES = ResourceKind(
     id_filter="volume-id", ids_param="VolumeIds",
     state=lambda r: str(r.get("State") or ""), zone=lambda r: str(r.get("AvailabilityZone") or ""),
     transitional=frozenset({"creating", "deleting", "attaching", "detaching"}),
+    value_kind="volume",
+    describe=Describe("describe-volumes", "List volumes (all, or the IDs given).",
+                      "describe-volumes --filter status=available",
+                      options=(("--volume-ids", "VolumeIds", "volume IDs", True),)),
+    state_classes={"available": GOOD, "in-use": INFO, "creating": BUSY, "deleting": BUSY,
+                   "attaching": BUSY, "detaching": BUSY, "deleted": BAD, "error": BAD},
+    wait_states=("creating", "available", "in-use", "deleting", "deleted", "error"),
+    gone_state="deleted", dead_ends=frozenset({"deleted", "error"}), leaving=frozenset({"deleting", "deleted"}),
+    meta=lambda rec: ((f"{rec['size']} GiB",) if rec["size"] else (),
+                      (f"→ {rec['instance']}",) if rec["instance"] else ()),
+    view=2, label="Volumes", short_label="Vol", count_label="vol", view_words=("volume", "vol"),
+    actions=frozenset({"attach", "detach", "snapshot", "create_volume"}), delete_command="delete-volume",
+    detail=("attachments",),
     columns=(
         _col("id", "ID", lambda r: r.get("VolumeId", ""), 21),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -165,6 +306,14 @@ SNAPSHOTS = ResourceKind(
     id_filter="snapshot-id", ids_param="SnapshotIds",
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     request={"OwnerIds": ["self"]}, sweep_every=3,
+    value_kind="snapshot",
+    describe=Describe("describe-snapshots", "List snapshots (your own unless -a or -o).", "describe-snapshots -o self",
+                      options=(("--snapshot-ids", "SnapshotIds", "snapshot IDs", True),)),
+    state_classes={"completed": GOOD, "pending": BUSY, "error": BAD, "deleted": BAD},
+    wait_states=("pending", "completed", "error", "deleted"),
+    gone_state="deleted", dead_ends=frozenset({"deleted", "error"}), leaving=frozenset({"deleting", "deleted"}),
+    view=3, label="Snapshots", short_label="Snap", count_label="snap", view_words=("snapshot",),
+    delete_command="delete-snapshot",
     columns=(
         _col("id", "ID", lambda r: r.get("SnapshotId", ""), 22),
         _col("name", "Name", lambda r: tag(r, "Name")),
@@ -185,6 +334,17 @@ IMAGES = ResourceKind(
     state=lambda r: str(r.get("State") or ""), transitional=frozenset({"pending"}),
     name_of=lambda r: tag(r, "Name") or str(r.get("Name") or ""),
     aws_request={"Owners": ["self"]}, sweep_every=12,
+    value_kind="image",
+    describe=Describe("describe-images", "List images: machine images, kernels and ramdisks.",
+                      "describe-images --filter image-type=kernel",
+                      what="image IDs (emi-/ami-, eki-/aki-, eri-/ari-)",
+                      options=(("--image-ids", "ImageIds", "image IDs", True),)),
+    state_classes={"available": GOOD, "pending": BUSY, "failed": BAD},
+    wait_states=("pending", "available", "failed", "deregistered"),
+    gone_state="deregistered", dead_ends=frozenset({"failed", "deregistered"}),
+    leaving=frozenset({"deregistered"}), facet_field="type",
+    view=4, label="Images", short_label="Img", count_label="img", view_words=("image",),
+    delete_command="deregister",
     columns=(
         _col("id", "ID", lambda r: r.get("ImageId", ""), 21),
         _col("name", "Name", lambda r: r.get("Name") or tag(r, "Name")),
@@ -204,6 +364,16 @@ ADDRESSES = ResourceKind(
     result_path=("Addresses",), id_key="PublicIp", id_prefixes=(),
     id_filter="public-ip", ids_param="PublicIps",
     state=_address_state, name_of=lambda r: tag(r, "Name"), sweep_every=3,
+    plural="addresses", value_kind="address",
+    describe=Describe("describe-addresses", "List elastic IP addresses.", "describe-addresses",
+                      what="public IPs or allocation IDs (eipalloc-…)", checked=False,
+                      options=(("--allocation-ids", "AllocationIds", "allocation IDs", False),
+                               ("--public-ips", "PublicIps", "public IP addresses", False)),
+                      split=("eipalloc-", "AllocationIds", "PublicIps"), paginated=False),
+    state_classes={"associated": INFO, "free": GOOD},
+    meta=lambda rec: ((), (f"→ {rec['instance']}",) if rec["instance"] else ()),
+    view=5, label="Addresses", short_label="Addr", count_label="addr", view_words=("address",),
+    delete_command="release-address",
     columns=(
         _col("id", "Address", lambda r: r.get("PublicIp", ""), 15),
         _col("state", "State", _address_state),
@@ -219,6 +389,16 @@ GROUPS = ResourceKind(
     result_path=("SecurityGroups",), id_key="GroupId", id_prefixes=("sg-",),
     id_filter="group-id", ids_param="GroupIds",
     name_of=lambda r: str(r.get("GroupName") or ""), sweep_every=12,
+    value_kind="group", group="security groups", by_name=True,   # euca2ools takes group names
+    describe=Describe("describe-groups", "List security groups and their rules.", "describe-groups mygroup",
+                      aliases=("describe-security-groups",), positional="names",
+                      what="group names or IDs (sg-…)", checked=False,
+                      options=(("--group-ids", "GroupIds", "group IDs (sg-…)", True),
+                               ("--group-names", "GroupNames", "group names", False)),
+                      split=("sg-", "GroupIds", "GroupNames")),
+    meta=lambda rec: ((), (rec["description"],) if rec["description"] else ()),
+    view=6, label="Groups", short_label="Grp", count_label="grp", view_words=("group", "security-groups"),
+    delete_command="delete-group",
     columns=(
         _col("id", "ID", lambda r: r.get("GroupId", ""), 20),
         _col("name", "Name", lambda r: r.get("GroupName", "")),
@@ -233,6 +413,12 @@ KEYPAIRS = ResourceKind(
     result_path=("KeyPairs",), id_key="KeyName", id_prefixes=(),
     id_filter="key-name", ids_param="KeyNames",
     name_of=lambda r: str(r.get("KeyName") or ""), sweep_every=12,
+    value_kind="keypair",
+    describe=Describe("describe-keypairs", "List keypairs.", "describe-keypairs", aliases=("describe-key-pairs",),
+                      positional="names", what="keypair names", checked=False,
+                      options=(("--key-names", "KeyNames", "keypair names", False),), paginated=False),
+    view=7, label="Keys", short_label="Key", count_label="key", view_words=("keypair", "keys"),
+    delete_command="delete-keypair",
     columns=(
         _col("id", "Name", lambda r: r.get("KeyName", "")),
         _col("fingerprint", "Fingerprint", lambda r: r.get("KeyFingerprint") or ""),
@@ -246,16 +432,55 @@ ZONES = ResourceKind(
     id_filter="zone-name", ids_param="ZoneNames",
     state=lambda r: str(r.get("State") or ""), zone=lambda r: str(r.get("ZoneName") or ""),
     name_of=lambda r: str(r.get("ZoneName") or ""), sweep_every=12,
+    rich_request={"ZoneNames": ["verbose"]}, fold=_fold_capacity,
+    plural="availability zones", value_kind="zone",
+    describe=Describe("describe-availability-zones", "List availability zones (verbose: with details).",
+                      "describe-availability-zones verbose", aliases=("describe-zones",), positional="names",
+                      what="zone names, or 'verbose'", checked=False,
+                      options=(("--zone-names", "ZoneNames", "zone names", False),), paginated=False),
+    state_classes={"available": GOOD, "information": INFO, "impaired": WARN, "unavailable": BAD},
+    view=8, label="Zones", short_label="Zone", view_words=("zone",),
+    sections=(("Capacity", _capacity_rows),),
     columns=(
         _col("id", "Zone", lambda r: r.get("ZoneName", "")),
         _col("state", "State", lambda r: r.get("State", "")),
         _col("region", "Region", lambda r: r.get("RegionName") or ""),
         _col("zone_id", "Zone ID", lambda r: r.get("ZoneId") or ""),
+        _col("capacity", "Free / max", _capacity_summary),
+        _col("cluster", "Cluster", lambda r: r.get(CLUSTER) or ""),
     ),
+)
+
+REGIONS = ResourceKind(   # described, never swept: not in KINDS
+    name="regions", singular="region", operation="describe_regions", result_path=("Regions",),
+    id_key="RegionName", id_prefixes=(), id_filter="region-name", ids_param="RegionNames", group="zones",
+    describe=Describe("describe-regions", "List regions and their endpoints.", "describe-regions",
+                      positional="names", metavar="REGION", what="region names", checked=False,
+                      options=(("--region-names", "RegionNames", "region names", False),), paginated=False),
+    columns=(_col("id", "Region", lambda r: r.get("RegionName", "")),
+             _col("endpoint", "Endpoint", lambda r: r.get("Endpoint", ""))),
 )
 
 KINDS: dict[str, ResourceKind] = {k.name: k for k in (
     INSTANCES, VOLUMES, SNAPSHOTS, IMAGES, ADDRESSES, GROUPS, KEYPAIRS, ZONES)}
+DESCRIBED: tuple[ResourceKind, ...] = (*KINDS.values(), REGIONS)   # one describe command each
+
+# -- tables the faces read, derived from the rows -------------------------------------
+
+# The monitor's views, in number-key order.
+VIEW_KINDS: tuple[ResourceKind, ...] = tuple(sorted((k for k in KINDS.values() if k.view), key=lambda k: k.view))
+# Parameter value kind ("instance", from ``instance:running``) → the kind it names.
+VALUE_KINDS: dict[str, str] = {k.value_kind: k.name for k in KINDS.values() if k.value_kind}
+# How status lines name each kind's count ("10 inst 16 vol …"), in this order.
+COUNT_LABELS: dict[str, str] = {k.name: k.count_label for k in KINDS.values() if k.count_label}
+# One state-to-class map for every face (the table's CSS, rich output, the REPL).
+STATE_CLASSES: dict[str, str] = {s: c for k in KINDS.values() for s, c in k.state_classes.items()}
+
+
+def kind_of_value(param_kind: str) -> ResourceKind | None:
+    """The kind a parameter's values name (``image:kernel`` → images); None for other values."""
+    name = VALUE_KINDS.get(param_kind.partition(":")[0])
+    return KINDS[name] if name else None
 
 
 def kind_of_id(resource_id: str) -> ResourceKind | None:

@@ -56,6 +56,7 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
     from cloudshell.cloud.session import CloudSession
     from cloudshell.cloud.userconfig import load_user_config
 
+    user_config = load_user_config()  # first: a bad config.toml is refused before any demo or network work
     cloud = None
     if demo or demo_activity:
         from cloudshell.cloud.demo import DemoCloud
@@ -75,4 +76,4 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
             cloud.stop()
         raise
     return Runtime(settings=settings, session=session, demo=cloud, interval=interval,
-                   read_only=read_only, user_config=load_user_config())
+                   read_only=read_only, user_config=user_config)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -361,10 +361,6 @@ class CloudSession:
                 pass
         self._clients.clear()
         self._workers.close()
-
-
-def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 class Pages:

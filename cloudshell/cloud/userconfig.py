@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudshell.cloud.errors import ConfigError
+from cloudshell.cloud.setting_files import read_setting_text
 
 
 def config_dir() -> Path:
@@ -39,12 +40,77 @@ def config_path() -> Path:
 
 
 def load_user_config(path: Path | None = None) -> dict[str, Any]:
-    """The parsed file, or {} when there is none; a malformed file is one clear line."""
+    """The parsed file, or {} when there is none; anything wrong with it is one line naming it.
+
+    The file is read by setting_files.py (a regular file of at most 1 MiB, never a
+    FIFO); the settings cloudshell knows are checked for their types here, at
+    start-up, rather than failing later when one is used.
+    """
     path = path or config_path()
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        text = read_setting_text(path, "config")
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {' '.join(str(exc).split())} (expected TOML)") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot read config {path}: {' '.join(str(exc).split())} (expected TOML)") from None
+    except RecursionError:
+        raise ConfigError(f"cannot read config {path}: its tables or arrays are nested too deeply "
+                          "(expected TOML settings)") from None
+    _check_types(data, path)
+    return data
+
+
+# Each known setting and the type it must have; unknown names are left alone (newer versions).
+_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "theme": (str, 'a theme name, e.g. theme = "dark"'),
+    "output": (str, 'an output format, e.g. output = "json"'),
+    "key_dir": (str, 'a folder, e.g. key_dir = "~/.ssh"'),
+    "interval": ((int, float), "seconds, e.g. interval = 5"),
+    "ssh": (dict, "a table: [ssh.users]"),
+}
+
+
+def _check_types(data: dict[str, Any], path: Path) -> None:
+    for name, (kind, expected) in _TYPES.items():
+        if name in data and (not isinstance(data[name], kind) or isinstance(data[name], bool)):
+            raise ConfigError(f"config {path}: {name} is {_type_name(data[name])}: expected {expected}")
+    users = data.get("ssh", {}).get("users", {})
+    if not isinstance(users, dict):
+        raise ConfigError(f"config {path}: [ssh.users] is {_type_name(users)}: expected a table of "
+                          'image-name globs and users, e.g. "centos-*" = "centos"')
+    for glob, user in users.items():
+        if not isinstance(user, str):
+            raise ConfigError(f"config {path}: [ssh.users] {glob!r} is {_type_name(user)}: expected a user "
+                              'name, e.g. "centos-*" = "centos"')
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "an array",
+             dict: "a table"}
+    return names.get(type(value), "a date or time")
+
+
+def write_crash_log(exc: BaseException | None) -> str:
+    """The traceback, without locals (no secrets), appended to a 0600 file; returns its path.
+
+    The one crash-log writer: the one-shot CLI and the monitor both call it.
+    """
+    import tempfile
+    import traceback
+
+    try:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except Exception:  # noqa: BLE001 - any unwritable home: the temp folder instead
+        folder = Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            if exc is not None:
+                fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    except OSError:
+        pass
+    return str(path)

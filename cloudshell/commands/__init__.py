@@ -11,14 +11,14 @@ from dataclasses import replace
 
 from cloudshell.cloud.errors import CloudshellError, OutcomeUnknown, Refused
 from cloudshell.cloud.inventory import fetch_kind
-from cloudshell.cloud.kinds import KINDS, kind_of_id
+from cloudshell.cloud.kinds import KINDS, kind_of_id, kind_of_value
 from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import MACHINE_IMAGE, REGISTRY, Invocation
 from cloudshell.commands.targets import label, unique
 
 # One module per group of commands; importing one registers its commands.
 GROUP_MODULES = ("describe", "instances", "images", "bundles", "addresses", "groups", "volumes", "snapshots",
-                 "keypairs", "tags", "wait", "ssh", "shell", "publish")
+                 "keypairs", "tags", "wait", "ssh", "shell", "publish", "bundle_delete")
 _loaded = False
 
 
@@ -63,11 +63,6 @@ def run(ctx: Context, inv: Invocation) -> Result:
     return replace(result, command=cmd.name, request=inv.values)
 
 
-# Kinds of parameter value → the inventory kind whose records they name.
-_PARAM_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapshots", "image": "images",
-                "address": "addresses", "group": "groups", "keypair": "keypairs"}
-
-
 def _reread(ctx: Context, inv: Invocation, exc: OutcomeUnknown) -> OutcomeUnknown:
     """A mutation whose answer was lost: re-read what it acted on (never resend) and say how it stands."""
     targets: dict[str, list[str]] = {}
@@ -76,8 +71,8 @@ def _reread(ctx: Context, inv: Invocation, exc: OutcomeUnknown) -> OutcomeUnknow
         if not p.positional or p.kind == MACHINE_IMAGE:  # a launch's image is not what it changes
             continue
         for rid in value if isinstance(value, list) else [value]:
-            kind = kind_of_id(rid) if isinstance(rid, str) and rid else None
-            name = kind.name if kind else _PARAM_KINDS.get(p.kind.split(":")[0])
+            kind = (kind_of_id(rid) if isinstance(rid, str) and rid else None) or kind_of_value(p.kind)
+            name = kind.name if kind else None
             if name and isinstance(rid, str) and (not KINDS[name].id_prefixes or KINDS[name].owns(rid)):
                 targets.setdefault(name, []).append(rid)
     if not targets:

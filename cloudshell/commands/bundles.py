@@ -20,11 +20,11 @@ from cloudshell.cloud.errors import CloudError, Refused, UsageError
 from cloudshell.commands.bundle_inputs import (
     ARCHITECTURES, DEFAULT_ACL, MANIFEST_SUFFIX, UNSIGNED, account_number, as_usage, block_mappings, boot_ref,
     bucket_path, bundle_prefix, credential_file, directory, engine, existing_dir, local_manifest,
-    manifest_file, object_names, setting_of, verify_key,
+    manifest_file, setting_of, verify_key,
 )
 from cloudshell.commands.context import Context, DryRunDone, Result
 from cloudshell.commands.registry import ARCH, BUCKET, FILE, KERNEL, RAMDISK, TEXT, Invocation, Param, command
-from cloudshell.commands.values import existing_file, shown
+from cloudshell.commands.values import existing_file
 
 IMAGE_TYPES = ("machine", "kernel", "ramdisk")
 CANNED_ACLS = ("aws-exec-read", "private", "public-read", "public-read-write", "authenticated-read",
@@ -174,6 +174,9 @@ def bundle_image(ctx: Context, inv: Invocation) -> Result:
         raise DryRunDone(True, f"bundle-image would bundle {image} ({_size(image.stat().st_size)}) "
                                f"into {where}.part.NN and {where.name}{MANIFEST_SUFFIX}; "
                                "nothing was written")
+    older = Path(f"{where}{MANIFEST_SUFFIX}")
+    if not plan["force"] and _is_own_bundle(older, plan["prefix"]):
+        plan["force"] = True   # euca2ools' way: bundling again replaces the older bundle of that prefix
     result = engine.bundle_image(progress=_PartMeter(ctx, []), **plan)
     data = {"Manifest": str(result.manifest_path), "Parts": [str(p) for p in result.part_paths],
             "Size": result.size, "BundledSize": result.bundled_size, "Digest": result.digest}
@@ -181,7 +184,20 @@ def bundle_image(ctx: Context, inv: Invocation) -> Result:
              f"({_size(result.bundled_size)}) in {result.manifest_path.parent}",
              f"wrote manifest {result.manifest_path}",
              f"next: upload-bundle -b BUCKET -m {result.manifest_path}")
+    if plan["force"] and not inv.force:
+        lines = (f"replaced the older bundle {plan['prefix']} in {result.manifest_path.parent}", *lines)
     return Result(data=data, lines=lines)
+
+
+def _is_own_bundle(manifest: Path, prefix: str) -> bool:
+    """An older bundle of this prefix (a manifest that reads as one, a regular file): it may be
+    replaced without --force, as euca2ools does; anything else in the way still needs --force."""
+    if manifest.is_symlink() or not manifest.is_file():
+        return False
+    try:
+        return engine.read_manifest(manifest).prefix == prefix
+    except engine.BundleError:
+        return False
 
 
 # -- unbundle ----------------------------------------------------------------------------------
@@ -266,7 +282,7 @@ def upload_bundle(ctx: Context, inv: Invocation) -> Result:
 
 
 # -- download-bundle ---------------------------------------------------------------------------
-def _only_bundle(ctx: Context, bucket: str, folder: str) -> str:
+def _only_bundle(ctx: Context, bucket: str, folder: str, cmd: str = "download-bundle") -> str:
     """The prefix of the one bundle in ``bucket``/``folder`` (no -p given); every name listed is checked."""
     found: list[str] = []
     for page in ctx.session.pages("list_objects_v2", service="s3", page_cap=20, Bucket=bucket,
@@ -277,7 +293,7 @@ def _only_bundle(ctx: Context, bucket: str, folder: str) -> str:
         raise engine.BundleError(f"no bundle in s3://{bucket}/{folder} (no *{MANIFEST_SUFFIX} there)")
     if len(found) > 1:
         names = ", ".join(found[:8]) + (" …" if len(found) > 8 else "")
-        raise UsageError(f"download-bundle: s3://{bucket}/{folder} holds {len(found)} bundles ({names}); "
+        raise UsageError(f"{cmd}: s3://{bucket}/{folder} holds {len(found)} bundles ({names}); "
                          "pick one with -p PREFIX")
     return found[0]
 
@@ -317,79 +333,3 @@ def download_bundle(ctx: Context, inv: Invocation) -> Result:
                   lines=(f"downloaded {prefix}: {_count(len(manifest.parts), 'part')} "
                          f"({_size(manifest.bundled_size)}) and the manifest into {path.parent} ({checked})",
                          f"restore it with: unbundle -m {path}"), warnings=warnings)
-
-
-# -- delete-bundle -----------------------------------------------------------------------------
-def _delete_target(inv: Invocation) -> dict[str, Any]:
-    """Which bundle ``-p``/``-m`` names: the engine's keyword (prefix, manifest or local_manifest)."""
-    if bool(inv.prefix) == bool(inv.manifest):
-        raise UsageError("delete-bundle: give -p PREFIX or -m MANIFEST (exactly one)")
-    if inv.prefix:
-        return {"prefix": inv.prefix}
-    raw = inv.manifest
-    path = os.path.expanduser(raw)
-    if not raw.endswith(MANIFEST_SUFFIX):
-        raise UsageError(f"delete-bundle: -m {shown(raw)} is not a manifest (expected PREFIX{MANIFEST_SUFFIX})")
-    if os.path.isfile(path):
-        as_usage("delete-bundle", engine.read_manifest, path)
-        return {"local_manifest": path}
-    if "/" in raw:
-        raise UsageError(f"delete-bundle: -m {shown(raw)}: no such file (expected a local manifest, or "
-                         f"the name of one in the bucket)")
-    return {"manifest": raw}
-
-
-def _check_delete(ctx: Context, inv: Invocation) -> None:
-    _delete_target(inv)
-
-
-def _plan(ctx: Context, inv: Invocation) -> tuple[Any, str]:
-    """The objects this delete removes (read from the manifest, checked) and the key that verified it.
-    The plan the confirmation named is kept on the invocation: exactly those objects are deleted."""
-    key, source = verify_key(ctx, "delete-bundle", inv.cert)
-    planned = inv.values.get(_PLAN)
-    if planned is None:
-        bucket, folder = engine.split_bucket_path(inv.bucket)
-        planned = engine.plan_delete(ctx.session, bucket, key_prefix=folder, verify_with=key,
-                                     **_delete_target(inv))
-        inv.values[_PLAN] = planned
-    return planned, source
-
-
-def _confirm_delete(ctx: Context, inv: Invocation) -> str:
-    plan, source = _plan(ctx, inv)
-    bucket, folder = engine.split_bucket_path(inv.bucket)
-    extra = ", then the bucket if nothing else is in it" if inv.clear else ""
-    signed = f"manifest signature verified with {source}" if source else "UNSIGNED manifest: signature not checked"
-    return (f"Delete {_count(len(plan.keys), 'object')} of bundle {plan.manifest.prefix} from "
-            f"s3://{bucket}/{folder}: {object_names(plan.keys, folder)}{extra}? ({signed})")
-
-
-@command("delete-bundle", "bundles", "Delete exactly one bundle's parts and manifest from a bucket.",
-         params=(Param("bucket", ("-b", "--bucket"), kind=BUCKET, required=True, convert=bucket_path,
-                       metavar="BUCKET[/PREFIX]", help="bucket, and folder inside it, holding the bundle"),
-                 Param("prefix", ("-p", "--prefix"), kind=TEXT, convert=bundle_prefix, metavar="PREFIX",
-                       help="the bundle's prefix"),
-                 Param("manifest", ("-m", "--manifest"), kind=FILE, metavar="MANIFEST",
-                       help="a local manifest, or a manifest's name in the bucket"),
-                 Param("clear", ("--clear",), action="flag", help="remove the bucket too, if then empty"),
-                 _cert("deleting anything")),
-         mutates=True, destroys=True, check=_check_delete, confirm=_confirm_delete,
-         example="delete-bundle -b mybucket/images -p centos-7.img")
-def delete_bundle(ctx: Context, inv: Invocation) -> Result:
-    plan, source = _plan(ctx, inv)
-    bucket, folder = engine.split_bucket_path(inv.bucket)
-    data, warnings = _signature(source)
-    if ctx.dry_run:
-        raise DryRunDone(True, f"delete-bundle would delete {_count(len(plan.keys), 'object')} from "
-                               f"s3://{bucket}/{folder} ({object_names(plan.keys, folder)}); "
-                               "S3 has no DryRun: nothing was deleted")
-    result = engine.delete_bundle(ctx.session, bucket, plan=plan, clear=bool(inv.clear))
-    lines = [f"deleted {_count(len(result.deleted), 'object')} from s3://{bucket}/{folder}"
-             f"{'' if source else ' (UNSIGNED manifest)'}"]
-    if result.bucket_removed:
-        lines.append(f"removed the bucket {bucket}")
-    elif result.bucket_note:
-        lines.append(result.bucket_note)
-    return Result(data={"Bucket": bucket, "Deleted": list(result.deleted),
-                        "BucketRemoved": result.bucket_removed, **data}, lines=tuple(lines), warnings=warnings)

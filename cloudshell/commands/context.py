@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.cloud.errors import CloudError, Refused
 from cloudshell.cloud.inventory import Change, Inventory, Record, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
 
@@ -91,14 +91,6 @@ class Context:
             recs, cut = fetch_kind(self.session, KINDS[name])
             self._fetched = self._fetched.replace_kind(name, recs, truncated=cut)
         return self._fetched
-
-    def lookup(self, resource_id: str, kind: str) -> Record:
-        """The record of an ID the user gave, or a one-line error naming it."""
-        rec = self.inventory(kind).get(resource_id, kind)
-        if rec is None:
-            singular = KINDS[kind].singular
-            raise UsageError(f"no {singular} {resource_id} here (check the ID with describe-{kind})")
-        return rec
 
     # -- acting on it ----------------------------------------------------------------
     def guard_mutation(self, name: str) -> None:

@@ -1,4 +1,7 @@
-"""describe-*: one generic handler over the resource kinds, awscli-shaped JSON out.
+"""describe-*: one command per kind's row (``ResourceKind.describe``), awscli-shaped JSON out.
+
+A kind whose command takes more than IDs and filters (owners, ``verbose``) has a :class:`Hook`
+here, under its name: its extra options, how they shape the request, and how it is sent.
 
 Each takes euca2ools' spellings (IDs as arguments, ``--filter NAME=VALUE``) and
 awscli's (``--instance-ids``, ``--filters Name=…,Values=…``, ``--cli-input-json``,
@@ -7,19 +10,17 @@ awscli's (``--instance-ids``, ``--filters Name=…,Values=…``, ``--cli-input-j
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from cloudshell.cloud.errors import CloudError
 from cloudshell.cloud.inventory import Record
-from cloudshell.cloud.kinds import KINDS, Column, ResourceKind
+from cloudshell.cloud.kinds import DESCRIBED, ResourceKind
 from cloudshell.commands.awscli_args import aws_filters, cli_input, starting_token
 from cloudshell.commands.context import Context, Result, truncation_warning
-from cloudshell.commands.registry import (
-    ADDRESS, FILTER, GROUP, IMAGE, INSTANCE, INT, KEYPAIR, SNAPSHOT, TEXT, VOLUME, ZONE, Invocation, Param,
-    command,
-)
-from cloudshell.commands.values import (
-    filter_pair, filters_param, group_id, image_id, instance_id, positive_int, snapshot_id, volume_id,
-)
+from cloudshell.commands.registry import FILTER, INT, TEXT, Invocation, Param, command
+from cloudshell.commands.values import filter_pair, filters_param, kind_id, positive_int
 
 FILTER_PARAM = Param("filters", ("--filter", "-F"), kind=FILTER, action="append", convert=filter_pair,
                      metavar="NAME=VALUE", help="only resources matching this API filter (repeatable)")
@@ -107,134 +108,125 @@ def describe(ctx: Context, kind: ResourceKind, inv: Invocation, params: dict[str
                   warnings=warnings, exit_code=1 if warnings else 0)
 
 
-def _split_ids(values: list[str], prefix: str) -> tuple[list[str], list[str]]:
-    ids = [v for v in values if v.startswith(prefix)]
-    return ids, [v for v in values if not v.startswith(prefix)]
+# -- the describe commands, one per kind's row ------------------------------------------
+
+Adjust = Callable[[Context, Invocation, dict[str, Any]], dict[str, Any]]
 
 
-@command("describe-instances", "instances", "List instances (all, or the IDs given).",
-         params=aws_params(Param("ids", kind=INSTANCE, nargs="*", convert=instance_id, metavar="INSTANCE",
-                                 help="instance IDs"),
-                           ids_option("--instance-ids", "instance_ids", INSTANCE, instance_id, "instance IDs")),
-         example="describe-instances --filter instance-state-name=running")
-def describe_instances(ctx: Context, inv: Invocation) -> Result:
-    return describe(ctx, KINDS["instances"], inv, request(inv, {"InstanceIds": inv.ids + inv.instance_ids,
-                                                                "Filters": filters_of(inv)}))
+@dataclass(frozen=True)
+class Hook:
+    """What one kind's describe command takes beyond its IDs and filters, and how it is sent."""
+
+    params: tuple[Param, ...] = ()
+    adjust: Adjust = lambda ctx, inv, params: params     # the request from the extra options
+    run: Callable[[Context, ResourceKind, Invocation, dict[str, Any]], Result] | None = None
 
 
-@command("describe-volumes", "volumes", "List volumes (all, or the IDs given).",
-         params=aws_params(Param("ids", kind=VOLUME, nargs="*", convert=volume_id, metavar="VOLUME",
-                                 help="volume IDs"),
-                           ids_option("--volume-ids", "volume_ids", VOLUME, volume_id, "volume IDs")),
-         example="describe-volumes --filter status=available")
-def describe_volumes(ctx: Context, inv: Invocation) -> Result:
-    return describe(ctx, KINDS["volumes"], inv, request(inv, {"VolumeIds": inv.ids + inv.volume_ids,
-                                                              "Filters": filters_of(inv)}))
-
-
-@command("describe-snapshots", "snapshots", "List snapshots (your own unless -a or -o).",
-         params=aws_params(Param("ids", kind=SNAPSHOT, nargs="*", convert=snapshot_id, metavar="SNAPSHOT",
-                                 help="snapshot IDs"),
-                           ids_option("--snapshot-ids", "snapshot_ids", SNAPSHOT, snapshot_id, "snapshot IDs"),
-                           Param("owners", ("-o", "--owner"), action="append", metavar="OWNER",
-                                 help="only snapshots owned by this account (self, an account ID)"),
-                           Param("owner_ids", ("--owner-ids",), nargs="+", action="append", metavar="OWNER",
-                                 help="only snapshots owned by these accounts (awscli's spelling)"),
-                           Param("restorable", ("-r", "--restorable-by"), action="append", metavar="USER",
-                                 help="only snapshots this account may restore"),
-                           Param("all", ("-a", "--all"), action="flag", help="every snapshot you may see")),
-         example="describe-snapshots -o self")
-def describe_snapshots(ctx: Context, inv: Invocation) -> Result:
-    params = request(inv, {"SnapshotIds": inv.ids + inv.snapshot_ids, "OwnerIds": inv.owners + inv.owner_ids,
-                           "RestorableByUserIds": inv.restorable, "Filters": filters_of(inv)})
+def _snapshots(ctx: Context, inv: Invocation, params: dict[str, Any]) -> dict[str, Any]:
+    params = request(inv, {**params, "OwnerIds": inv.owners + inv.owner_ids,
+                           "RestorableByUserIds": inv.restorable})
     if not inv.all and not {"SnapshotIds", "OwnerIds", "RestorableByUserIds"} & set(params):
         params["OwnerIds"] = ["self"]
-    return describe(ctx, KINDS["snapshots"], inv, params)
+    return params
 
 
-@command("describe-images", "images", "List images: machine images, kernels and ramdisks.",
-         params=aws_params(Param("ids", kind=IMAGE, nargs="*", convert=image_id, metavar="IMAGE",
-                                 help="image IDs (emi-/ami-, eki-/aki-, eri-/ari-)"),
-                           ids_option("--image-ids", "image_ids", IMAGE, image_id, "image IDs"),
-                           Param("owners", ("-o", "--owner"), action="append", metavar="OWNER",
-                                 help="only images owned by this account (self, amazon, an account ID)"),
-                           Param("aws_owners", ("--owners",), nargs="+", action="append", metavar="OWNER",
-                                 help="only images owned by these accounts (awscli's spelling)"),
-                           Param("executable_by", ("-x", "--executable-by"), action="append", metavar="USER",
-                                 help="only images this account may launch"),
-                           Param("all", ("-a", "--all"), action="flag", help="every image you may see")),
-         example="describe-images --filter image-type=kernel")
-def describe_images(ctx: Context, inv: Invocation) -> Result:
-    params = request(inv, {"ImageIds": inv.ids + inv.image_ids, "Owners": inv.owners + inv.aws_owners,
-                           "ExecutableUsers": inv.executable_by, "Filters": filters_of(inv)})
+def _images(ctx: Context, inv: Invocation, params: dict[str, Any]) -> dict[str, Any]:
+    params = request(inv, {**params, "Owners": inv.owners + inv.aws_owners, "ExecutableUsers": inv.executable_by})
     if not inv.all and not {"ImageIds", "Owners"} & set(params) and ctx.session.endpoint.endpoint_url is None:
         params["Owners"] = ["self"]  # AWS would list every public image there is
-    return describe(ctx, KINDS["images"], inv, params)
+    return params
 
 
-@command("describe-addresses", "addresses", "List elastic IP addresses.",
-         params=aws_params(Param("ids", kind=ADDRESS, nargs="*", metavar="ADDRESS",
-                                 help="public IPs or allocation IDs (eipalloc-…)"),
-                           ids_option("--allocation-ids", "allocation_ids", ADDRESS, None, "allocation IDs"),
-                           ids_option("--public-ips", "public_ips", ADDRESS, None, "public IP addresses"),
-                           paginated=False),
-         example="describe-addresses")
-def describe_addresses(ctx: Context, inv: Invocation) -> Result:
-    allocations, ips = _split_ids(inv.ids, "eipalloc-")
-    return describe(ctx, KINDS["addresses"], inv, request(inv, {
-        "PublicIps": ips + inv.public_ips, "AllocationIds": allocations + inv.allocation_ids,
-        "Filters": filters_of(inv)}))
-
-
-@command("describe-groups", "security groups", "List security groups and their rules.",
-         aliases=("describe-security-groups",),
-         params=aws_params(Param("names", kind=GROUP, nargs="*", metavar="GROUP",
-                                 help="group names or IDs (sg-…)"),
-                           ids_option("--group-ids", "group_ids", GROUP, group_id, "group IDs (sg-…)"),
-                           ids_option("--group-names", "group_names", GROUP, None, "group names")),
-         example="describe-groups mygroup")
-def describe_groups(ctx: Context, inv: Invocation) -> Result:
-    ids, names = _split_ids(inv.names, "sg-")
-    return describe(ctx, KINDS["groups"], inv, request(inv, {
-        "GroupIds": ids + inv.group_ids, "GroupNames": names + inv.group_names, "Filters": filters_of(inv)}))
-
-
-@command("describe-keypairs", "keypairs", "List keypairs.", aliases=("describe-key-pairs",),
-         params=aws_params(Param("names", kind=KEYPAIR, nargs="*", metavar="KEYPAIR", help="keypair names"),
-                           ids_option("--key-names", "key_names", KEYPAIR, None, "keypair names"),
-                           paginated=False),
-         example="describe-keypairs")
-def describe_keypairs(ctx: Context, inv: Invocation) -> Result:
-    return describe(ctx, KINDS["keypairs"], inv, request(inv, {"KeyNames": inv.names + inv.key_names,
-                                                               "Filters": filters_of(inv)}))
-
-
-@command("describe-availability-zones", "zones", "List availability zones (verbose: with details).",
-         aliases=("describe-zones",),
-         params=aws_params(Param("names", kind=ZONE, nargs="*", metavar="ZONE",
-                                 help="zone names, or 'verbose'"),
-                           ids_option("--zone-names", "zone_names", ZONE, None, "zone names"),
-                           paginated=False),
-         example="describe-availability-zones verbose")
-def describe_zones(ctx: Context, inv: Invocation) -> Result:
+def _zones(ctx: Context, inv: Invocation, params: dict[str, Any]) -> dict[str, Any]:
     # Eucalyptus admins type `verbose` to see capacity; elsewhere it means "all zones".
-    names = [n for n in inv.names if n != "verbose"]
-    return describe(ctx, KINDS["zones"], inv, request(inv, {"ZoneNames": names + inv.zone_names,
-                                                            "Filters": filters_of(inv)}))
+    names = [n for n in params.get("ZoneNames", ()) if n != "verbose"]
+    return request(inv, {**params, "ZoneNames": names})
 
 
-REGIONS_KIND = ResourceKind(
-    name="regions", singular="region", operation="describe_regions", result_path=("Regions",),
-    id_key="RegionName", id_prefixes=(), id_filter="region-name", ids_param="RegionNames",
-    columns=(Column("id", "Region", lambda r: r.get("RegionName", "")),
-             Column("endpoint", "Endpoint", lambda r: r.get("Endpoint", ""))))
+def _run_zones(ctx: Context, kind: ResourceKind, inv: Invocation, params: dict[str, Any]) -> Result:
+    """``verbose`` goes to a cloud that is not AWS (Eucalyptus answers it with capacity rows);
+    where its answer lists no zone, the plain request is sent again."""
+    if "verbose" in inv.names and ctx.session.endpoint.endpoint_url is not None:
+        rich = {**params, "ZoneNames": [*kind.rich_request.get("ZoneNames", ()), *params.get("ZoneNames", ())]}
+        try:
+            result = describe(ctx, kind, inv, rich)
+        except CloudError as exc:
+            if exc.retryable:
+                raise
+            result = None
+        if result is not None and result.records:
+            return result
+    return describe(ctx, kind, inv, params)
 
 
-@command("describe-regions", "zones", "List regions and their endpoints.",
-         params=aws_params(Param("names", kind=TEXT, nargs="*", metavar="REGION", help="region names"),
-                           ids_option("--region-names", "region_names", TEXT, None, "region names"),
-                           paginated=False),
-         example="describe-regions")
-def describe_regions(ctx: Context, inv: Invocation) -> Result:
-    return describe(ctx, REGIONS_KIND, inv, request(inv, {"RegionNames": inv.names + inv.region_names,
-                                                          "Filters": filters_of(inv)}))
+def _owner_params(what: str, aws_dest: str, aws_flag: str, by: tuple[str, str, str, str]) -> tuple[Param, ...]:
+    by_dest, by_flags, by_help, all_help = by
+    return (Param("owners", ("-o", "--owner"), action="append", metavar="OWNER",
+                  help=f"only {what} owned by this account (self, {'amazon, ' if what == 'images' else ''}"
+                       "an account ID)"),
+            Param(aws_dest, (aws_flag,), nargs="+", action="append", metavar="OWNER",
+                  help=f"only {what} owned by these accounts (awscli's spelling)"),
+            Param(by_dest, tuple(by_flags.split()), action="append", metavar="USER", help=by_help),
+            Param("all", ("-a", "--all"), action="flag", help=all_help))
+
+
+HOOKS: dict[str, Hook] = {
+    "snapshots": Hook(_owner_params("snapshots", "owner_ids", "--owner-ids",
+                                    ("restorable", "-r --restorable-by", "only snapshots this account may restore",
+                                     "every snapshot you may see")), _snapshots),
+    "images": Hook(_owner_params("images", "aws_owners", "--owners",
+                                 ("executable_by", "-x --executable-by", "only images this account may launch",
+                                  "every image you may see")), _images),
+    "zones": Hook(adjust=_zones, run=_run_zones),
+}
+
+
+def _ids_request(kind: ResourceKind, inv: Invocation) -> dict[str, Any]:
+    """The IDs given as arguments and as awscli's options, under the request keys of the kind's row."""
+    spec = kind.describe
+    assert spec is not None
+    given = list(inv.values.get(spec.positional) or ())
+    params: dict[str, list[str]] = {}
+    if spec.split is not None:
+        prefix, prefixed, rest = spec.split
+        params[rest] = [v for v in given if not v.startswith(prefix)]
+        params[prefixed] = [v for v in given if v.startswith(prefix)]
+    else:
+        params[str(kind.ids_param)] = given
+    for flag, key, _what, _checked in spec.options:
+        params[key] = params.get(key, []) + list(inv.values.get(_dest(flag)) or ())
+    return {**params, "Filters": filters_of(inv)}
+
+
+def _dest(flag: str) -> str:
+    return flag[2:].replace("-", "_")
+
+
+def _params(kind: ResourceKind, hook: Hook) -> tuple[Param, ...]:
+    spec = kind.describe
+    assert spec is not None
+    value_kind = kind.value_kind or TEXT
+    check = kind_id(kind) if spec.checked else None
+    ids = Param(spec.positional, kind=value_kind, nargs="*", convert=check,
+                metavar=spec.metavar or value_kind.upper(), help=spec.what or f"{kind.singular} IDs")
+    options = tuple(ids_option(flag, _dest(flag), value_kind, kind_id(kind) if checked else None, what)
+                    for flag, _key, what, checked in spec.options)
+    return aws_params(ids, *options, *hook.params, paginated=spec.paginated)
+
+
+def _register(kind: ResourceKind) -> None:
+    spec = kind.describe
+    assert spec is not None
+    hook = HOOKS.get(kind.name, Hook())
+
+    def handler(ctx: Context, inv: Invocation) -> Result:
+        params = hook.adjust(ctx, inv, request(inv, _ids_request(kind, inv)))
+        return (hook.run or describe)(ctx, kind, inv, params)
+    handler.__name__ = spec.command.replace("-", "_")
+    command(spec.command, kind.help_group, spec.summary, aliases=spec.aliases,
+            params=_params(kind, hook), example=spec.example)(handler)
+
+
+for _kind in DESCRIBED:
+    if _kind.describe is not None:
+        _register(_kind)

@@ -8,13 +8,16 @@ awscli's ``KeyMaterial``, as awscli does; the table and tsv forms never do.
 from __future__ import annotations
 
 import binascii
+import logging
 import os
 
-from cloudshell.cloud.errors import CloudError, Refused, UsageError
+from cloudshell.cloud.errors import CloudError, OutcomeUnknown, Refused, UsageError
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.guards import find, label
 from cloudshell.commands.registry import FILE, KEYPAIR, TEXT, Invocation, Param, command
 from cloudshell.commands.values import existing_file, keypair_name, shown
+
+log = logging.getLogger(__name__)
 
 KEY_TYPES = ("rsa", "ed25519")
 PUBLIC_KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
@@ -80,20 +83,23 @@ def create_keypair(ctx: Context, inv: Invocation) -> Result:
         raise UsageError(f"create-keypair: cannot create {shown(path)}: {exc.strerror}") from None
     try:
         reply = ctx.send("create_key_pair", **params)
+    except OutcomeUnknown as exc:   # it may exist now, without its key: say which one
+        os.close(fd)
+        os.unlink(path)
+        raise OutcomeUnknown(exc.code, f"{exc.message}; keypair {inv.name} may have been created without its "
+                             f"private key: check with describe-keypairs {inv.name}",
+                             operation=exc.operation, status=exc.status) from None
     except BaseException:
         os.close(fd)
         os.unlink(path)
         raise
     shape = list(reply)   # awscli's JSON: the answer as it came, KeyMaterial in its place
     material = str(reply.pop("KeyMaterial", "") or "")
+    _save_key(fd, path, inv.name, material)
     try:
-        os.fchmod(fd, 0o600)   # whatever the umask did
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(material if material.endswith("\n") else material + "\n")
-    except OSError as exc:
-        raise CloudError("KeyNotSaved", f"keypair {inv.name} was created but its private key could not be "
-                         f"written to {path} ({exc.strerror}): delete it with delete-keypair {inv.name}") from None
-    ctx.after_action([], kinds=["keypairs"])   # the line says what changed; the diff would repeat it
+        ctx.after_action([], kinds=["keypairs"])   # the line says what changed; the diff would repeat it
+    except Exception:  # noqa: BLE001 - created and saved: a failed re-read must not hide that
+        log.warning("create-keypair %s: re-reading the keypairs failed", inv.name, exc_info=True)
     data = {key: reply.get(key, material) for key in shape}
     line = f"created keypair {inv.name} ({reply.get('KeyFingerprint', '')}); private key in {path} (mode 0600)"
     return Result(data=data, lines=(line,))
@@ -104,6 +110,46 @@ def _key_on_stdout(ctx: Context, inv: Invocation) -> bool:
     output format, the private key is printed after the KEYPAIR line and no file is made."""
     chosen = inv.output or ("euca" if inv.euca_name else ctx.user_config.get("output"))
     return not inv.file and chosen == "euca"
+
+
+def _save_key(fd: int, path: str, name: str, material: str) -> None:
+    """Write the key material, as the bytes the cloud sent (UTF-8), into the new 0600 file.
+
+    The keypair exists by now: whatever goes wrong, the one line says so and names it,
+    and an unusable file is not left behind."""
+    def lost(why: str) -> CloudError:
+        return CloudError("KeyNotSaved", f"keypair {name} was created but {why}: its private key is lost; "
+                          f"delete the keypair with delete-keypair {name}")
+
+    written = False
+    try:
+        if not material.strip():
+            raise lost("the cloud sent no private key")
+        data = material.encode("utf-8", "surrogateescape")
+        data += b"" if data.endswith(b"\n") else b"\n"
+        os.fchmod(fd, 0o600)   # whatever the umask did
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        written = True
+    except CloudError:
+        raise
+    except OSError as exc:
+        raise lost(f"its private key could not be written to {shown(path)} ({exc.strerror or exc})") from None
+    except KeyboardInterrupt:
+        raise lost(f"writing its private key to {shown(path)} was interrupted") from None
+    except Exception as exc:  # noqa: BLE001 - the keypair exists: say so, whatever broke
+        raise lost(f"its private key could not be written to {shown(path)} ({type(exc).__name__})") from None
+    finally:
+        try:
+            os.close(fd)
+        except OSError:
+            written = False
+        if not written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def read_public_key(path: str) -> bytes:

@@ -299,59 +299,126 @@ def split_line(line: str) -> list[str]:
         raise UsageError(f"cannot read the line: {exc} (close the quote)") from None
 
 
-def parse_args(cmd: Command, tokens: list[str]) -> Invocation:
-    """Parse a command's arguments; raises UsageError naming the bad token."""
+@dataclass
+class Scan:
+    """A command line read leniently, as far as it goes: nothing converted, nothing raised.
+
+    ``items`` keep the order the words came in: ``("value", param, raw, flag)``,
+    ``("flag", param, "", flag)`` or ``("problem", None, message, "")``, ``flag`` as typed; ``loose`` are the words no option took, ``rest`` those after
+    ``--`` (None: no ``--``), and ``pending`` the option whose value the line stops before
+    (an awscli list option stays pending while its words last: one more may come).
+    The strict parser raises the first problem; the completer reads past them.
+    """
+
+    command: Command
+    items: list[tuple[str, Param | None, str, str]] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)
+    rest: list[str] | None = None
+    pending: Param | None = None
+
+    def raw_values(self) -> dict[str, Any]:
+        """Each option's raw words by ``dest``: a list for append and list options, else the last."""
+        values: dict[str, Any] = {}
+        for what, p, raw, _flag in self.items:
+            if p is None:
+                continue
+            if what == "flag":
+                values[p.dest] = True
+            elif p.action == "append" or p.nargs == "+":
+                values.setdefault(p.dest, []).append(raw)
+            else:
+                values[p.dest] = raw
+        return values
+
+    def next_positional(self, values: dict[str, Any]) -> Param | None:
+        """Give the loose words to the positionals in order; the one the next word fills."""
+        words = list(self.loose)
+        for p in (q for q in self.command.params if q.positional):
+            if p.nargs in ("*", "+"):
+                values[p.dest] = words
+                return p
+            if not words:
+                return p
+            values[p.dest] = words.pop(0)
+        return None
+
+
+def scan(cmd: Command, tokens: Sequence[str]) -> Scan:
+    """The one reading of a command's words (see :class:`Scan`)."""
     flags = cmd.flag_map()
+    out = Scan(cmd)
+    tokens = list(tokens)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == "--":
+            out.rest = tokens[i + 1:]
+            break
+        if not _is_option(tok):
+            out.loose.append(tok)
+            i += 1
+            continue
+        name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+        p = flags.get(name)
+        i += 1
+        if p is None:
+            if name in GLOBAL_FLAGS:
+                out.items.append(("problem", None, f"{cmd.name}: {name} is a flag of cloudshell itself: give it "
+                                  f"on cloudshell's command line (cloudshell {name} VALUE {cmd.name} …), not here",
+                                  ""))
+            else:
+                known = ", ".join(sorted(f.rstrip(":") for q in cmd.params for f in q.flags)) or "none"
+                out.items.append(("problem", None, f"{cmd.name}: unknown option {name} (its options: {known})", ""))
+            continue
+        if p.action == "flag":
+            if eq:
+                out.items.append(("problem", None, f"{cmd.name}: {name} takes no value", ""))
+            out.items.append(("flag", p, "", name))
+            continue
+        if eq:
+            out.items.append(("value", p, inline, name))
+            continue
+        if i >= len(tokens) or (p.nargs == "+" and _is_option(tokens[i])):
+            if i >= len(tokens):
+                out.pending = p
+            out.items.append(("problem", None, f"{cmd.name}: {name} needs a value ({p.label}: {p.help})", ""))
+            continue
+        # awscli's list options (--instance-ids A B) take every word up to the next option.
+        end = i + 1
+        while p.nargs == "+" and end < len(tokens) and not _is_option(tokens[end]):
+            end += 1
+        out.items.extend(("value", p, raw, name) for raw in tokens[i:end])
+        if p.nargs == "+" and end >= len(tokens):
+            out.pending = p
+        i = end
+    return out
+
+
+def parse_args(cmd: Command, tokens: list[str]) -> Invocation:
+    """Parse a command's arguments strictly; raises UsageError naming the first bad token."""
     params = cmd.all_params()
     values: dict[str, Any] = {p.dest: ([] if p.action in ("append", "rest") else
                                        (False if p.action == "flag" else p.default)) for p in params}
     positionals = [p for p in params if p.positional]
     rest = next((p for p in params if p.action == "rest"), None)
-    loose: list[str] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok == "--":
-            if rest is not None:
-                values[rest.dest] = tokens[i + 1:]
-            else:
-                loose.extend(tokens[i + 1:])
-            break
-        if _is_option(tok):
-            name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
-            p = flags.get(name)
-            if p is None and name in GLOBAL_FLAGS:
-                raise UsageError(f"{cmd.name}: {name} is a flag of cloudshell itself: give it on cloudshell's "
-                                 f"command line (cloudshell {name} VALUE {cmd.name} …), not here")
-            if p is None:
-                known = ", ".join(sorted(f.rstrip(":") for q in cmd.params for f in q.flags)) or "none"
-                raise UsageError(f"{cmd.name}: unknown option {name} (its options: {known})")
-            if p.action == "flag":
-                if eq:
-                    raise UsageError(f"{cmd.name}: {name} takes no value")
-                values[p.dest] = True
-                i += 1
-                continue
-            if eq:
-                raws = [inline]
-                i += 1
-            else:
-                if i + 1 >= len(tokens) or (p.nargs == "+" and _is_option(tokens[i + 1])):
-                    raise UsageError(f"{cmd.name}: {name} needs a value ({p.label}: {p.help})")
-                # awscli's list options (--instance-ids A B) take every word up to the next option.
-                end = i + 2
-                while p.nargs == "+" and end < len(tokens) and not _is_option(tokens[end]):
-                    end += 1
-                raws, i = tokens[i + 1:end], end
-            for raw in raws:
-                value = _convert(cmd, p, raw, name)
-                if p.action == "append":
-                    values[p.dest].append(value)
-                else:
-                    values[p.dest] = value
+    read = scan(cmd, tokens)
+    for what, p, raw, flag in read.items:
+        if p is None:
+            raise UsageError(raw)
+        if what == "flag":
+            values[p.dest] = True
             continue
-        loose.append(tok)
-        i += 1
+        value = _convert(cmd, p, raw, flag)
+        if p.action == "append":
+            values[p.dest].append(value)
+        else:
+            values[p.dest] = value
+    loose = list(read.loose)
+    if read.rest is not None:
+        if rest is not None:
+            values[rest.dest] = read.rest
+        else:
+            loose.extend(read.rest)
     _assign_positionals(cmd, positionals, loose, values)
     if values.get("help"):
         return Invocation(cmd, values, tuple(tokens))

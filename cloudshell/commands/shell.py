@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from cloudshell.cloud.kinds import KINDS
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.registry import COMMAND, REGISTRY, Invocation, Param, command
 
-GROUP_ORDER = ("instances", "images", "bundles", "addresses", "security groups", "volumes",
-               "snapshots", "keypairs", "tags", "zones", "shell")
+# The kinds' groups in their rows' order, then the groups of no kind, shell last.
+GROUP_ORDER = (*dict.fromkeys(k.help_group for k in KINDS.values()), "bundles", "tags", "shell")
 
 
 @command("help", "shell", "List every command by group, or show one command's usage.",

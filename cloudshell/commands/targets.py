@@ -11,20 +11,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cloudshell.cloud.errors import UsageError
-from cloudshell.cloud.inventory import Change, Record, fetch_kind
+from cloudshell.cloud.inventory import Change, Record, fetch_kind, label  # noqa: F401 - the commands label with it
 from cloudshell.cloud.kinds import KINDS
 
 
 def unique(values: Iterable[str]) -> list[str]:
     """The values in their order, each once (``terminate-instances i-1 i-1`` sends i-1 once)."""
     return list(dict.fromkeys(values))
-
-
-def label(rec: Record | None, rid: str = "") -> str:
-    """``i-1a2b (web-1)``: the ID and, when it has one, the name."""
-    if rec is None:
-        return rid
-    return f"{rec.id} ({rec.name})" if rec.name and rec.name != rec.id else rec.id
 
 
 def require(ctx: Any, ids: Sequence[str], kind: str) -> dict[str, Record]:

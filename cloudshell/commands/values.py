@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cloudshell.cloud.errors import UsageError
+from cloudshell.cloud.kinds import KINDS, ResourceKind
 
 _HEX_ID = r"[0-9a-f]{8}(?:[0-9a-f]{9})?"
 
@@ -34,11 +35,17 @@ def _show(raw: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-instance_id = id_shape("i-", what="an instance ID")
-volume_id = id_shape("vol-", what="a volume ID")
-snapshot_id = id_shape("snap-", what="a snapshot ID")
-image_id = id_shape("emi-", "ami-", "eki-", "aki-", "eri-", "ari-", what="an image ID")
-group_id = id_shape("sg-", what="a security group ID")
+def kind_id(kind: ResourceKind) -> Callable[[str], str]:
+    """The validator of one kind's IDs, from its prefixes (``an instance ID``, ``a volume ID``)."""
+    article = "an" if kind.singular[0] in "aeiou" else "a"
+    return id_shape(*kind.id_prefixes, what=f"{article} {kind.singular} ID")
+
+
+instance_id = kind_id(KINDS["instances"])
+volume_id = kind_id(KINDS["volumes"])
+snapshot_id = kind_id(KINDS["snapshots"])
+image_id = kind_id(KINDS["images"])
+group_id = kind_id(KINDS["groups"])
 
 
 def resource_id(raw: str) -> str:

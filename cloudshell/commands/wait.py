@@ -18,17 +18,9 @@ from cloudshell.commands.registry import INT, RESOURCE, STATE, Invocation, Param
 from cloudshell.commands.targets import label
 from cloudshell.commands.values import resource_id, shown
 
-STATES: dict[str, tuple[str, ...]] = {
-    "instances": ("pending", "running", "stopping", "stopped", "shutting-down", "terminated"),
-    "volumes": ("creating", "available", "in-use", "deleting", "deleted", "error"),
-    "snapshots": ("pending", "completed", "error", "deleted"),
-    "images": ("pending", "available", "failed", "deregistered"),
-}
-# The state a resource that no longer shows up in its describe call is in.
-GONE = {"instances": "terminated", "volumes": "deleted", "snapshots": "deleted", "images": "deregistered"}
-# States nothing comes back from: waiting for anything else is pointless.
-DEAD_ENDS = {"instances": {"terminated"}, "volumes": {"deleted", "error"},
-             "snapshots": {"deleted", "error"}, "images": {"failed", "deregistered"}}
+# The states `wait` takes, per kind; the state of one no longer listed (gone_state) and the
+# states nothing comes back from (dead_ends) are the kinds' rows too.
+STATES: dict[str, tuple[str, ...]] = {k.name: k.wait_states for k in KINDS.values() if k.wait_states}
 DEFAULT_TIMEOUT = 600.0
 MAX_TIMEOUT = 24 * 3600.0
 FIRST_DELAY, MAX_DELAY = 1.0, 10.0
@@ -89,7 +81,7 @@ class _Watch:
 
     def seen(self, rec: Record | None) -> str:
         self.rec = rec or self.rec
-        return rec.state if rec is not None else GONE[self.kind]
+        return rec.state if rec is not None else KINDS[self.kind].gone_state
 
     def moved(self, new: str) -> None:
         if new != self.state:
@@ -100,7 +92,7 @@ class _Watch:
         """True when reached; raises when the state can never become the target."""
         if self.state == self.target:
             return True
-        if self.state in DEAD_ENDS[self.kind]:
+        if self.state in KINDS[self.kind].dead_ends:
             raise Refused(f"wait: {self.who} is {self.state}; it will never be {self.target}")
         return False
 
@@ -164,7 +156,8 @@ def wait(ctx: Context, inv: Invocation, sleep: Callable[[float], None] = time.sl
     watch = _Watch(ctx, inv.id, kind, inv.state)
     watch.rec = ctx.inventory().get(inv.id, kind)
     watch.state = watch.read_now()
-    if watch.state == GONE[kind] and watch.rec is None and inv.state != GONE[kind]:
+    gone = KINDS[kind].gone_state
+    if watch.state == gone and watch.rec is None and inv.state != gone:
         raise UsageError(f"no {KINDS[kind].singular} {inv.id} here (check the ID with describe-{kind})")
     if watch.settled():
         return Result(data={"Id": inv.id, "State": watch.state, "Seconds": 0.0},

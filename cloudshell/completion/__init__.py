@@ -22,19 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudshell.cloud.inventory import Inventory, Record
-from cloudshell.cloud.kinds import KINDS, kind_of_id
-from cloudshell.completion.index import BY_NAME, index_of, prepare, search, short_device
-from cloudshell.commands.wait import STATES   # the states `wait` accepts, per kind
+from cloudshell.cloud.kinds import KINDS, VALUE_KINDS, kind_of_id
+from cloudshell.cloud.terminal import masked
+from cloudshell.completion.index import index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
-    ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry,
+    ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry, scan,
 )
 
 LIMIT = 100              # candidates returned at most
 
-# "KIND[:NARROWING]" of a Param → the inventory kind it completes from.
-VALUE_KINDS = {"instance": "instances", "volume": "volumes", "snapshot": "snapshots",
-               "image": "images", "address": "addresses", "group": "groups",
-               "keypair": "keypairs", "zone": "zones"}
+# "KIND[:NARROWING]" of a Param → the inventory kind it completes from: kinds.VALUE_KINDS.
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
 ID_KINDS = tuple(k for k in KINDS if KINDS[k].id_prefixes)   # what "resource" offers, by ID
 
@@ -47,8 +44,6 @@ FIXED_VALUES = {
 }
 
 __all__ = ["Candidate", "LIMIT", "complete", "prepare"]
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -87,7 +82,7 @@ def _quote(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+    return masked(text, " ")
 
 
 # -- completing ------------------------------------------------------------------------
@@ -103,34 +98,15 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
     if not words:
         return _commands(registry, raw, -len(raw), extra or {}, limit)
     cmd = registry.resolve(words[0])
-    if cmd is None or "--" in words[1:]:
+    if cmd is None:
         return []
     flags = cmd.flag_map()
-    values: dict[str, Any] = {}
-    loose: list[str] = []
-    pending: Param | None = None
-    for word in words[1:]:
-        option = word.startswith("-") and len(word) > 1 and not word[1:2].isdigit()
-        if pending is not None and _takes_many(pending) and option:
-            pending = None   # awscli's list options (--instance-ids A B …) take words up to the next option
-        if pending is not None and _takes_many(pending):
-            prior = values.get(pending.dest)
-            values[pending.dest] = (prior if isinstance(prior, list) else [prior] if prior else []) + [word]
-        elif pending is not None:
-            values[pending.dest] = word
-            pending = None
-        elif option:
-            name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
-            p = flags.get(name)
-            if p is not None and p.action == "flag":
-                values[p.dest] = True
-            elif p is not None and eq:
-                values[p.dest] = inline
-            elif p is not None and p.takes_value:
-                pending = p
-        else:
-            loose.append(word)
-    nxt = _assign(cmd, loose, values)
+    read = scan(cmd, words[1:])   # the registry's own reading of the words, leniently
+    if read.rest is not None:
+        return []
+    values = read.raw_values()
+    pending = read.pending
+    nxt = read.next_positional(values)
     if pending is not None and _takes_many(pending) and raw.startswith("-") and not raw[1:2].isdigit():
         return _options(cmd, raw, values)
     if pending is not None:
@@ -152,19 +128,6 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
 
 def _takes_many(p: Param) -> bool:
     return bool(p.flags) and p.nargs == "+"
-
-
-def _assign(cmd: Command, loose: list[str], values: dict[str, Any]) -> Param | None:
-    """Give the finished loose words to the positionals; return the one the next word fills."""
-    words = list(loose)
-    for p in (q for q in cmd.params if q.positional):
-        if p.nargs in ("*", "+"):
-            values[p.dest] = words
-            return p
-        if not words:
-            return p
-        values[p.dest] = words.pop(0)
-    return None
 
 
 def _commands(registry: Registry, raw: str, start: int, extra: Mapping[str, str],
@@ -223,7 +186,7 @@ def _values(p: Param, text: str, start: int, inventory: Inventory, registry: Reg
         return _devices(p, text, start, inventory, values)
     if p.kind == STATE:
         kinds = {k.name for v in _given(values) if (k := kind_of_id(v)) is not None}
-        states = list(dict.fromkeys(s for k in kinds or STATES for s in STATES.get(k, ())))
+        states = list(dict.fromkeys(s for k in kinds or KINDS for s in KINDS[k].wait_states))
         return _words(states, text, start, limit)
     if p.kind == FILE:
         return _paths(text, start, limit)
@@ -280,7 +243,7 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
     out = []
     by_name = p.kind != RESOURCE
     for rec in found:
-        value = rec.name if by_name and rec.kind in BY_NAME else rec.id
+        value = rec.name if by_name and KINDS[rec.kind].by_name else rec.id
         if value in taken:
             continue
         out.append(Candidate(_quote(value), start, _clean(value), _meta(rec, value)))
@@ -288,13 +251,9 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
 
 
 def _meta(rec: Record, shown: str) -> str:
-    parts = [rec.name if rec.name != shown else rec.id if rec.id != shown else "", rec.state, rec.zone]
-    if rec.kind == "volumes" and rec["size"]:
-        parts.insert(1, f"{rec['size']} GiB")
-    if rec.kind in ("addresses", "volumes") and rec["instance"]:
-        parts.append(f"→ {rec['instance']}")
-    if rec.kind == "groups" and rec["description"]:
-        parts.append(rec["description"])
+    lead, tail = KINDS[rec.kind].meta(rec)
+    parts = [rec.name if rec.name != shown else rec.id if rec.id != shown else "", *lead, rec.state, rec.zone,
+             *tail]
     return _clean(" · ".join(x for x in parts if x))
 
 

@@ -21,8 +21,6 @@ from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS
 
 FUZZY_MAX = 10_000       # fuzzy matching only scans groups up to this size
-BY_NAME = frozenset({"groups"})            # completed by name (euca2ools takes group names)
-FACET_FIELD = {"images": "type"}           # narrowing reads this field instead of the state
 
 
 class Group:
@@ -98,7 +96,7 @@ class KindIndex:
 
     def __init__(self, kind: str, recs: Mapping[str, Record], by_name: bool) -> None:
         self.kind, self.by_name = kind, by_name
-        facet_field = FACET_FIELD.get(kind)
+        facet_field = KINDS[kind].facet_field if kind in KINDS else ""
         items = [r for r in recs.values() if (r.name if by_name else r.id)]
         raw_keys = [plain(r.name if by_name else r.id).lower() for r in items]
         order = sorted(range(len(items)), key=raw_keys.__getitem__)   # ints: no GC-tracked garbage
@@ -151,7 +149,7 @@ _CACHE_SIZE = 32
 def index_of(inventory: Inventory, kind: str, by_name: bool | None = None) -> KindIndex:
     """The index of this snapshot's records of ``kind`` (built once, then cached by identity)."""
     recs = inventory.of(kind)
-    by_name = kind in BY_NAME if by_name is None else by_name
+    by_name = (kind in KINDS and KINDS[kind].by_name) if by_name is None else by_name
     key = (id(recs), by_name)
     with _cache_lock:
         hit = _cache.get(key)

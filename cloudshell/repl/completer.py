@@ -15,6 +15,8 @@ from prompt_toolkit.document import Document
 from cloudshell.cloud.inventory import Inventory
 from cloudshell.completion import complete
 
+MAX_COMPLETED = 8 * 1024   # characters before the cursor past which nothing is offered
+
 
 class InventoryCompleter(Completer):
     """Commands, options and live IDs from one inventory snapshot (no network, ever)."""
@@ -25,6 +27,8 @@ class InventoryCompleter(Completer):
         self.extra = dict(extra or {})
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        if len(document.text_before_cursor) > MAX_COMPLETED:  # a huge paste: nothing to offer, at once
+            return
         for c in complete(document.text_before_cursor, self.inventory, self.registry, extra=self.extra):
             yield Completion(c.text, start_position=c.start_position, display=c.display,
                              display_meta=c.meta)

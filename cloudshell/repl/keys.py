@@ -2,6 +2,12 @@
 
 Kept from the defaults: Shift-Tab walks the menu back, Ctrl-R searches history, Ctrl-D on an
 empty line exits, arrows walk history.
+
+A line holds at most MAX_LINE characters. A paste that would make it longer is
+refused whole, with one line saying so; text typed (or pasted by a terminal
+without bracketed paste) is inserted a run at a time rather than a key at a
+time, and what would overflow the line is dropped, so a megabyte arriving on
+the terminal never freezes the prompt.
 """
 
 from __future__ import annotations
@@ -10,13 +16,53 @@ import signal
 from typing import Any
 
 from prompt_toolkit.buffer import Buffer
-from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
+from prompt_toolkit.filters import (
+    completion_is_selected, emacs_insert_mode, has_completions, is_searching, vi_insert_mode,
+)
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
+
+MAX_LINE = 64 * 1024   # characters in one command line
 
 
 def build_key_bindings(repl: Any) -> KeyBindings:
-    """Bindings over ``repl`` (needs ``refresh_now()``)."""
+    """Bindings over ``repl`` (needs ``refresh_now()`` and ``line_too_long(size, whole)``)."""
     kb = KeyBindings()
+    refused: list[str | None] = [None]   # the line a refusal was last reported for: said once per line
+
+    def refuse(buffer: Buffer, size: int, whole: bool) -> None:
+        if refused[0] != buffer.text:
+            refused[0] = buffer.text
+            repl.line_too_long(size, whole)
+
+    @kb.add(Keys.BracketedPaste)
+    def _paste(event: KeyPressEvent) -> None:
+        """A paste goes in whole (line endings made \\n, as prompt_toolkit does) or not at all."""
+        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+        buffer = event.current_buffer
+        size = len(buffer.text) + len(data)
+        if size > MAX_LINE:
+            refuse(buffer, size, True)
+            return
+        buffer.insert_text(data)
+
+    @kb.add(Keys.Any, filter=emacs_insert_mode | vi_insert_mode, save_before=lambda event: not event.is_repeat)
+    def _self_insert(event: KeyPressEvent) -> None:
+        """Typed characters: this one and the plain characters queued behind it, in one insert."""
+        buffer = event.current_buffer
+        if event.arg != 1:   # Esc 5 x: prompt_toolkit's repeat
+            buffer.insert_text(event.data * event.arg)
+            return
+        queue = event.app.key_processor.input_queue
+        run, size = [event.data], len(event.data)
+        while queue and len(queue[0].key) == 1 and queue[0].key == queue[0].data and queue[0].data.isprintable():
+            run.append(queue.popleft().data)
+            size += 1
+        room = MAX_LINE - len(buffer.text)
+        if size > room:
+            refuse(buffer, len(buffer.text) + size, False)
+        if room > 0:
+            buffer.insert_text("".join(run)[:room])
     waiting: set[int] = set()    # buffers whose Tab is still owed a candidate
     hooked: set[int] = set()
 

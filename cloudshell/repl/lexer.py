@@ -13,16 +13,14 @@ from collections.abc import Iterable, Iterator
 from pygments.lexer import Lexer
 from pygments.token import Error, Keyword, Name, Number, String, Text, Token, Whitespace, _TokenType
 
+from cloudshell.cloud.kinds import IMAGE_PREFIX_TYPES, KINDS
+
 IDS = Token.Id
-ID_TOKENS: tuple[tuple[tuple[str, ...], _TokenType], ...] = (
-    (("i-",), IDS.Instance),
-    (("vol-",), IDS.Volume),
-    (("snap-",), IDS.Snapshot),
-    (("eki-", "aki-"), IDS.Kernel),
-    (("eri-", "ari-"), IDS.Ramdisk),
-    (("emi-", "ami-"), IDS.Image),
-    (("sg-",), IDS.Group),
-)
+# ID prefix → its token: the kind's value kind (Id.Instance …), kernels and ramdisks apart from images.
+ID_TOKENS: tuple[tuple[tuple[str, ...], _TokenType], ...] = tuple(
+    ((prefix,), getattr(IDS, IMAGE_PREFIX_TYPES.get(prefix, kind.value_kind).capitalize()))
+    for kind in KINDS.values() for prefix in kind.id_prefixes)
+MAX_COLOURED = 4096   # characters of a line coloured at most
 _ID_SHAPE = re.compile(r"[a-z]{1,4}-[0-9a-f]{1,17}\Z")
 _WORDS = re.compile(r"""\s+|"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s'"]+""")
 
@@ -62,6 +60,9 @@ class CommandLineLexer(Lexer):
     names: frozenset[str] = frozenset()
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
+        if len(text) > MAX_COLOURED:  # a huge paste is shown plain rather than re-coloured per key
+            yield 0, Text, text
+            return
         first = True
         for m in _WORDS.finditer(text):
             word, pos = m.group(), m.start()

@@ -24,6 +24,7 @@ from typing import Any
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
+from prompt_toolkit.filters import Condition
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style, merge_styles, style_from_pygments_dict
@@ -39,8 +40,9 @@ from cloudshell.output import clean, emit
 from cloudshell.progress import ProgressBars
 from cloudshell.repl.completer import InventoryCompleter
 from cloudshell.repl.history import PrivateHistory, secret_in
-from cloudshell.repl.keys import build_key_bindings
+from cloudshell.repl.keys import MAX_LINE, build_key_bindings
 from cloudshell.repl.lexer import STYLES, lexer_for
+from cloudshell.repl.longline import LongLineWindow
 from cloudshell.repl.toolbar import toolbar_fragments
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 EXTRA_WORDS = {"exit": "leave the REPL (also Ctrl-D)", "quit": "leave the REPL (also Ctrl-D)"}
 KEYS_HELP = ("keys: Tab completes (IDs from the live inventory) · Ctrl-R searches history · "
              "F5 refreshes now · Ctrl-C clears the line · Ctrl-D or exit leaves")
+WRAP_LIMIT = 2000      # characters in a line beyond which it scrolls sideways instead of wrapping
 WATCH_SECONDS = 300.0   # changes to what a command touched are shown above the prompt this long
 
 UI_STYLE = Style.from_dict({
@@ -105,6 +108,10 @@ class Repl:
             refresh_interval=1.0,          # the data age in the toolbar ticks
             enable_history_search=False,   # Ctrl-R searches; arrows walk
             mouse_support=False,
+            # A long line is scrolled sideways, not wrapped: laying out thousands of wrapped rows
+            # on every keystroke is what froze the prompt on a big paste.
+            wrap_lines=Condition(lambda: len(self.session.default_buffer.text) <= WRAP_LIMIT),
+            input_processors=[LongLineWindow()],   # and only a window of it is drawn
         )
         self.context = Context.for_runtime(runtime, interactive=True, poller=poller,
                                            confirm=self.confirm, progress=self.progress)
@@ -194,6 +201,12 @@ class Repl:
         for line in lines:
             self.console.print(Text("· " + clean(line), style="cyan"))
 
+    def line_too_long(self, size: int, whole: bool) -> None:
+        """A paste (``whole``) or typing that would pass MAX_LINE was refused: one red line above the prompt."""
+        message = (f"line too long: {size:,}{'' if whole else '+'} characters; a command line holds at most "
+                   f"{MAX_LINE:,} " + ("(the paste was not taken)" if whole else "(what came after that was not taken)"))
+        run_in_terminal(lambda: self.error(message), in_executor=False)
+
     def refresh_now(self) -> None:
         self.poller.refresh_now()
         self.note = "refresh requested"
@@ -231,6 +244,9 @@ class Repl:
 
     def execute(self, line: str) -> bool:
         """Run one line; False when the user asked to leave. Every error is one red line."""
+        if len(line) > MAX_LINE:
+            self.error(f"line too long: {len(line):,} characters; a command line holds at most {MAX_LINE:,}")
+            return True
         text = line.strip()
         if not text or text.startswith("#"):
             return True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from cloudshell.cloud.inventory import COUNT_LABELS, Inventory, age_text
+from cloudshell.cloud.inventory import Inventory, age_text
+from cloudshell.cloud.kinds import COUNT_LABELS
 
 SHORT = tuple(COUNT_LABELS.items())
 SEP = " │ "

@@ -12,29 +12,17 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from cloudshell.cloud.inventory import Inventory, Record
+from cloudshell.cloud.inventory import label as _who  # the one labeller
+from cloudshell.cloud.kinds import KINDS
 
 DEVICE_LETTERS = "fghijklmnop"
 
-# action → the views it works in (bindings elsewhere are hidden and inert)
+# action → the views it works in (bindings elsewhere are hidden and inert), from the kinds' rows;
+# ``delete`` works where a kind has a delete command (every one asks first and is guarded).
 ACTION_VIEWS: dict[str, frozenset[str]] = {
-    "attach": frozenset({"instances", "volumes"}),
-    "detach": frozenset({"volumes"}),
-    "reboot": frozenset({"instances"}),
-    "power": frozenset({"instances"}),
-    "terminate": frozenset({"instances"}),
-    "associate": frozenset({"instances"}),
-    "console": frozenset({"instances"}),
-    "ssh": frozenset({"instances"}),
-    "snapshot": frozenset({"volumes"}),
-    "delete": frozenset({"volumes", "snapshots", "images", "addresses", "groups", "keypairs"}),
-    "create_volume": frozenset({"volumes"}),
-}
-
-
-# The command that deletes a row of each view (every one asks first and is guarded).
-DELETE_COMMANDS = {"volumes": "delete-volume", "snapshots": "delete-snapshot", "images": "deregister",
-                   "addresses": "release-address", "groups": "delete-group", "keypairs": "delete-keypair"}
-GONE_STATES = frozenset({"deleting", "deleted", "deregistered"})
+    action: frozenset(k.name for k in KINDS.values() if k.view and action in k.actions)
+    for action in sorted({a for k in KINDS.values() for a in k.actions})
+} | {"delete": frozenset(k.name for k in KINDS.values() if k.view and k.delete_command)}
 
 
 def free_device(inv: Inventory, instance_id: str) -> str:
@@ -48,12 +36,6 @@ def free_device(inv: Inventory, instance_id: str) -> str:
         if letter not in used:
             return f"/dev/sd{letter}"
     return "/dev/sdq"
-
-
-def _who(rec: Record | None, rid: str = "") -> str:
-    if rec is None:
-        return rid
-    return f"{rec.id} ({rec.name})" if rec.name else rec.id
 
 
 def _volume_label(v: Record) -> str:
@@ -222,9 +204,9 @@ class ResourceActions:
 
         def gone(inv: Inventory) -> bool:
             now = inv.get(rec.id, kind)
-            return now is None or now.state in GONE_STATES
+            return now is None or now.state in KINDS[kind].leaving
         # Destructive: the command layer asks (a dialog) and refuses what is in use, naming it.
-        self._run([DELETE_COMMANDS[kind], rec.id], (rec.id,), gone, f"{rec.id} gone")
+        self._run([KINDS[kind].delete_command, rec.id], (rec.id,), gone, f"{rec.id} gone")
 
     def action_create_volume(self) -> None:
         from cloudshell.screens.form import FormScreen

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cloudshell.cloud.inventory import Inventory, Record
+from cloudshell.cloud.inventory import Inventory, Record, label
 from cloudshell.cloud.kinds import KINDS
 from cloudshell.output import clean
 from cloudshell.screens.messages import TextLoaded
@@ -98,7 +98,7 @@ class DetailScreen(Screen):
 
     def compose(self) -> ComposeResult:
         kind = KINDS[self.record.kind]
-        who = f"{self.record.id} ({self.record.name})" if self.record.name else self.record.id
+        who = label(self.record)
         yield Static(f" {kind.singular} {who}", id="title", markup=False)
         yield FitLog(id="detail", wrap=True, markup=False, auto_scroll=False)
         yield Footer()
@@ -106,13 +106,13 @@ class DetailScreen(Screen):
     def on_mount(self) -> None:
         self.render_record()
         self.query_one(FitLog).focus()
-        if self.record.kind == "instances":
+        if "console" in KINDS[self.record.kind].detail:
             self.load_console()
         self.set_interval(1.0, self._follow, name="detail-follow")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("console", "reload_console"):
-            return self.record.kind == "instances"
+            return "console" in KINDS[self.record.kind].detail
         return True
 
     def _follow(self) -> None:
@@ -132,11 +132,16 @@ class DetailScreen(Screen):
         tags = [(str(t.get("Key", "")), str(t.get("Value", ""))) for t in rec.raw.get("Tags") or ()]
         log.write(Text("\nTags", style="bold underline"))
         log.write(_grid(tags) if tags else Text("none"))
-        if rec.kind in ("instances", "volumes"):
+        for title, section in kind.sections:
+            rows = section(rec.raw)
+            if rows:
+                log.write(Text(f"\n{title}", style="bold underline"))
+                log.write(_grid(rows))
+        if "attachments" in kind.detail:
             rows = attachments(rec, self.app.inventory)
             log.write(Text("\nAttachments", style="bold underline"))
             log.write(_grid(rows) if rows else Text("none"))
-        if rec.kind == "instances":
+        if "console" in kind.detail:
             log.write(Text("\nConsole output", style="bold underline"))
             if self.console_error:
                 log.write(Text(self.console_error, style="bold"))

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from cloudshell.cloud.kinds import VIEW_KINDS
 from cloudshell.screens.actions import ACTION_VIEWS, ResourceActions
 from cloudshell.widgets.resource_table import ResourceTable
 from cloudshell.widgets.fit_log import FitLog
@@ -55,11 +56,13 @@ def help_sections(app: Any, main_bindings: list[Binding]) -> list[tuple[str, lis
         ("Everywhere", _rows(app, list(app.BINDINGS)) + _rows(app, main_bindings, action_names)),
         ("Tables", _rows(app, ResourceTable.BINDINGS)),
     ]
-    for view in ("instances", "volumes"):
-        sections.append((f"{view.capitalize()} view", _rows(app, [
-            b for b in ResourceActions.ACTION_BINDINGS if view in ACTION_VIEWS[b.action]])))
-    sections.append(("Snapshots, Images, Addresses, Groups, Keys views", _rows(app, [
-        b for b in ResourceActions.ACTION_BINDINGS if "snapshots" in ACTION_VIEWS[b.action]])))
+    for kind in (k for k in VIEW_KINDS if k.actions):
+        sections.append((f"{kind.label} view", _rows(app, [
+            b for b in ResourceActions.ACTION_BINDINGS if kind.name in ACTION_VIEWS[b.action]])))
+    delete_only = [k for k in VIEW_KINDS if k.delete_command and not k.actions]
+    if delete_only:
+        sections.append((", ".join(k.label for k in delete_only) + " views", _rows(app, [
+            b for b in ResourceActions.ACTION_BINDINGS if delete_only[0].name in ACTION_VIEWS[b.action]])))
     sections += [(title, rows) for title, rows in EXTRA_KEYS.items()]
     return sections
 

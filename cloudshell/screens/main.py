@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
 from cloudshell.cloud.inventory import Change, Inventory
-from cloudshell.cloud.kinds import KINDS
+from cloudshell.cloud.kinds import KINDS, VIEW_KINDS
 from cloudshell.cloud.poller import Health
 from cloudshell.screens.actions import ResourceActions
 from cloudshell.screens.messages import ActionFinished, ActionProgressed, ActionStarted
@@ -20,11 +20,8 @@ from cloudshell.widgets.resource_table import ResourceTable
 from cloudshell.widgets.status_bar import StatusBar
 from cloudshell.widgets.view_tabs import VIEWS, ViewTabs
 
-VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {
-    "instance": "instances", "volume": "volumes", "snapshot": "snapshots", "image": "images",
-    "address": "addresses", "group": "groups", "security-groups": "groups", "keys": "keypairs",
-    "keypair": "keypairs", "vol": "volumes", "inst": "instances",
-}
+# Words the command bar takes for a view: the kind's name and its other words.
+VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {w: k.name for k in VIEW_KINDS for w in k.view_words}
 
 
 class MainScreen(ResourceActions, Screen):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cloudshell.cloud.kinds import VIEW_KINDS
+
 # Words the command bar understands besides the registry's commands, with their meta.
-BAR_WORDS = {
-    "instances": "view: instances", "volumes": "view: volumes", "snapshots": "view: snapshots",
-    "images": "view: images", "addresses": "view: addresses", "groups": "view: security groups",
-    "keypairs": "view: keypairs", "timeline": "screen: the event timeline", "repl": "drop into the REPL",
-    "q": "quit the monitor",
+BAR_WORDS = {k.name: f"view: {k.plural_name}" for k in VIEW_KINDS} | {
+    "timeline": "screen: the event timeline", "repl": "drop into the REPL", "q": "quit the monitor",
 }
 
 

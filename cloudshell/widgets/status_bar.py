@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from cloudshell.cloud.inventory import COUNT_LABELS as SHORT
 from cloudshell.cloud.inventory import age_text
+from cloudshell.cloud.kinds import COUNT_LABELS as SHORT
 
 
 def coarse_age(seconds: float | None) -> str:

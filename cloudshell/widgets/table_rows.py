@@ -10,17 +10,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+# State words → the component class colouring the state cell: one map, from the kinds' rows.
+from cloudshell.cloud.kinds import STATE_CLASSES  # noqa: F401 - resource_table reads it here
+
 GAP = 2                  # cells between columns
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-# State words → the component class colouring the state cell.
-STATE_CLASSES = {
-    "running": "good", "available": "good", "in-use": "info", "associated": "info",
-    "completed": "good", "ok": "good", "free": "good",
-    "pending": "busy", "stopping": "busy", "shutting-down": "busy", "rebooting": "busy",
-    "attaching": "busy", "detaching": "busy", "creating": "busy", "deleting": "busy",
-    "stopped": "warn", "terminated": "bad", "error": "bad", "deleted": "bad", "failed": "bad",
-}
 
 
 def safe(text: str) -> str:

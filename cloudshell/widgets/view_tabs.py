@@ -5,13 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-# View key → (resource kind, label). Order is the number keys'.
-VIEWS: tuple[tuple[str, str], ...] = (
-    ("instances", "Instances"), ("volumes", "Volumes"), ("snapshots", "Snapshots"),
-    ("images", "Images"), ("addresses", "Addresses"), ("groups", "Groups"), ("keypairs", "Keys"),
-)
-SHORT_LABELS = {"instances": "Inst", "volumes": "Vol", "snapshots": "Snap", "images": "Img",
-                "addresses": "Addr", "groups": "Grp", "keypairs": "Key"}
+from cloudshell.cloud.kinds import VIEW_KINDS
+
+# View key → (resource kind, label), in the number keys' order: from the kinds' rows.
+VIEWS: tuple[tuple[str, str], ...] = tuple((k.name, k.label) for k in VIEW_KINDS)
+SHORT_LABELS = {k.name: k.short_label for k in VIEW_KINDS}
 
 
 class ViewTabs(Static):
@@ -27,7 +25,8 @@ class ViewTabs(Static):
             label = SHORT_LABELS[kind] if narrow and kind != current else label
             style = "reverse bold" if kind == current else ""
             text.append(f" {n}", style="bold" if kind != current else style)
-            text.append(f" {label} ", style=style)
+            # Narrow, the other tabs lose their trailing space too: eight views and a note fit 80 columns.
+            text.append(f" {label}" + ("" if narrow and kind != current else " "), style=style)
         if note:
             text.append("  " + note, style="italic")
         self.update(text)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudshell.cloud.bundle.errors import BadBundle, BundleError
+from cloudshell.cloud.bundle.files import create_new, write_new
 
 
 def _read(path: str | os.PathLike[str], what: str) -> bytes:
@@ -127,13 +128,11 @@ class DemoCredentials:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    # Created 0600 from the start: the key is never readable by others, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-    finally:
-        os.close(fd)
+    # Created 0600 from the start: the key is never readable by others, not even briefly; made
+    # new (O_EXCL|O_NOFOLLOW), so a symlink planted at the name is replaced, never written through.
+    with create_new(path, force=True, mode=0o600) as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(data)
 
 
 def _self_signed(common_name: str, days: int = 3650) -> tuple[bytes, bytes]:
@@ -174,5 +173,5 @@ def make_demo_credentials(directory: str | os.PathLike[str]) -> DemoCredentials:
                                     (paths.cloud_cert, paths.cloud_key, "demo cloud")):
         cert_pem, key_pem = _self_signed(cn)
         _write_private(key_path, key_pem)
-        cert_path.write_bytes(cert_pem)
+        write_new(cert_path, cert_pem, force=True)
     return paths
