@@ -29,7 +29,7 @@ from cloudshell.cloud.poller import Health, PollUpdate
 from cloudshell.cloud.userconfig import write_crash_log
 from cloudshell.screens.messages import (
     ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, Question,
-    SshResolved,
+    RuntimeOpened, SshResolved,
 )
 from cloudshell.screens.timeline import Timeline
 
@@ -105,6 +105,7 @@ class CloudshellApp(App):
         self._unsubscribe: Callable[[], None] | None = None
         self._action_ids = itertools.count(1)
         self.running_actions: dict[int, ActionStarted] = {}
+        self.opener: threading.Thread | None = None   # opens the runtime behind the frame (opening.py)
 
     # -- life cycle ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -119,6 +120,30 @@ class CloudshellApp(App):
             self.poller.start()
         if not self.poller.inventory.empty:
             self._on_poll(PollUpdate(self.poller.inventory, (), self.poller.health))
+        if self.opener is not None:
+            # After the first paint: its imports and the demo's start would hold the GIL before it.
+            self.call_after_refresh(self.opener.start)
+
+    def runtime_opened(self, runtime: Any, error: BaseException | None) -> None:
+        """The opener's thread: the runtime is open (or failed); the UI adopts it."""
+        self.post_message(RuntimeOpened(runtime, error))
+
+    def on_runtime_opened(self, message: RuntimeOpened) -> None:
+        if message.error is not None:
+            self.exit(return_code=int(getattr(message.error, "exit_code", 1) or 1))
+            return
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.runtime = message.runtime
+        pick = getattr(message.runtime, "monitor_poller", None) or message.runtime.poller
+        self.poller = pick(start=False)   # the child process poller of a real runtime
+        self.inventory, self.health = self.poller.inventory, self.poller.health
+        self._unsubscribe = self.poller.subscribe(self._on_poll)
+        if self.start_poller:
+            self.poller.start()
+        main = self._main()
+        if main is not None:
+            main.refresh_status()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -181,6 +206,11 @@ class CloudshellApp(App):
         """Run ``argv`` through the registry in a worker; returns the action's number."""
         action_id = next(self._action_ids)
         started = ActionStarted(action_id, label or " ".join(argv), targets)
+        if getattr(self.runtime, "phase", None):
+            self.running_actions[action_id] = started
+            self.post_message(ActionFinished(action_id, False, f"not connected yet: {self.runtime.phase}",
+                                             show_output=show_output))
+            return action_id
         self.running_actions[action_id] = started
         self.timeline.add_action(f"{started.label}: started")
         main = self._main()
@@ -330,9 +360,11 @@ class CloudshellApp(App):
 
 
 def run_monitor(runtime: Any, theme: str | None = None) -> int:
-    """``cloudshell``: run the monitor on this runtime until the user quits; returns the exit code."""
+    """The monitor on a runtime already open until the user quits; returns the exit code
+    (``cloudshell`` itself opens the runtime behind the frame: opening.run_monitor_opening)."""
     # The poller's child starts now, while Textual sets up: first data sooner.
-    runtime.monitor_poller(start=True)
+    pick = getattr(runtime, "monitor_poller", None) or runtime.poller
+    pick(start=True)
     app = CloudshellApp(runtime, theme=theme)
     app.run()
     if isinstance(app.return_code, int):

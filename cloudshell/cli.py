@@ -161,15 +161,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command[:1] == ["completion"]:
             return _print_completion(args.command)
-        runtime = _open(args)
         face = args.command[0] if args.command else None
+        opener = _opener(args)        # every usage error is found here, before anything starts
         if face is None:
-            runtime.monitor_poller(start=True)   # its child sweeps while Textual is imported
-            from cloudshell.app import run_monitor
+            from cloudshell.opening import run_monitor_opening
             from cloudshell.terminal_guard import guarded_terminal
 
+            # The monitor's frame at once; the demo cloud and the session open behind it.
+            v = args.values
             with guarded_terminal(alternate=True, sigint=True):
-                return run_monitor(runtime, theme=args.values.get("theme"))
+                return run_monitor_opening(opener, demo=bool(v.get("demo") or v.get("demo_activity")),
+                                           read_only=bool(v.get("read_only")), theme=v.get("theme"))
+        runtime = opener()
         if face == "repl" and len(args.command) == 1:
             from cloudshell.repl import run_repl
             from cloudshell.terminal_guard import guarded_terminal
@@ -208,6 +211,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open(args: CliArgs):
+    """Check the flags and open the runtime now (the REPL and one-shot faces)."""
+    return _opener(args)()
+
+
+def _opener(args: CliArgs):
+    """Check every flag and the command now; return what opens the runtime (the demo, the session)."""
     from cloudshell.cloud.config import GlobalFlags
     from cloudshell.cloud.errors import UsageError
     from cloudshell.cloud.runtime import open_runtime
@@ -241,8 +250,8 @@ def _open(args: CliArgs):
         from cloudshell.commands import registry
 
         registry().parse(args.command)
-    return open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
-                        interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
+    return lambda: open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
+                                interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
 
 
 def _print_completion(argv: list[str]) -> int:

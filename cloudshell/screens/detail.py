@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Static
 
 from cloudshell.cloud.inventory import Inventory, Record, label
 from cloudshell.cloud.kinds import KINDS
 from cloudshell.output import clean
 from cloudshell.screens.messages import TextLoaded
+from cloudshell.widgets.fit_log import FitLog
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -33,13 +35,26 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         yield prefix, "" if value is None else str(value)
 
 
-def _grid(rows: list[tuple[str, str]]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for key, value in rows:
-        table.add_row(Text(clean(key)), Text(clean(value)))
-    return table
+class _Grid:
+    """Keys and values in two columns at the width given: the key column takes at most
+    two fifths of it (a longer key folds), so values keep room and never hide a character."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = [(clean(key), clean(value)) for key, value in rows]
+
+    def __rich_console__(self, console: Any, options: Any):
+        width = options.max_width
+        widest = max((cell_len(key) for key, _ in self.rows), default=1)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", overflow="fold", width=max(1, min(widest, max(12, width * 2 // 5))))
+        table.add_column(overflow="fold")
+        for key, value in self.rows:
+            table.add_row(Text(key), Text(value))
+        yield table
+
+
+def _grid(rows: list[tuple[str, str]]) -> _Grid:
+    return _Grid(rows)
 
 
 def attachments(rec: Record, inv: Inventory) -> list[tuple[str, str]]:
@@ -85,12 +100,12 @@ class DetailScreen(Screen):
         kind = KINDS[self.record.kind]
         who = label(self.record)
         yield Static(f" {kind.singular} {who}", id="title", markup=False)
-        yield RichLog(id="detail", wrap=True, markup=False, auto_scroll=False)
+        yield FitLog(id="detail", wrap=True, markup=False, auto_scroll=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.render_record()
-        self.query_one(RichLog).focus()
+        self.query_one(FitLog).focus()
         if "console" in KINDS[self.record.kind].detail:
             self.load_console()
         self.set_interval(1.0, self._follow, name="detail-follow")
@@ -108,7 +123,7 @@ class DetailScreen(Screen):
             self.render_record(keep_scroll=True)
 
     def render_record(self, *, keep_scroll: bool = False) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         y = log.scroll_y
         log.clear()
         rec, kind = self.record, KINDS[self.record.kind]
@@ -142,7 +157,7 @@ class DetailScreen(Screen):
             self.action_console()
 
     def action_console(self) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         for n, strip in enumerate(log.lines):
             if strip.text.startswith("Console output"):
                 log.scroll_to(y=n, animate=False)

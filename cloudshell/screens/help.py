@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Static
 
 from cloudshell.cloud.kinds import VIEW_KINDS
 from cloudshell.screens.actions import ACTION_VIEWS, ResourceActions
 from cloudshell.widgets.resource_table import ResourceTable
+from cloudshell.widgets.fit_log import FitLog
 
 EXTRA_KEYS = {
     "Command bar (:)": [
@@ -77,11 +78,11 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(" Keys (Esc to go back)", id="title")
-        yield RichLog(id="help", wrap=True, markup=False, auto_scroll=False)
+        yield FitLog(id="help", wrap=True, markup=False, auto_scroll=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         for title, rows in help_sections(self.app, self.main_bindings):
             log.write(Text(title, style="bold underline"))
             grid = Table.grid(padding=(0, 2))

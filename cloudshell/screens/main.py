@@ -50,6 +50,7 @@ class MainScreen(ResourceActions, Screen):
         self.busy_rows: dict[int, tuple[str, ...]] = {}
         self.last_progress: dict[int, str] = {}
         self.region_name: str | None = None
+        self._tabs_shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(id="tabs")
@@ -87,7 +88,11 @@ class MainScreen(ResourceActions, Screen):
             note = (f"first {len(inv.of(table.kind.name)):,} shown " + note).strip()
         if table.stale:
             note = ("STALE " + note).strip()
-        self.query_one(ViewTabs).show(self.view, note)
+        tabs = self.query_one(ViewTabs)
+        shown = (self.view, note, tabs.size.width)
+        if shown != self._tabs_shown:       # the same line again would only cost terminal bytes
+            self._tabs_shown = shown
+            tabs.show(self.view, note)
 
     def refresh_status(self) -> None:
         app = self.app
@@ -103,11 +108,12 @@ class MainScreen(ResourceActions, Screen):
         if getattr(runtime, "demo", None) is not None:
             # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
             label = f"demo {runtime.session.endpoint.label}"
+        phase = getattr(runtime, "phase", "")      # the runtime is still opening (opening.py)
         self.query_one(StatusBar).show(
             label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
             age=inv.age(app.clock()), health_state=health.state,
-            health=health.describe(app.clock()), actions=actions,
+            health=phase or health.describe(app.clock()), actions=actions,
             read_only=bool(getattr(runtime, "read_only", False)))
 
     def _region(self, inv: Inventory) -> str:

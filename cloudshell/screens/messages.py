@@ -20,6 +20,15 @@ class InventoryUpdated(Message):
         return isinstance(message, InventoryUpdated)
 
 
+class RuntimeOpened(Message):
+    """The runtime the monitor was started without is open (the demo cloud is up), or failed."""
+
+    def __init__(self, runtime, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.error = error
+
+
 @dataclass
 class Question:
     """A yes/no asked from a worker thread; the worker waits on ``answered``."""

@@ -11,9 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Static
 
 from cloudshell.cloud.inventory import Change
+from cloudshell.widgets.fit_log import FitLog
 
 MAX_ENTRIES = 5000
 
@@ -88,11 +89,11 @@ class TimelineScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(" Event timeline: changes the poller saw, actions and their outcomes", id="title")
-        yield RichLog(id="timeline-log", max_lines=MAX_ENTRIES, wrap=True, auto_scroll=True)
+        yield FitLog(id="timeline-log", max_lines=MAX_ENTRIES, wrap=True, auto_scroll=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         if not self.timeline.entries:
             log.write(Text("nothing yet: changes appear here as the poller sees them"))
         for entry in self.timeline.entries:
@@ -105,21 +106,21 @@ class TimelineScreen(Screen):
             self._stop()
 
     def _append(self, entries: list[Entry]) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         for entry in entries:
             log.write(entry.line())
 
     def action_scroll(self, lines: int) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         log.auto_scroll = False
         log.scroll_to(y=log.scroll_y + lines, animate=False)
 
     def action_scroll_end(self) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         log.auto_scroll = True
         log.scroll_end(animate=False)
 
     def action_scroll_home(self) -> None:
-        log = self.query_one(RichLog)
+        log = self.query_one(FitLog)
         log.auto_scroll = False
         log.scroll_home(animate=False)

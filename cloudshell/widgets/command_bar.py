@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, RichLog
 from textual.widgets.option_list import Option
 
 from cloudshell.widgets.completion_adapter import Suggestion, suggest
+from cloudshell.widgets.fit_log import FitLog
 
 MAX_SUGGESTIONS = 8
 MAX_OUTPUT_LINES = 2000
@@ -168,11 +169,12 @@ class _PanelConsole:
             self.lines += 1
 
 
-class OutputPanel(RichLog):
-    """What the last command-bar commands printed, newest at the bottom."""
+class OutputPanel(FitLog):
+    """What the last command-bar commands printed, newest at the bottom; long lines wrap beside
+    the scrollbar (a cut line would hide characters)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, wrap=False, max_lines=5000, markup=False,
+        super().__init__(id=id, classes=classes, wrap=True, max_lines=5000, markup=False,
                          auto_scroll=True)
 
     def begin(self, line: str) -> None:

@@ -25,12 +25,12 @@ from textual.strip import Strip
 
 from cloudshell.cloud.inventory import Record
 from cloudshell.cloud.kinds import ResourceKind
-from cloudshell.widgets.table_rows import GAP, STATE_CLASSES, compose_line
+from cloudshell.widgets.table_rows import GAP, STATE_CLASSES, compose_line, last_first_column
 
 CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
 WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
 LINE_CACHE = 1000        # rendered rows kept (a few screens' worth)
-MAX_WIDTH = 36           # widest a column grows before it is cut with "…"
+MAX_WIDTH = 36           # widest a column grows before it is cut with "…" (never the ID column)
 def _sort_key(value: str) -> tuple:
     """Numbers by value, words case-insensitively; empty cells last."""
     if not value:
@@ -56,10 +56,12 @@ class ResourceTable(ScrollView, can_focus=True):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
         Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("g", "jump(0)", "First", show=False),
+        Binding("G", "jump(-1)", "Last", show=False),
         Binding("left,h", "pan(-1)", "Scroll left", show=False),
         Binding("right,l", "pan(1)", "Scroll right", show=False),
+        Binding("home", "pan_to(0)", "Leftmost columns", show=False),
+        Binding("end", "pan_to(-1)", "Rightmost columns", show=False),
         Binding("enter", "select", "Details", show=False),
     ]
 
@@ -91,8 +93,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self.order: list[str] = []            # filtered, sorted IDs: what the rows are
         self._index: dict[str, int] = {}
         self._hay: dict[str, str] = {}         # lower-cased cells of a row, for the filter
-        self.widths = [cell_len(c.header) for c in self.columns]
+        self.widths = [cell_len(c.header) + 1 for c in self.columns]   # + the sort arrow
         self.sort_column = 0
+        self.first_column = 1                  # the first column after the pinned ID column
         self.sort_reverse = False
         self.filter_text = ""
         self.cursor_row = 0
@@ -112,7 +115,7 @@ class ResourceTable(ScrollView, can_focus=True):
         """Show ``records``; ``changed`` are the IDs that differ from the last call (None: all)."""
         if changed is None or not self.loaded:
             self._hay.clear()
-            self.widths = [cell_len(c.header) for c in self.columns]
+            self.widths = [cell_len(c.header) + 1 for c in self.columns]   # + the sort arrow
             rest = list(records.values())
             self._grow_widths(rest[:WIDTH_CHUNK])
             self._widen_queue = rest[WIDTH_CHUNK:]
@@ -135,12 +138,32 @@ class ResourceTable(ScrollView, can_focus=True):
                 else:
                     self._changed.pop(rid, None)
                     self.busy.pop(rid, None)
-        self.records = records
         first = not self.loaded
+        if not first and changed is not None and not touched:
+            # A sweep that changed nothing here: new record objects, the same rows; nothing to draw.
+            self.records = records
+            return
+        before = (list(self.order), list(self.widths), self.cursor_id, round(self.scroll_y))
+        self.records = records
         self.loaded = True
-        self._reorder(None if first or changed is None else touched)
+        self._reorder(None if first or changed is None else touched, quiet=not first and changed is not None)
+        if not first and changed is not None:
+            if before == (self.order, self.widths, self.cursor_id, round(self.scroll_y)):
+                self._refresh_rows(touched)       # same rows in the same places: redraw the changed ones
+            else:
+                self.refresh()
         if touched and self._changed and self._highlights is not None:
             self._highlights.resume()
+
+    def _refresh_rows(self, ids: Iterable[str]) -> None:
+        """Repaint only the screen lines of these rows (those on screen)."""
+        from textual.geometry import Region
+
+        top, rows, width = round(self.scroll_y), self._rows_visible(), self.size.width
+        for rid in ids:
+            n = self._index.get(rid)
+            if n is not None and top <= n < top + rows:
+                self.refresh(Region(0, n - top + 1, width, 1))
 
     def _widen_some(self) -> None:
         """Column widths over a big first load, a chunk per loop turn (input stays live)."""
@@ -162,7 +185,7 @@ class ResourceTable(ScrollView, can_focus=True):
             for i, key in enumerate(keys):
                 n = len(fields.get(key, ""))
                 if n > widths[i]:
-                    widths[i] = min(n, MAX_WIDTH)
+                    widths[i] = n if i == 0 else min(n, MAX_WIDTH)
 
     def _haystack(self, rid: str) -> str:
         hay = self._hay.get(rid)
@@ -171,7 +194,7 @@ class ResourceTable(ScrollView, can_focus=True):
             hay = self._hay[rid] = "\t".join(rec.fields.values()).lower()
         return hay
 
-    def _reorder(self, touched: list[str] | None = None) -> None:
+    def _reorder(self, touched: list[str] | None = None, *, quiet: bool = False) -> None:
         """Re-filter and re-sort; keep the cursor on its record, at its place on screen.
 
         With ``touched`` (a keyed update under the same filter and sort), only those
@@ -217,7 +240,8 @@ class ResourceTable(ScrollView, can_focus=True):
         rows = self._rows_visible()
         top = self.cursor_row - max(0, min(on_screen, rows - 1))
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
-        self.refresh()
+        if not quiet:
+            self.refresh()
         if previous != self.cursor_id:
             self.post_message(self.CursorMoved(self, self.cursor_id))
 
@@ -232,7 +256,7 @@ class ResourceTable(ScrollView, can_focus=True):
         for rid in gone:
             del self._changed[rid]
         if gone:
-            self.refresh()
+            self._refresh_rows(gone)
         if not self._changed and self._highlights is not None:
             self._highlights.pause()
 
@@ -249,7 +273,21 @@ class ResourceTable(ScrollView, can_focus=True):
         self.sort_column = column % len(self.columns)
         if reverse is not None:
             self.sort_reverse = reverse
+        self._show_column(self.sort_column)
         self._reorder()
+
+    def _show_column(self, column: int) -> None:
+        """Pan so that ``column`` is on screen whole (the sorted one, say)."""
+        if column < 1:
+            return
+        if column < self.first_column:
+            self._pan_to(column)
+            return
+        room = self.scrollable_content_region.width - 1 - self.widths[0] - GAP
+        first = self.first_column
+        while first < column and sum(w + GAP for w in self.widths[first:column + 1]) - GAP > room:
+            first += 1
+        self._pan_to(first)
 
     def mark_busy(self, rid: str, label: str | None) -> None:
         if label:
@@ -309,8 +347,32 @@ class ResourceTable(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         self._set_cursor(len(self.order) - 1 if row < 0 else row)
 
+    def _last_first_column(self) -> int:
+        return last_first_column(self.widths, self.scrollable_content_region.width) if len(self.widths) > 1 else 1
+
     def action_pan(self, direction: int) -> None:
-        self.scroll_to(x=max(0, self.scroll_x + direction * 12), animate=False, immediate=True)
+        """A column sideways; the ID column stays (k9s, htop)."""
+        self._pan_to(self.first_column + direction)
+
+    def action_pan_to(self, where: int) -> None:
+        self._pan_to(self._last_first_column() if where < 0 else 1)
+
+    def _pan_to(self, first: int) -> None:
+        first = max(1, min(first, self._last_first_column()))
+        if first != self.first_column:
+            self.first_column = first
+            self.refresh()
+
+    def on_mouse_scroll_left(self, event) -> None:
+        event.stop()
+        self.action_pan(-1)
+
+    def on_mouse_scroll_right(self, event) -> None:
+        event.stop()
+        self.action_pan(1)
+
+    def on_resize(self) -> None:
+        self._pan_to(self.first_column)
 
     def action_select(self) -> None:
         if self.cursor_id:
@@ -335,9 +397,9 @@ class ResourceTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
-        scroll_x = round(self.scroll_x)
+        first = self.first_column
         if y == 0:
-            return self._render_header(width, base, scroll_x)
+            return self._render_header(width, base, first)
         row = round(self.scroll_y) + y - 1
         if row >= len(self.order):
             if row == 0 and not self.order:
@@ -351,11 +413,11 @@ class ResourceTable(ScrollView, can_focus=True):
         rec = self.records[rid]
         cursor = "cursor" if self.has_focus else "cursor-blurred"
         flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), self.stale)
-        key = (rid, flags, width, scroll_x, tuple(self.widths), base)
+        key = (rid, flags, width, first, tuple(self.widths), base)
         cached = self._lines.get(key)
         if cached is not None and cached[0] is rec:
             return Strip(cached[1], width)
-        strip = self._render_row(rid, rec, row, flags, width, scroll_x, base)
+        strip = self._render_row(rid, rec, row, flags, width, first, base)
         if len(self._lines) > LINE_CACHE:
             self._lines.clear()
         # Segments, not the Strip: strips carry self-referencing caches, cyclic garbage
@@ -363,7 +425,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._lines[key] = (rec, list(strip))
         return strip
 
-    def _render_row(self, rid: str, rec: Record, row: int, flags: tuple, width: int, scroll_x: int,
+    def _render_row(self, rid: str, rec: Record, row: int, flags: tuple, width: int, first: int,
                     base: Style) -> Strip:
         style = base
         mark = " "
@@ -386,13 +448,13 @@ class ResourceTable(ScrollView, can_focus=True):
         values = [rec.fields.get(c.key, "") for c in self.columns]
         if rid in self.busy and state_at is not None:
             values[state_at] = self.busy[rid]
-        return compose_line(mark, values, self.widths, state_at, style, state_style, width, scroll_x)
+        return compose_line(mark, values, self.widths, state_at, style, state_style, width, first)
 
-    def _render_header(self, width: int, base: Style, scroll_x: int) -> Strip:
+    def _render_header(self, width: int, base: Style, first: int) -> Strip:
         style = base + self._style("header")
         values = []
         for i, c in enumerate(self.columns):
             arrow = ("▼" if self.sort_reverse else "▲") if i == self.sort_column else ""
             values.append(c.header + arrow)
         return compose_line(" ", values, self.widths, self.sort_column, style, self._style("sorted"), width,
-                            scroll_x)
+                            first, edges=True)

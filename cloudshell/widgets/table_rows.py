@@ -22,23 +22,52 @@ def safe(text: str) -> str:
     return _CONTROL.sub("?", text) if _CONTROL.search(text) else text
 
 
-def cells(values: list[str], widths: list[int], accent_at: int | None, style: Style,
-          accent: Style | None) -> list[Segment]:
-    """Each value padded (or cut with "…") to its column's width, then the gap."""
-    segments = []
-    for i, (value, width) in enumerate(zip(values, widths, strict=True)):
-        text = safe(value)
-        text = set_cell_size(text, width - 1) + "…" if cell_len(text) > width else set_cell_size(text, width)
-        segments.append(Segment(text, style + accent if (i == accent_at and accent is not None) else style))
-        segments.append(Segment(" " * GAP, style))
-    return segments
+def fit(text: str, width: int) -> str:
+    """``text`` padded to ``width`` cells, or cut to it with a visible "…"."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def last_first_column(widths: list[int], width: int) -> int:
+    """The furthest a table pans: the first panned column from which every later one fits."""
+    room = width - (1 + widths[0] + GAP)
+    need = 0
+    for first in range(len(widths) - 1, 0, -1):
+        need += widths[first] + GAP
+        if need - GAP > room:
+            return min(first + 1, len(widths) - 1)
+    return 1
 
 
 def compose_line(mark: str, values: list[str], widths: list[int], accent_at: int | None, style: Style,
-                 accent: Style | None, width: int, scroll_x: int) -> Strip:
-    """One line ``width`` cells wide: gutter mark and first column fixed, the rest from ``scroll_x``."""
-    row = cells(values, widths, accent_at, style, accent)
-    fixed = [Segment(mark, style)] + row[:2]
-    fixed_width = 1 + widths[0] + GAP
-    moving = Strip(row[2:]).crop(scroll_x, scroll_x + max(0, width - fixed_width))
-    return Strip(fixed + list(moving)).adjust_cell_length(width, style).simplify()
+                 accent: Style | None, width: int, first: int = 1, *, edges: bool = False) -> Strip:
+    """One line ``width`` cells wide: the gutter mark and the ID column pinned, then the columns
+    from ``first`` on, whole; the one the right edge cuts ends in "…", as a value cut at its
+    column's width does. ``edges`` (the header) marks columns panned away: "«" left, "»" right."""
+    def seg(i: int, text: str) -> Segment:
+        return Segment(text, style + accent if (i == accent_at and accent is not None) else style)
+
+    pinned = widths[0] + GAP
+    room = width - 1 - pinned
+    segments = [Segment(mark, style), seg(0, fit(safe(values[0]), min(widths[0], width - 1)))]
+    gap = "«" + " " * (GAP - 1) if edges and first > 1 else " " * GAP
+    segments.append(Segment(gap, style))
+    i, cut = first, False
+    while i < len(values) and room > 0:
+        text = safe(values[i])
+        if widths[i] + GAP <= room or (widths[i] <= room and i == len(values) - 1):
+            segments.append(seg(i, fit(text, widths[i])))
+            segments.append(Segment(" " * GAP, style))
+            room -= widths[i] + GAP
+        else:
+            # The edge cuts this column: what fits of the value, marked if the value is cut.
+            segments.append(seg(i, fit(text, room)))
+            room, cut = 0, True
+        i += 1
+    strip = Strip(segments).adjust_cell_length(width, style)
+    if edges and (i < len(values) or cut) and width > pinned + 2:
+        strip = Strip(list(strip.crop(0, width - 1)) + [Segment("»", style)])
+    return strip.simplify()

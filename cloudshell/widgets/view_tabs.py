@@ -19,8 +19,15 @@ class ViewTabs(Static):
         super().__init__("", id=id, markup=False)
 
     def show(self, current: str, note: str = "") -> None:
+        width = self.size.width or 80
+        text = self._line(current, note, narrow=bool(note) and width < 100)   # room for the note at 80 columns
+        if text.cell_len > width:
+            text = self._line(current, note, narrow=True)   # a tab cut at the edge would hide its name
+        self.update(text)
+
+    @staticmethod
+    def _line(current: str, note: str, *, narrow: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        narrow = bool(note) and (self.size.width or 80) < 100   # room for the note at 80 columns
         for n, (kind, label) in enumerate(VIEWS, start=1):
             label = SHORT_LABELS[kind] if narrow and kind != current else label
             style = "reverse bold" if kind == current else ""
@@ -29,4 +36,4 @@ class ViewTabs(Static):
             text.append(f" {label}" + ("" if narrow and kind != current else " "), style=style)
         if note:
             text.append("  " + note, style="italic")
-        self.update(text)
+        return text
