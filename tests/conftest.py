@@ -53,7 +53,7 @@ def _warm(server: MotoServer) -> None:
 def moto_server() -> Iterator[MotoServer]:
     """One moto server (child process, 127.0.0.1, free port) for the whole run."""
     server = MotoServer()
-    server.start()
+    server.start(timeout=60)     # generous: a loaded CI machine is slow to import moto
     try:
         _warm(server)
         yield server
@@ -124,7 +124,7 @@ def cloud(moto_server: MotoServer, tmp_path: Path) -> Iterator[CloudUnderTest]:
     """The shared server, emptied, with a fresh session and an isolated environment."""
     if not moto_server.running:
         # A test stopped it (outage tests): bring it back on the same port.
-        moto_server.start()
+        moto_server.start(timeout=60)
         _warm(moto_server)
     moto_server.reset(random_seed=RANDOM_SEED)
     session = CloudSession.for_url(moto_server.url)
