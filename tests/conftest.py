@@ -41,7 +41,10 @@ def _warm(server: MotoServer) -> None:
     """Seed once on a fresh server: moto loads code lazily, and some of it (the
     first TerminateInstances) draws from its random generator, so IDs only
     become repeatable after every operation ran once."""
-    session = CloudSession.for_url(server.url)
+    # The first call of each operation makes moto import its code: on a loaded machine that can
+    # take longer than a user's read timeout, so this one session waits for minutes.
+    server.preload(timeout=180)
+    session = CloudSession.for_url(server.url, read_timeout=180, deadline=300, mutation_deadline=300)
     try:
         seed(session)
     finally:

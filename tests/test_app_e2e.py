@@ -99,8 +99,10 @@ def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
         term.wait(lambda t: "demo us-east-1>" in t, what="REPL prompt")
         term.type("describe-volumes")
         term.keys("Enter")
-        # Ctrl-D only once the next prompt reads the keyboard again.
-        term.wait(lambda t: "demo us-east-1>" in t.partition("scratch-b")[2], what="REPL output")
+        # Ctrl-D only once the next prompt reads the keyboard again (typed earlier, the cooked
+        # terminal would take it as end-of-file for nobody).
+        term.wait(lambda t: "demo us-east-1>" in t.partition("scratch-b")[2] and term.reading_keys(),
+                  what="REPL output and the next prompt")
         term.keys("C-d")
         term.wait(lambda t: "1 Instances" in t and "2 Volumes" in t, what="back in the monitor")
 
