@@ -52,7 +52,10 @@ def _warm(server: MotoServer) -> None:
     """Seed once on a fresh server: moto loads code lazily, and some of it (the
     first TerminateInstances) draws from its random generator, so IDs only
     become repeatable after every operation ran once."""
-    session = CloudSession.for_url(server.url)
+    # The first call of each operation makes moto import its code: on a loaded machine that can
+    # take longer than a user's read timeout, so this one session waits for minutes.
+    server.preload(timeout=180)
+    session = CloudSession.for_url(server.url, read_timeout=180, deadline=300, mutation_deadline=300)
     try:
         seed(session)
     finally:
@@ -64,7 +67,7 @@ def _warm(server: MotoServer) -> None:
 def moto_server() -> Iterator[MotoServer]:
     """One moto server (child process, 127.0.0.1, free port) for the whole run."""
     server = MotoServer()
-    server.start()
+    server.start(timeout=60)     # generous: a loaded CI machine is slow to import moto
     try:
         _warm(server)
         yield server
@@ -135,7 +138,7 @@ def cloud(moto_server: MotoServer, tmp_path: Path) -> Iterator[CloudUnderTest]:
     """The shared server, emptied, with a fresh session and an isolated environment."""
     if not moto_server.running:
         # A test stopped it (outage tests): bring it back on the same port.
-        moto_server.start()
+        moto_server.start(timeout=60)
         _warm(moto_server)
     moto_server.reset(random_seed=RANDOM_SEED)
     session = CloudSession.for_url(moto_server.url)

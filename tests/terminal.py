@@ -263,6 +263,12 @@ class Terminal:
         attrs = termios.tcgetattr(self.master)
         return attrs[3] & (termios.ECHO | termios.ICANON | termios.ISIG), attrs[0] & termios.ICRNL
 
+    def reading_keys(self) -> bool:
+        """The program reads key by key (raw or cbreak mode: no line editing, no echo), as a prompt or
+        a full-screen face does; keys typed before that are cooked by the line discipline."""
+        lflag, _ = self.tty_modes()
+        return not lflag & (termios.ICANON | termios.ECHO)
+
     def tty_restored(self) -> bool:
         """Echo, line editing, signals and CR→NL as before the program started."""
         lflag, iflag = self.initial_tty[3], self.initial_tty[0]

@@ -47,16 +47,16 @@ class Repl(Terminal):
         return ""
 
 
-def tab_until(tmux: Repl, accept: Callable[[str], bool], what: str, tries: int = 15) -> str:
+def tab_until(term: Repl, accept: Callable[[str], bool], what: str, tries: int = 15) -> str:
     """Press Tab until the highlighted menu row (candidate and its meta) is acceptable; its candidate."""
     for _ in range(tries):
-        before = tmux.highlighted()
-        tmux.keys("Tab")
-        row = tmux.wait(lambda s, before=before: tmux.highlighted() not in ("", before), 10, f"Tab ({what})")
-        row = tmux.highlighted()
+        before = term.highlighted()
+        term.keys("Tab")
+        row = term.wait(lambda s, before=before: term.highlighted() not in ("", before), 10, f"Tab ({what})")
+        row = term.highlighted()
         if accept(row):
             return row.split()[0]
-    raise AssertionError(f"no acceptable {what} after {tries} Tabs; screen:\n{tmux.screen()}")
+    raise AssertionError(f"no acceptable {what} after {tries} Tabs; screen:\n{term.screen()}")
 
 
 def test_attach_volume_by_tab(tmp_path):
@@ -64,61 +64,61 @@ def test_attach_volume_by_tab(tmp_path):
     env.pop("COLUMNS", None)     # the terminal's own width: 80
     env.pop("LINES", None)
     env["TERM"] = "screen"
-    tmux = Repl([sys.executable, "-m", "cloudshell", "repl", "--demo"], env)
+    term = Repl([sys.executable, "-m", "cloudshell", "repl", "--demo"], env)
     try:
-        tmux.wait(lambda s: "demo us-east-1>" in s and re.search(r"\d+ inst", s), 90, "the prompt and counts")
+        term.wait(lambda s: "demo us-east-1>" in s and re.search(r"\d+ inst", s), 90, "the prompt and counts")
 
-        tmux.type("att")
-        tmux.wait(lambda s: tmux.prompt_line() == "att", 10, "att")
-        tmux.keys("Tab")
-        tmux.wait(lambda s: tmux.prompt_line() == "attach-volume", 10, "attach-volume")
-        tmux.type(" ")
-        volume = tab_until(tmux, lambda row: VOL.match(row) and "available" in row, "an available volume")
-        zone = re.search(r"us-east-1[a-z]", tmux.highlighted()).group()
-        tmux.type(" -i ")
-        instance = tab_until(tmux, lambda row: INST.match(row) and "running" in row and zone in row,
+        term.type("att")
+        term.wait(lambda s: term.prompt_line() == "att", 10, "att")
+        term.keys("Tab")
+        term.wait(lambda s: term.prompt_line() == "attach-volume", 10, "attach-volume")
+        term.type(" ")
+        volume = tab_until(term, lambda row: VOL.match(row) and "available" in row, "an available volume")
+        zone = re.search(r"us-east-1[a-z]", term.highlighted()).group()
+        term.type(" -i ")
+        instance = tab_until(term, lambda row: INST.match(row) and "running" in row and zone in row,
                              "a running instance in the volume's zone")
-        tmux.type(" -d ")
-        device = tab_until(tmux, lambda row: row.startswith("/dev/") and instance in row, "a free device")
+        term.type(" -d ")
+        device = tab_until(term, lambda row: row.startswith("/dev/") and instance in row, "a free device")
 
-        tmux.keys("Enter")       # closes the menu on the highlighted device
-        screen = tmux.wait(lambda s: "attaching" in s or "free on" not in s, 10, "the menu to close")
+        term.keys("Enter")       # closes the menu on the highlighted device
+        screen = term.wait(lambda s: "attaching" in s or "free on" not in s, 10, "the menu to close")
         if "attaching" not in screen:
-            tmux.keys("Enter")
-        tmux.wait(lambda s: re.search(rf"{volume}.*attaching to {instance}.* as {device}", s), 30,
+            term.keys("Enter")
+        term.wait(lambda s: re.search(rf"{volume}.*attaching to {instance}.* as {device}", s), 30,
                   "attach-volume's answer")
 
         row = re.compile(rf"^\s*{volume}\s+\S+\s+(in-use|attaching)\b", re.M)
         for _ in range(10):      # the cloud's state, asked until it settles
-            tmux.keys("C-l")     # a clean screen: only the new answer can match
-            tmux.wait(lambda s: "attaching to" not in s and not row.search(s), 10, "a clear screen")
-            tmux.type(f"describe-volumes {volume}")
-            tmux.keys("Enter")
-            state = row.search(tmux.wait(row.search, 20, "describe-volumes")).group(1)
+            term.keys("C-l")     # a clean screen: only the new answer can match
+            term.wait(lambda s: "attaching to" not in s and not row.search(s), 10, "a clear screen")
+            term.type(f"describe-volumes {volume}")
+            term.keys("Enter")
+            state = row.search(term.wait(row.search, 20, "describe-volumes")).group(1)
             if state == "in-use":
                 break
         else:
-            raise AssertionError(f"{volume} never in-use:\n{tmux.screen()}")
+            raise AssertionError(f"{volume} never in-use:\n{term.screen()}")
 
         def toolbar(screen: str) -> bool:
             last = screen.rstrip("\n").split("\n")[-1]
             return "demo us-east-1 │" in last and bool(re.search(r"\d+ inst .*│ ok$", last.rstrip()))
-        tmux.wait(toolbar, 10, "the toolbar under the prompt")
-        assert "Traceback" not in tmux.screen()
+        term.wait(toolbar, 10, "the toolbar under the prompt")
+        assert "Traceback" not in term.screen()
 
         # Ctrl-C interrupts a long wait and the prompt comes back.
-        tmux.keys("C-l")
-        tmux.type(f"wait {volume} available --timeout 600")
-        tmux.keys("Enter")
-        tmux.wait(lambda s: "waiting for" in s, 20, "the wait to start")
-        tmux.keys("C-c")
-        tmux.wait(lambda s: "interrupted" in s and s.rstrip().count("demo us-east-1>") >= 2, 20,
+        term.keys("C-l")
+        term.type(f"wait {volume} available --timeout 600")
+        term.keys("Enter")
+        term.wait(lambda s: "waiting for" in s, 20, "the wait to start")
+        term.keys("C-c")
+        term.wait(lambda s: "interrupted" in s and s.rstrip().count("demo us-east-1>") >= 2, 20,
                   "the interrupted wait and a new prompt")
-        assert "Traceback" not in tmux.screen()
+        assert "Traceback" not in term.screen()
 
-        tmux.keys("C-d")
+        term.keys("C-d")
         history = tmp_path / "home" / ".local" / "state" / "cloudshell" / "history"
-        tmux.wait(lambda s: history.exists() and "attach-volume" in history.read_text(), 20, "the history")
+        term.wait(lambda s: history.exists() and "attach-volume" in history.read_text(), 20, "the history")
         assert stat.S_IMODE(history.stat().st_mode) == 0o600
     finally:
-        tmux.close()
+        term.close()
