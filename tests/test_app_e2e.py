@@ -102,7 +102,7 @@ def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
         # Ctrl-D only once the next prompt reads the keyboard again.
         tmux.wait(lambda t: "demo us-east-1>" in t.partition("scratch-b")[2], what="REPL output")
         tmux.keys("C-d")
-        tmux.wait(lambda t: "1 Instances" in t and "2 Volumes" in t, what="back in the monitor")
+        tmux.wait(lambda t: "1 Instances" in t and "2 Vol" in t, what="back in the monitor")
 
         # Quit: the program ends and takes the demo endpoint with it.
         tmux.type("q")
