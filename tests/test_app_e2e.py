@@ -104,7 +104,7 @@ def test_demo_attach_detach_repl_and_quit(tmp_path, size, no_color):
         term.wait(lambda t: "demo us-east-1>" in t.partition("scratch-b")[2] and term.reading_keys(),
                   what="REPL output and the next prompt")
         term.keys("C-d")
-        term.wait(lambda t: "1 Instances" in t and "2 Vol" in t, what="back in the monitor")
+        term.wait(lambda t: "1 Inst" in t and "2 Vol" in t, what="back in the monitor")
 
         # Quit: the program ends and takes the demo endpoint with it.
         term.type("q")

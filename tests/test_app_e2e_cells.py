@@ -70,6 +70,8 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
         text = term.wait(lambda t: re.search(r"demo 127\.0\.0\.1:\d+", t) and " ok" in t and "web-1" in t,
                          timeout=90, what="the first sweep")
         assert "starting demo cloud" not in text and "connecting" not in text
+        # Kinds arrive one by one (instances first); once the last is in, every count fits.
+        term.wait(lambda t: re.search(r"\b\d+key\b", _status(term)), timeout=60, what="every kind counted")
         status = _status(term)
         for label in ("inst", "vol", "snap", "img", "addr", "grp", "key"):   # every count at 80 columns
             assert re.search(rf"\b\d+{label}\b", status), (label, status)

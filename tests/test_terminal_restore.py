@@ -124,7 +124,7 @@ def test_a_crash_gives_the_terminal_back_with_one_line(cloud):
         screen = term.joined()
         assert "cloudshell: internal error: RuntimeError: injected crash (details in" in screen
         assert "Traceback" not in screen
-        crash_log = cloud.tmp_path / "home" / ".local" / "share" / "cloudshell" / "crash.log"
+        crash_log = cloud.tmp_path / "home" / ".local" / "state" / "cloudshell" / "crash.log"
         assert "injected crash" in crash_log.read_text()
     finally:
         term.close()
