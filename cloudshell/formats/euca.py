@@ -205,6 +205,68 @@ def _port_range(value: Any) -> tuple[Any, Any]:
     return (low or None), (high or low or None)
 
 
+# -- instance information (instance_info.py) ---------------------------------------------------
+def _instance_status(s: Mapping[str, Any]) -> Iterable[Row]:
+    events = list(s.get("Events") or ())
+    starts = sorted(field(e.get("NotBefore")) for e in events if e.get("NotBefore"))
+    yield ("INSTANCE", s.get("InstanceId"), s.get("AvailabilityZone"), _get(s, "InstanceState", "Name"),
+           _get(s, "InstanceState", "Code"), _get(s, "InstanceStatus", "Status"), _get(s, "SystemStatus", "Status"),
+           "retiring" if events else "active", starts[0] if starts else None)
+    for word, key in (("SYSTEMSTATUS", "SystemStatus"), ("INSTANCESTATUS", "InstanceStatus")):
+        for d in _get(s, key, "Details") or ():
+            yield (word, d.get("Name"), d.get("Status"), d.get("ImpairedSince"))
+    for e in events:
+        yield ("EVENT", e.get("Code"), e.get("NotBefore"), e.get("NotAfter"), e.get("Description"))
+
+
+_TYPE_HEADERS = (("Name", "Name"), ("Cpu", "CPUs"), ("Memory", "Memory (MiB)"), ("Disk", "Disk (GiB)"),
+                 ("NetworkInterfaces", "NICs"))
+
+
+def _type_rows(types: list[Mapping[str, Any]], capacity: bool) -> Iterable[Row]:
+    """euca2ools' aligned columns, each line after ``INSTANCETYPE<tab> `` (its print of two values)."""
+    rows = []
+    for t in types:
+        cells = [field(t.get(k)) for k, _ in _TYPE_HEADERS]
+        if capacity:
+            total = sum(int(z.get("Max") or 0) for z in t.get("Availability") or ())
+            used = total - sum(int(z.get("Available") or 0) for z in t.get("Availability") or ())
+            cells += [str(used), str(total), f"{used / total:.0%}" if total else ""]
+        rows.append(cells)
+    heads = [h for _, h in _TYPE_HEADERS] + (["Used", "Total", "Used %"] if capacity else [])
+    widths = [max([len(h)] + [len(r[n]) for r in rows]) for n, h in enumerate(heads)]
+
+    def line(cells: list[str]) -> str:
+        out = [cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:5], widths[1:5])]
+        text = "  ".join(out)
+        if capacity:
+            text += f"  {cells[5].rjust(widths[5])} / {cells[6].rjust(widths[6])}  {cells[7].rjust(widths[7])}"
+        return text
+    for cells in [heads, *rows]:
+        yield ("INSTANCETYPE", " " + line(cells))
+
+
+def _instance_types(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
+    types = list(data.get("InstanceTypes") or ())
+    capacity = bool(args.get("show_capacity") or args.get("by_zone"))
+    if not args.get("by_zone"):
+        yield from _type_rows(types, capacity)
+        return
+    zones = sorted({str(z.get("ZoneName")) for t in types for z in t.get("Availability") or ()})
+    for zone in zones:
+        yield ("AVAILABILITYZONE", zone)
+        yield from _type_rows([dict(t, Availability=[z for z in t.get("Availability") or ()
+                                                     if z.get("ZoneName") == zone])
+                               for t in types if any(z.get("ZoneName") == zone for z in t.get("Availability") or ())],
+                              True)
+        yield ("",)
+
+
+def _monitorings(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
+    for m in data.get("InstanceMonitorings") or ():
+        yield (m.get("InstanceId"), f"monitoring-{_get(m, 'Monitoring', 'State')}")
+
+
 # -- every command ---------------------------------------------------------------------------
 def _each(key: str, one: Callable[[Mapping[str, Any]], Iterable[Row]]) -> Printer:
     def printer(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
@@ -302,6 +364,16 @@ PRINTERS: dict[str, Printer] = {
                                                t.get("Value"))]),
     "create-tags": _tags_created,
     "delete-tags": lambda data, _: (),
+    "describe-instance-status": _each("InstanceStatuses", _instance_status),
+    "describe-instance-types": _instance_types,
+    "modify-instance-type": lambda data, _: [("INSTANCETYPE", *(_get(data, "InstanceType", k) for k in (
+        "Name", "Cpu", "Memory", "Disk", "NetworkInterfaces")))],
+    "get-password-data": lambda data, _: [(data["PasswordData"],)] if data.get("PasswordData") else [],
+    "get-password": lambda data, _: [(data.get("Password"),)],
+    "monitor-instances": _monitorings,
+    "unmonitor-instances": _monitorings,
+    "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
+                                                     data.get("OwnerId"))],
 }
 
 
