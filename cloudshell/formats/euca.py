@@ -267,6 +267,100 @@ def _monitorings(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]
         yield (m.get("InstanceId"), f"monitoring-{_get(m, 'Monitoring', 'State')}")
 
 
+# -- attributes (attributes.py) ---------------------------------------------------------------
+_INSTANCE_ATTRS = {"block_device_mapping": ("blockDeviceMapping", "BlockDeviceMappings"),
+                   "disable_api_termination": ("disableApiTermination", "DisableApiTermination"),
+                   "ebs_optimized": ("ebsOptimized", "EbsOptimized"), "group_id": ("groupSet", "Groups"),
+                   "product_code": ("productCodes", "ProductCodes"),
+                   "shutdown": ("instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"),
+                   "instance_type": ("instanceType", "InstanceType"), "kernel": ("kernel", "KernelId"),
+                   "ramdisk": ("ramdisk", "RamdiskId"), "root_device_name": ("rootDeviceName", "RootDeviceName"),
+                   "source_dest_check": ("sourceDestCheck", "SourceDestCheck"), "user_data": ("userData", "UserData")}
+
+
+def _instance_attribute(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
+    dest = next((d for d in _INSTANCE_ATTRS if args.get(d)), None)
+    if dest is None:
+        return
+    name, key = _INSTANCE_ATTRS[dest]
+    iid = data.get("InstanceId")
+    value = data.get(key)
+    if key == "BlockDeviceMappings":
+        for m in value or ():
+            ebs = m.get("Ebs") or {}
+            yield ("BLOCKDEVICE", m.get("DeviceName"), ebs.get("VolumeId"), ebs.get("AttachTime"),
+                   ebs.get("DeleteOnTermination"))
+    elif key == "Groups":
+        yield (name, iid, ", ".join(g.get("GroupId") or g.get("GroupName") or "" for g in value or ()))
+    elif key == "ProductCodes":
+        yield (name, iid, ", ".join(str(c.get("ProductCodeId", "")) for c in value or ()))
+    elif key == "UserData":
+        import base64
+
+        text = base64.b64decode(_get(value, "Value") or "").decode("utf-8", "replace")
+        if text:
+            yield (name, iid)
+            for line in text.rstrip("\n").split("\n"):
+                yield (line,)
+        else:
+            yield (name, iid, None)
+    else:
+        yield (name, iid, value.get("Value") if isinstance(value, Mapping) and "Value" in value else value)
+
+
+def _permissions(word: str, rid: Any, perms: Iterable[Mapping[str, Any]]) -> Iterable[Row]:
+    for perm in perms or ():
+        for kind, who in perm.items():
+            yield (word, rid, "group" if kind == "Group" else "userId", who)
+
+
+def _product_codes(rid: Any, codes: Iterable[Mapping[str, Any]]) -> Iterable[Row]:
+    for c in codes or ():
+        code = c.get("ProductCodeId")
+        yield ("productCodes", rid, "productCode", f"[{c['ProductCodeType']}: {code}]" if c.get("ProductCodeType") else code)
+
+
+def _image_attribute(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
+    iid = data.get("ImageId")
+    yield from _permissions("launchPermission", iid, data.get("LaunchPermissions") or ())
+    yield from _product_codes(iid, data.get("ProductCodes") or ())
+    for m in data.get("BlockDeviceMappings") or ():
+        source = m.get("VirtualName") or _get(m, "Ebs", "SnapshotId")
+        yield ("blockDeviceMapping", iid, "blockDeviceMap", f"{m.get('DeviceName')}: {source}")
+    for word, key in (("kernel", "KernelId"), ("ramdisk", "RamdiskId"), ("description", "Description")):
+        if _get(data, key, "Value"):
+            yield (word, iid, None, _get(data, key, "Value"))
+
+
+def _grant_rows(word: str, rid: Any, args: Mapping[str, Any]) -> Iterable[Row]:
+    for verb, dest in (("ADD", "add"), ("REMOVE", "remove")):
+        for who in args.get(dest) or ():
+            yield (word, rid, verb, "Group" if who == "all" else "UserId", who)
+
+
+def _image_modified(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
+    iid = args.get("image")
+    if args.get("description"):
+        yield ("description", iid, None, args["description"])
+    for code in args.get("product_code") or ():
+        yield ("productcodes", iid, "productCode", code)
+    if args.get("launch_permission"):
+        yield from _grant_rows("launchPermission", iid, args)
+
+
+def _snapshot_attribute(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
+    sid = data.get("SnapshotId")
+    yield from _permissions("createVolumePermission", sid, data.get("CreateVolumePermissions") or ())
+    yield from _product_codes(sid, data.get("ProductCodes") or ())
+
+
+def _account_attributes(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
+    for a in data.get("AccountAttributes") or ():
+        yield ("ACCOUNTATTRIBUTE", a.get("AttributeName"))
+        for v in a.get("AttributeValues") or ():
+            yield ("VALUE", v.get("AttributeValue"))
+
+
 # -- every command ---------------------------------------------------------------------------
 def _each(key: str, one: Callable[[Mapping[str, Any]], Iterable[Row]]) -> Printer:
     def printer(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
@@ -372,6 +466,16 @@ PRINTERS: dict[str, Printer] = {
     "get-password": lambda data, _: [(data.get("Password"),)],
     "monitor-instances": _monitorings,
     "unmonitor-instances": _monitorings,
+    "describe-instance-attribute": _instance_attribute,
+    "modify-instance-attribute": lambda data, _: (),
+    "reset-instance-attribute": lambda data, _: (),
+    "describe-image-attribute": _image_attribute,
+    "modify-image-attribute": _image_modified,
+    "reset-image-attribute": lambda _, args: [("launchPermission", args.get("image"), "RESET")],
+    "describe-snapshot-attribute": _snapshot_attribute,
+    "modify-snapshot-attribute": lambda _, args: _grant_rows("createVolumePermission", args.get("snapshot"), args),
+    "reset-snapshot-attribute": lambda _, args: [("createVolumePermission", args.get("snapshot"), "RESET")],
+    "describe-account-attributes": _account_attributes,
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }
