@@ -361,6 +361,15 @@ def _account_attributes(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterab
             yield ("VALUE", v.get("AttributeValue"))
 
 
+# -- image tasks (image_tasks.py) ---------------------------------------------------------------
+def _bundle_task(t: Mapping[str, Any] | None) -> Iterable[Row]:
+    s3 = _get(t, "Storage", "S3") or {}
+    bucket, prefix = s3.get("Bucket"), s3.get("Prefix")
+    yield ("BUNDLE", _get(t, "BundleId"), _get(t, "InstanceId"), bucket, prefix, _get(t, "StartTime"),
+           _get(t, "UpdateTime"), _get(t, "State"), _get(t, "Progress"),
+           f"{bucket}/{prefix}.manifest.xml" if bucket and prefix else None)
+
+
 # -- every command ---------------------------------------------------------------------------
 def _each(key: str, one: Callable[[Mapping[str, Any]], Iterable[Row]]) -> Printer:
     def printer(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
@@ -476,6 +485,11 @@ PRINTERS: dict[str, Printer] = {
     "modify-snapshot-attribute": lambda _, args: _grant_rows("createVolumePermission", args.get("snapshot"), args),
     "reset-snapshot-attribute": lambda _, args: [("createVolumePermission", args.get("snapshot"), "RESET")],
     "describe-account-attributes": _account_attributes,
+    "create-image": lambda data, _: [("IMAGE", data.get("ImageId"))],
+    "copy-image": lambda data, _: [("IMAGE", data.get("ImageId"))],
+    "bundle-instance": lambda data, _: _bundle_task(data.get("BundleTask")),
+    "describe-bundle-tasks": _each("BundleTasks", _bundle_task),
+    "cancel-bundle-task": lambda data, _: _bundle_task(data.get("BundleTask")),
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }
