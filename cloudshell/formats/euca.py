@@ -490,9 +490,14 @@ PRINTERS: dict[str, Printer] = {
     "bundle-instance": lambda data, _: _bundle_task(data.get("BundleTask")),
     "describe-bundle-tasks": _each("BundleTasks", _bundle_task),
     "cancel-bundle-task": lambda data, _: _bundle_task(data.get("BundleTask")),
+    "fingerprint-key": lambda data, _: [(data.get("KeyFingerprint"),)],
+    "version": lambda data, _: [(f"cloudshell {data.get('Version')}",)],
+    "generate-environment-config": lambda data, _: [(f"{k}={v}",) for k, v in sorted(data.items())],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }
+
+PRINTERS["describe-group"] = PRINTERS["describe-groups"]   # euca2ools' name of the same command
 
 
 def has_layout(command: str | None) -> bool:
