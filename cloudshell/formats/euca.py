@@ -493,6 +493,8 @@ PRINTERS: dict[str, Printer] = {
     "fingerprint-key": lambda data, _: [(data.get("KeyFingerprint"),)],
     "version": lambda data, _: [(f"cloudshell {data.get('Version')}",)],
     "generate-environment-config": lambda data, _: [(f"{k}={v}",) for k, v in sorted(data.items())],
+    "bundle-and-upload-image": lambda data, _: [("Uploaded", data.get("ManifestLocation"))],
+    "download-and-unbundle": lambda data, _: [("Wrote", data.get("Image"))],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }

@@ -1,0 +1,74 @@
+"""bundle-and-upload-image and download-and-unbundle against moto's S3: the image comes back
+byte for byte, nothing is left on the local disk, and a failed upload names the kept bundle."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from clirun import run_cli
+from faultproxy import FaultProxy
+
+from cloudshell.cloud.bundle.keys import make_demo_credentials
+
+
+def _cli(cloud, *args: str, env: dict | None = None, url: str | None = None):
+    out = run_cli(["--endpoint-url", url or cloud.url, *args], env or cloud.env)
+    assert "Traceback" not in out.stderr
+    return out
+
+
+def _bundle_dirs(tmp: Path) -> list[str]:
+    return sorted(p.name for p in tmp.iterdir() if p.name.startswith("cloudshell-bundle-"))
+
+
+def test_bundle_and_upload_then_download_and_unbundle(cloud, tmp_path):
+    creds = make_demo_credentials(tmp_path / "creds")
+    image = tmp_path / "disk.img"
+    image.write_bytes(os.urandom(300_000))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(cloud.env, TMPDIR=str(scratch))
+    cloud.session.call("create_bucket", service="s3", Bucket="images")
+    out = _cli(cloud, "euca-bundle-and-upload-image", "-i", str(image), "-r", "x86_64", "-b", "images/team",
+               "-c", str(creds.user_cert), "-k", str(creds.user_key), "--ec2cert", str(creds.cloud_cert),
+               "-u", "123456789012", "--output", "json", env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["ManifestLocation"] == "images/team/disk.img.manifest.xml"
+    keys = sorted(o["Key"] for o in cloud.session.call("list_objects_v2", service="s3", Bucket="images")["Contents"])
+    assert keys == ["team/disk.img.manifest.xml", "team/disk.img.part.00"]
+    assert _bundle_dirs(scratch) == []   # the local bundle is gone
+
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    out = _cli(cloud, "euca-download-and-unbundle", "-b", "images/team", "-p", "disk.img", "-d", str(restored),
+               "-k", str(creds.user_key), "-c", str(creds.user_cert), env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"Wrote\t{restored / 'disk.img'}\n"
+    assert (restored / "disk.img").read_bytes() == image.read_bytes()
+    assert _bundle_dirs(scratch) == []
+
+
+def test_a_failed_upload_keeps_the_bundle_and_says_where(cloud, tmp_path):
+    creds = make_demo_credentials(tmp_path / "creds")
+    image = tmp_path / "disk.img"
+    image.write_bytes(os.urandom(50_000))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(cloud.env, TMPDIR=str(scratch))
+    cloud.session.call("create_bucket", service="s3", Bucket="locked")
+    with FaultProxy(cloud.url) as proxy:
+        proxy.inject("error", action="PUT /locked/disk.img.part.00", status=403, code="AccessDenied",
+                     message="Access Denied")
+        out = _cli(cloud, "bundle-and-upload-image", "-i", str(image), "-b", "locked",
+                   "-c", str(creds.user_cert), "-k", str(creds.user_key), "--ec2cert", str(creds.cloud_cert),
+                   "-u", "123456789012", env=env, url=proxy.url)
+    assert out.returncode != 0 and len(out.stderr.strip().splitlines()) == 1
+    kept = _bundle_dirs(scratch)
+    assert len(kept) == 1 and f"the bundle is kept in {scratch / kept[0]}" in out.stderr
+    assert "upload-bundle -b locked -m" in out.stderr
+    bad = _cli(cloud, "bundle-and-upload-image", "-i", str(image), env=env)
+    assert bad.returncode == 2 and "missing -b" in bad.stderr
+    assert tempfile.gettempdir()  # the test's own temp dir is untouched by the command
