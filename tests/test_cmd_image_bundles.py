@@ -72,3 +72,45 @@ def test_a_failed_upload_keeps_the_bundle_and_says_where(cloud, tmp_path):
     bad = _cli(cloud, "bundle-and-upload-image", "-i", str(image), env=env)
     assert bad.returncode == 2 and "missing -b" in bad.stderr
     assert tempfile.gettempdir()  # the test's own temp dir is untouched by the command
+
+
+def test_unbundle_stream_from_stdin_to_stdout(cloud, tmp_path):
+    import subprocess
+    import sys
+
+    from cloudshell.cloud.bundle import keys
+    from cloudshell.cloud.bundle.manifest import read_manifest
+
+    creds = make_demo_credentials(tmp_path / "creds")
+    image = tmp_path / "disk.img"
+    image.write_bytes(os.urandom(200_000) + bytes(100_000))
+    out = _cli(cloud, "bundle-image", "-i", str(image), "-d", str(tmp_path / "b"), "-c", str(creds.user_cert),
+               "-k", str(creds.user_key), "--ec2cert", str(creds.cloud_cert), "-u", "123456789012")
+    assert out.returncode == 0, out.stderr
+    manifest = read_manifest(tmp_path / "b" / "disk.img.manifest.xml")
+    private = keys.load_private_key(creds.user_key)
+    key = keys.decrypt_hex(private, manifest.user_encrypted_key)
+    iv = keys.decrypt_hex(private, manifest.user_encrypted_iv)
+    stream = b"".join((tmp_path / "b" / p.filename).read_bytes() for p in manifest.parts)
+    argv = [sys.executable, "-m", "cloudshell", "--endpoint-url", cloud.url, "euca-unbundle-stream",
+            "--enc-key", key, "--enc-iv", iv, "--image-size", str(manifest.size), "--sha1-digest", manifest.digest]
+    done = subprocess.run(argv, input=stream, capture_output=True, env=cloud.env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == image.read_bytes()
+    bad = subprocess.run(argv[:-1] + ["0" * 40], input=stream, capture_output=True, env=cloud.env, timeout=60,
+                         check=False)
+    assert bad.returncode != 0 and b"differs from --sha1-digest" in bad.stderr
+    target = tmp_path / "restored.img"
+    joined = tmp_path / "joined.bin"
+    joined.write_bytes(stream)
+    done = subprocess.run([*argv[:5], "unbundle-stream", "-i", str(joined), "-o", str(target), *argv[6:]],
+                          capture_output=True, env=cloud.env, timeout=60, check=False)
+    assert done.returncode == 0 and target.read_bytes() == image.read_bytes(), done.stderr
+    again = subprocess.run([*argv[:5], "unbundle-stream", "-i", str(joined), "-o", str(target), *argv[6:]],
+                           capture_output=True, env=cloud.env, timeout=60, check=False)
+    assert again.returncode == 2 and b"already exists" in again.stderr
+    cut = subprocess.run(argv, input=stream[:-100], capture_output=True, env=cloud.env, timeout=60, check=False)
+    assert cut.returncode != 0 and len(cut.stderr.decode().strip().splitlines()) == 1
+    short = subprocess.run([*argv[:5], "unbundle-stream", "--enc-key", "abc", "--enc-iv", iv], input=b"",
+                           capture_output=True, env=cloud.env, timeout=60, check=False)
+    assert short.returncode == 2 and b"32 hex digits" in short.stderr

@@ -9,14 +9,17 @@ step can be run again by hand.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud.errors import CloudshellError
+from cloudshell.cloud.errors import CloudshellError, UsageError
 from cloudshell.commands.context import Context, DryRunDone, Result
-from cloudshell.commands.registry import REGISTRY, Invocation, Param, command
+from cloudshell.commands.registry import FILE, REGISTRY, Invocation, Param, command
+from cloudshell.commands.values import shown
 
 
 def _cmd(name: str) -> Any:
@@ -103,3 +106,82 @@ def download_and_unbundle(ctx: Context, inv: Invocation) -> Result:
         shutil.rmtree(work, ignore_errors=True)
     return Result(data=dict(restored.data, Signature=got.data.get("Signature")),
                   lines=(*got.lines[:1], *restored.lines), warnings=got.warnings)
+
+
+# -- unbundle-stream ---------------------------------------------------------------------------------
+def hex_bytes(raw: str) -> bytes:
+    value = raw.strip()
+    if len(value) != 32 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise UsageError(f"{shown(raw)} is not a 128-bit key or IV (expected 32 hex digits, as the manifest's)")
+    return bytes.fromhex(value)
+
+
+def sha1_hex(raw: str) -> str:
+    value = raw.strip().lower()
+    if len(value) != 40 or any(c not in "0123456789abcdef" for c in value):
+        raise UsageError(f"{shown(raw)} is not a SHA-1 digest (expected 40 hex digits)")
+    return value
+
+
+def byte_count(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise UsageError(f"{shown(raw)} is not a size (expected a number of bytes)")
+    return int(raw)
+
+
+def _check_stream(ctx: Context, inv: Invocation) -> None:
+    if not inv.dest and (ctx.interactive or sys.stdout.isatty()):
+        raise UsageError("unbundle-stream: the image is binary: give -o FILE (it is not written to a terminal)")
+    if inv.dest and os.path.lexists(os.path.expanduser(inv.dest)):
+        raise UsageError(f"unbundle-stream: -o {shown(inv.dest)} already exists (expected a new file name)")
+    if inv.source and not os.path.isfile(os.path.expanduser(inv.source)):
+        raise UsageError(f"unbundle-stream: -i {shown(inv.source)}: no such file (expected the bundle's "
+                         "encrypted stream; default: stdin)")
+
+
+@command("unbundle-stream", "bundles", "Decrypt and unpack a bundle's joined parts from stdin (or -i) to stdout "
+         "(or -o).",
+         params=(Param("source", ("-i",), kind=FILE, metavar="FILE", help="the bundle stream (default: stdin)"),
+                 Param("dest", ("-o",), kind=FILE, metavar="FILE", help="the image (default: stdout, not a terminal)"),
+                 Param("key", ("--enc-key",), required=True, convert=hex_bytes, metavar="HEX",
+                       help="the bundle's AES key (the manifest's, decrypted)"),
+                 Param("iv", ("--enc-iv",), required=True, convert=hex_bytes, metavar="HEX",
+                       help="the bundle's initialisation vector"),
+                 Param("size", ("--image-size",), convert=byte_count, metavar="BYTES",
+                       help="check the image is this many bytes"),
+                 Param("digest", ("--sha1-digest",), convert=sha1_hex, metavar="HEX",
+                       help="check the unpacked stream's SHA-1 (the manifest's image digest)")),
+         check=_check_stream, example="cat img.part.* | unbundle-stream --enc-key HEX --enc-iv HEX > disk.img")
+def unbundle_stream(ctx: Context, inv: Invocation) -> Result:
+    from cloudshell.cloud.bundle.errors import BadBundle
+    from cloudshell.cloud.bundle.files import NewFile
+    from cloudshell.cloud.bundle.stream import BUFFER_SIZE
+    from cloudshell.cloud.bundle.unpack import _CorruptData, _Unpacker
+
+    src = open(os.path.expanduser(inv.source), "rb") if inv.source else sys.stdin.buffer
+    target = NewFile(Path(os.path.expanduser(inv.dest)).absolute()) if inv.dest else None
+    out = target.file if target else sys.stdout.buffer
+    try:
+        unpacker = _Unpacker(inv.key, inv.iv, out, inv.size)
+        while chunk := src.read(BUFFER_SIZE):
+            unpacker.feed(chunk)
+        unpacker.finish()
+        if inv.size is not None and unpacker.tar.size != inv.size:
+            raise BadBundle(f"the image is {unpacker.tar.size} bytes, not the {inv.size} of --image-size")
+        if inv.digest and unpacker.tar_sha.hexdigest() != inv.digest:
+            raise BadBundle(f"the stream's SHA-1 {unpacker.tar_sha.hexdigest()} differs from --sha1-digest")
+        if target:
+            target.commit()
+        else:
+            out.flush()
+    except _CorruptData as exc:
+        raise BadBundle(f"unbundle-stream: {exc}") from None
+    finally:
+        if inv.source:
+            src.close()
+        if target:
+            target.discard()
+    if not target:
+        return Result(data=None, lines=())
+    return Result(data={"Image": inv.dest, "Size": unpacker.tar.size, "Digest": unpacker.tar_sha.hexdigest()},
+                  lines=(f"wrote {inv.dest} ({unpacker.tar.size} bytes)",))

@@ -495,6 +495,7 @@ PRINTERS: dict[str, Printer] = {
     "generate-environment-config": lambda data, _: [(f"{k}={v}",) for k, v in sorted(data.items())],
     "bundle-and-upload-image": lambda data, _: [("Uploaded", data.get("ManifestLocation"))],
     "download-and-unbundle": lambda data, _: [("Wrote", data.get("Image"))],
+    "unbundle-stream": lambda data, _: [],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }
