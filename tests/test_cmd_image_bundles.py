@@ -114,3 +114,25 @@ def test_unbundle_stream_from_stdin_to_stdout(cloud, tmp_path):
     short = subprocess.run([*argv[:5], "unbundle-stream", "--enc-key", "abc", "--enc-iv", iv], input=b"",
                            capture_output=True, env=cloud.env, timeout=60, check=False)
     assert short.returncode == 2 and b"32 hex digits" in short.stderr
+
+
+def test_install_image_bundles_uploads_and_registers(cloud, tmp_path):
+    creds = make_demo_credentials(tmp_path / "creds")
+    image = tmp_path / "centos.img"
+    image.write_bytes(os.urandom(80_000))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(cloud.env, TMPDIR=str(scratch))
+    out = _cli(cloud, "euca-install-image", "-i", str(image), "-r", "x86_64", "-b", "installed", "-n", "centos-7",
+               "--description", "installed in one step", "-c", str(creds.user_cert), "-k", str(creds.user_key),
+               "--ec2cert", str(creds.cloud_cert), "-u", "123456789012", env=env)
+    assert out.returncode == 0, out.stderr
+    word, new = out.stdout.strip().split("\t")
+    assert word == "IMAGE" and new.startswith("ami-")
+    seen = cloud.session.call("describe_images", ImageIds=[new])["Images"][0]
+    assert (seen["Name"], seen["Description"]) == ("centos-7", "installed in one step")
+    keys = sorted(o["Key"] for o in cloud.session.call("list_objects_v2", service="s3", Bucket="installed")["Contents"])
+    assert keys == ["centos.img.manifest.xml", "centos.img.part.00"]
+    assert _bundle_dirs(scratch) == []
+    bad = _cli(cloud, "install-image", "-i", str(image), "-b", "installed", env=env)
+    assert bad.returncode == 2 and "missing -n" in bad.stderr

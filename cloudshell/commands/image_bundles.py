@@ -18,6 +18,7 @@ from typing import Any
 
 from cloudshell.cloud.errors import CloudshellError, UsageError
 from cloudshell.commands.context import Context, DryRunDone, Result
+from cloudshell.commands.images import image_description, image_name
 from cloudshell.commands.registry import FILE, REGISTRY, Invocation, Param, command
 from cloudshell.commands.values import shown
 
@@ -106,6 +107,42 @@ def download_and_unbundle(ctx: Context, inv: Invocation) -> Result:
         shutil.rmtree(work, ignore_errors=True)
     return Result(data=dict(restored.data, Signature=got.data.get("Signature")),
                   lines=(*got.lines[:1], *restored.lines), warnings=got.warnings)
+
+
+
+def _is_image_id(value: Any) -> bool:
+    return isinstance(value, str) and value[:4] in ("eki-", "aki-", "eri-", "ari-")
+
+
+@command("install-image", "bundles", "Bundle an image file, upload it and register it, in one step.",
+         params=(*_params("bundle-and-upload-image"),
+                 Param("name", ("-n", "--name"), required=True, convert=image_name, metavar="NAME",
+                       help="name of the new image"),
+                 Param("description", ("--description",), convert=image_description, metavar="DESC",
+                       help="its description"),
+                 Param("virtualization", ("--virtualization-type",), choices=("paravirtual", "hvm"),
+                       metavar="TYPE", help="paravirtual or hvm"),
+                 Param("platform", ("--platform",), choices=("windows",), metavar="windows",
+                       help="windows, for a Windows image")),
+         mutates=True, example="install-image -i centos-7.img -r x86_64 -b mybucket -n centos-7")
+def install_image(ctx: Context, inv: Invocation) -> Result:
+    if ctx.dry_run:
+        raise DryRunDone(True, f"install-image would bundle {inv.image}, upload it to s3://{inv.bucket} and "
+                               f"register it as {inv.name}; nothing was written or sent")
+    uploaded = _step(ctx, "bundle-and-upload-image", inv.values)
+    location = uploaded.data["ManifestLocation"]
+    values = {"location": location, "name": inv.name, "description": inv.description,
+              "architecture": inv.arch, "virtualization": inv.virtualization,
+              "kernel": inv.kernel if _is_image_id(inv.kernel) else None,
+              "ramdisk": inv.ramdisk if _is_image_id(inv.ramdisk) else None}
+    try:
+        registered = _step(ctx, "register", values)
+    except CloudshellError as exc:
+        exc.message = f"{exc.message}; the bundle is uploaded: register {location} -n {inv.name} to finish"  # type: ignore[attr-defined]
+        exc.args = (exc.message,)  # type: ignore[attr-defined]
+        raise
+    return Result(data=dict(registered.data, ManifestLocation=location),
+                  lines=(*uploaded.lines[:-1], *registered.lines))
 
 
 # -- unbundle-stream ---------------------------------------------------------------------------------

@@ -496,6 +496,7 @@ PRINTERS: dict[str, Printer] = {
     "bundle-and-upload-image": lambda data, _: [("Uploaded", data.get("ManifestLocation"))],
     "download-and-unbundle": lambda data, _: [("Wrote", data.get("Image"))],
     "unbundle-stream": lambda data, _: [],
+    "install-image": lambda data, _: [("IMAGE", data.get("ImageId"))],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
 }
