@@ -370,6 +370,40 @@ def _bundle_task(t: Mapping[str, Any] | None) -> Iterable[Row]:
            f"{bucket}/{prefix}.manifest.xml" if bucket and prefix else None)
 
 
+# -- conversion tasks (conversions.py) -----------------------------------------------------------
+def _disk_image(c: Mapping[str, Any]) -> Row:
+    bits: list[Any] = ["DISKIMAGE"]
+    for word, value in (("DiskImageFormat", _get(c, "Image", "Format")), ("DiskImageSize", _get(c, "Image", "Size")),
+                        ("VolumeId", _get(c, "Volume", "Id")), ("VolumeSize", _get(c, "Volume", "Size")),
+                        ("AvailabilityZone", c.get("AvailabilityZone")),
+                        ("ApproximateBytesConverted", c.get("BytesConverted")), ("Status", c.get("Status")),
+                        ("StatusMessage", c.get("StatusMessage"))):
+        if value:
+            bits += [word, value]
+    return tuple(bits)
+
+
+def _conversion_task(t: Mapping[str, Any]) -> Iterable[Row]:
+    bits: list[Any] = []
+    if t.get("ImportVolume"):
+        bits += ["TaskType", "IMPORTVOLUME"]
+    if t.get("ImportInstance"):
+        bits += ["TaskType", "IMPORTINSTANCE"]
+    for word, key in (("TaskId", "ConversionTaskId"), ("ExpirationTime", "ExpirationTime"), ("Status", "State"),
+                      ("StatusMessage", "StatusMessage")):
+        if t.get(key):
+            bits += [word, t[key]]
+    if t.get("ImportVolume"):
+        yield tuple(bits)
+        yield _disk_image(t["ImportVolume"])
+    if t.get("ImportInstance"):
+        if _get(t, "ImportInstance", "InstanceId"):
+            bits += ["InstanceID", t["ImportInstance"]["InstanceId"]]
+        yield tuple(bits)
+        for v in _get(t, "ImportInstance", "Volumes") or ():
+            yield _disk_image(v)
+
+
 # -- every command ---------------------------------------------------------------------------
 def _each(key: str, one: Callable[[Mapping[str, Any]], Iterable[Row]]) -> Printer:
     def printer(data: Mapping[str, Any], _: Mapping[str, Any]) -> Iterable[Row]:
@@ -496,6 +530,8 @@ PRINTERS: dict[str, Printer] = {
     "bundle-and-upload-image": lambda data, _: [("Uploaded", data.get("ManifestLocation"))],
     "download-and-unbundle": lambda data, _: [("Wrote", data.get("Image"))],
     "unbundle-stream": lambda data, _: [],
+    "describe-conversion-tasks": _each("ConversionTasks", _conversion_task),
+    "cancel-conversion-task": lambda data, _: [],
     "install-image": lambda data, _: [("IMAGE", data.get("ImageId"))],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
