@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-KINDS = ("latency", "reset", "throttle", "error", "truncate", "html", "hang")
+KINDS = ("latency", "reset", "throttle", "error", "truncate", "html", "hang", "canned")
 # Headers that describe one hop, not the message: never forwarded either way.
 _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te",
                   "upgrade", "content-length"})
@@ -70,6 +70,7 @@ class Rule:
     status: int = 503
     code: str = "RequestLimitExceeded"
     message: str = "Request limit exceeded."
+    body: bytes = b""       # canned: the answer sent instead of the cloud's (nothing forwarded)
     hits: int = 0
 
     def matches(self, action: str, now: float) -> bool:
@@ -138,6 +139,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         action = _action(self.command, self.path, body)
+        if body and not self.path.split("?")[0].strip("/"):
+            proxy.queries.append(parse_qs(body.decode("utf-8", "replace")))
         rule = proxy._claim(action)
         kind = rule.kind if rule else None
         if kind == "latency":
@@ -145,6 +148,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if kind in ("throttle", "error"):
             proxy._record(action, kind)
             return self._reply(rule.status, ec2_error(rule.code, rule.message), "text/xml;charset=UTF-8")
+        if kind == "canned":
+            proxy._record(action, kind)
+            return self._reply(rule.status if rule.status != 503 else 200, rule.body, "text/xml;charset=UTF-8")
         if kind == "html":
             proxy._record(action, kind)
             return self._reply(200, LOGIN_PAGE, "text/html; charset=utf-8")
@@ -248,6 +254,7 @@ class FaultProxy:
         self._rules: list[Rule] = []
         self._rules_lock = threading.Lock()
         self._log = _Log()
+        self.queries: list[dict[str, list[str]]] = []   # every EC2 query received, parsed (newest last)
         self._stopping = threading.Event()
         self._conns: set[socket.socket] = set()
         self._server: _Server | None = None
@@ -305,7 +312,8 @@ class FaultProxy:
         ``seconds``: the rule lasts that long from ``after`` seconds from now.
         Options: ``delay`` (latency), ``forward`` (reset/hang/truncate),
         ``status``/``code``/``message`` (error; throttle defaults to 503
-        RequestLimitExceeded).
+        RequestLimitExceeded), ``body`` (canned: an answer recorded from the API's documented
+        shape, for actions moto does not serve; status 200 unless given).
         """
         if kind not in KINDS:
             raise ValueError(f"unknown fault {kind!r}; one of {', '.join(KINDS)}")

@@ -59,7 +59,8 @@ def test_command_names_by_prefix_then_substring(demo):
     every = texts("", inv, extra={"exit": "leave"})
     assert "describe-instances" in every and "exit" in every
     assert not [t for t in every if t.startswith("euca-")]  # aliases only once asked for
-    assert texts("dinstances", inv) == ["describe-instances"]  # fuzzy, when nothing else matches
+    assert texts("dvolumes", inv) == ["describe-volumes"]  # fuzzy, when nothing else matches
+    assert "describe-instances" in texts("dinstances", inv)  # (describe-instance-status/-types are as near)
     assert texts("frobnicate-", inv) == []
     assert texts("nosuch ", inv) == []                  # unknown command: nothing to offer
 

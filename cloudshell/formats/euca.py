@@ -304,6 +304,18 @@ PRINTERS: dict[str, Printer] = {
     "delete-tags": lambda data, _: (),
 }
 
+PRINTERS["describe-group"] = PRINTERS["describe-groups"]   # euca2ools' name of the same command
+
+
+def _more() -> None:
+    """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py)."""
+    from cloudshell.formats.euca_more import MORE_PRINTERS
+
+    PRINTERS.update(MORE_PRINTERS)
+
+
+_more()
+
 
 def has_layout(command: str | None) -> bool:
     return command in PRINTERS
