@@ -7,6 +7,7 @@ needs an endpoint.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,6 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# A test run started in the background of a non-interactive shell (`cmd &`) inherits SIGINT
+# ignored, and exec passes "ignored" on to every program the tests start: their Ctrl-C and
+# `kill -INT` tests would then test nothing. A handled SIGINT here is reset to the default in
+# every child, as in an operator's terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
