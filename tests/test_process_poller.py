@@ -22,7 +22,7 @@ from cloudshell.cloud.procpoller import ProcessPoller
 from cloudshell.cloud.session import Endpoint
 
 PARENT = textwrap.dedent("""
-    import sys, time
+    import signal, sys
     from cloudshell.cloud.procpoller import ProcessPoller
     from cloudshell.cloud.session import Endpoint
     poller = ProcessPoller(Endpoint(endpoint_url=sys.argv[1], region="us-east-1", access_key="demo",
@@ -32,7 +32,7 @@ PARENT = textwrap.dedent("""
     sys.stdin.readline()          # the test says when; signals interrupt this wait
     if sys.argv[2] == "exit":
         sys.exit(0)
-    time.sleep(600)
+    signal.pause()                # until the test's signal ends this parent
 """)
 
 

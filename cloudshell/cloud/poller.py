@@ -124,6 +124,20 @@ def sweep_order(kinds: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(kinds, key=lambda k: (KINDS[k].sweep_every, rank.get(k, len(rank)))))
 
 
+def wait_for_inventory(changed: threading.Condition, current: Callable[[], Inventory],
+                       predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
+    """Wait on ``changed`` (notified after each publish) until ``predicate(current())``, at most
+    ``timeout`` seconds; raises TimeoutError. Both pollers' ``wait_until``."""
+    deadline = time.monotonic() + timeout
+    with changed:
+        while not predicate(current()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("condition not reached in time")
+            changed.wait(min(left, 0.5))
+    return current()
+
+
 class Poller:
     """Keeps an :class:`Inventory` fresh in a daemon thread. ``stop()`` joins it."""
 
@@ -216,14 +230,7 @@ class Poller:
 
     def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
         """Block (not on a UI thread!) until ``predicate(inventory)``; raises TimeoutError."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not predicate(self._inventory):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("condition not reached in time")
-                self._changed.wait(min(left, 0.5))
-        return self._inventory
+        return wait_for_inventory(self._changed, lambda: self._inventory, predicate, timeout)
 
     def sweep_once(self) -> PollUpdate:
         """One full sweep now, on the caller's thread (one-shot use and tests)."""

@@ -33,7 +33,7 @@ from typing import Any
 
 from cloudshell.cloud.inventory import EMPTY, Inventory, Record
 from cloudshell.cloud.kinds import KINDS
-from cloudshell.cloud.poller import Health, PollUpdate, Subscriber
+from cloudshell.cloud.poller import Health, PollUpdate, Subscriber, wait_for_inventory
 
 log = logging.getLogger(__name__)
 
@@ -250,14 +250,7 @@ class ProcessPoller:
         return unsubscribe
 
     def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not predicate(self._inventory):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("condition not reached in time")
-                self._changed.wait(min(left, 0.5))
-        return self._inventory
+        return wait_for_inventory(self._changed, lambda: self._inventory, predicate, timeout)
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> ProcessPoller:

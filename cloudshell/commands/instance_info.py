@@ -9,7 +9,6 @@ with capacity is Eucalyptus' own, and is read from its XML into the same shape).
 from __future__ import annotations
 
 import base64
-import os
 import re
 from typing import Any
 
@@ -20,12 +19,11 @@ from cloudshell.commands.registry import (
     FILE, FILTER, INSTANCE, INSTANCE_TYPE, INT, TEXT, Invocation, Param, command,
 )
 from cloudshell.commands.targets import label, require, unique
-from cloudshell.commands.values import filter_pair, filters_param, instance_id, shown
+from cloudshell.commands.values import filter_pair, filters_param, instance_id, private_key_pem, shown
 
 FILTERS = Param("filters", ("--filter", "-F"), kind=FILTER, action="append", convert=filter_pair,
                 metavar="NAME=VALUE", help="only what matches (repeatable), e.g. instance-state-name=running")
 _TYPE = re.compile(r"[a-z][a-z0-9-]*\.[a-z0-9-]+")
-KEY_LIMIT = 64 * 1024
 
 
 def type_name(raw: str) -> str:
@@ -39,20 +37,6 @@ def small_count(raw: str) -> int:
         raise UsageError(f"{shown(raw)} is not a count (expected a whole number of at least 1)")
     return int(raw)
 
-
-def private_key_file(raw: str) -> bytes:
-    """The bytes of a readable PEM private key file of at most 64 KiB."""
-    path = os.path.expanduser(raw)
-    if not os.path.isfile(path):
-        raise UsageError(f"{shown(raw)}: no such file (expected the launch keypair's private key, PEM)")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(KEY_LIMIT + 1)
-    except OSError as exc:
-        raise UsageError(f"{shown(raw)}: cannot read it ({exc.strerror})") from None
-    if len(data) > KEY_LIMIT or b"PRIVATE KEY-----" not in data:
-        raise UsageError(f"{shown(raw)} is not a PEM private key (expected -----BEGIN … PRIVATE KEY-----)")
-    return data
 
 
 # -- describe-instance-status -----------------------------------------------------------
@@ -267,7 +251,7 @@ def get_password_data(ctx: Context, inv: Invocation) -> Result:
 @command("get-password", "instances", "Show a Windows instance's administrator password, decrypted with -k.",
          params=(Param("instance", kind=INSTANCE, required=True, convert=instance_id, metavar="INSTANCE",
                        help="the instance"),
-                 Param("key", ("-k", "--priv-launch-key"), kind=FILE, required=True, convert=private_key_file,
+                 Param("key", ("-k", "--priv-launch-key"), kind=FILE, required=True, convert=private_key_pem,
                        metavar="FILE", help="private key of the keypair the instance was launched with")),
          example="get-password i-1a2b3c4d -k mykey.priv",
          description="The password is printed on stdout and nowhere else; the key never leaves this machine.")

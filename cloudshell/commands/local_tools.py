@@ -9,7 +9,6 @@ line says it is set and how to see it.
 from __future__ import annotations
 
 import hashlib
-import os
 import shlex
 from typing import Any
 
@@ -17,9 +16,8 @@ from cloudshell import __version__
 from cloudshell.cloud.errors import UsageError
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.registry import FILE, REGISTRY, Invocation, Param, command
-from cloudshell.commands.values import shown
+from cloudshell.commands.values import private_key_pem, shown
 
-KEY_LIMIT = 64 * 1024
 EUCA2OOLS_VERSION = "3.4.1"   # the euca2ools whose command names and options these follow
 
 
@@ -38,19 +36,6 @@ def describe_group(ctx: Context, inv: Invocation) -> Result:
 
 
 # -- fingerprint-key ---------------------------------------------------------------------------
-def key_file(raw: str) -> bytes:
-    path = os.path.expanduser(raw)
-    if not os.path.isfile(path):
-        raise UsageError(f"{shown(raw)}: no such file (expected a private key file, PEM)")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(KEY_LIMIT + 1)
-    except OSError as exc:
-        raise UsageError(f"{shown(raw)}: cannot read it ({exc.strerror})") from None
-    if len(data) > KEY_LIMIT or b"PRIVATE KEY-----" not in data:
-        raise UsageError(f"{shown(raw)} is not a PEM private key (expected -----BEGIN … PRIVATE KEY-----)")
-    return data
-
 
 def key_fingerprint(pem: bytes) -> str:
     """SHA-1 of the key's unencrypted PKCS#8 DER, in colon pairs: what EC2 shows for a key it made."""
@@ -67,7 +52,7 @@ def key_fingerprint(pem: bytes) -> str:
 
 
 @command("fingerprint-key", "keypairs", "Show a private key's fingerprint as describe-keypairs shows it.",
-         params=(Param("key", kind=FILE, required=True, convert=key_file, metavar="FILE",
+         params=(Param("key", kind=FILE, required=True, convert=private_key_pem, metavar="FILE",
                        help="the private key file"),),
          example="fingerprint-key mykey.priv",
          description="It differs from the key's SSH fingerprint (ssh-keygen -l); nothing is sent to the cloud.")

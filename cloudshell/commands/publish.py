@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud.errors import CloudshellError
+from cloudshell.cloud.errors import CloudshellError, UsageError
 from cloudshell.commands.bundle_inputs import (
     MANIFEST_SUFFIX, account_number, as_usage, bucket_path, credential_file, engine, setting_of,
 )
@@ -33,8 +33,6 @@ STAGES = ("kernel", "ramdisk", "image")
 
 
 def _arch(raw: str) -> str:
-    from cloudshell.cloud.errors import UsageError
-
     value = ARCH_WORDS.get(raw.strip().lower())
     if value is None:
         raise UsageError(f"{shown(raw)} is not an architecture (expected one of {', '.join(ARCH_WORDS)})")
@@ -140,8 +138,6 @@ def publish_tarball(ctx: Context, inv: Invocation) -> Result:
             "cloud": credential_file(ctx, cmd, None, "cloud_cert", "EUCALYPTUS_CERT", "cloud certificate"),
             "user": account_number(user) if user else None}
     if not plan["user"]:
-        from cloudshell.cloud.errors import UsageError
-
         raise UsageError(f"{cmd}: no account ID: set EC2_USER_ID ({source})")
     todo = [("kernel", contents.kernel, inv.kernel), ("ramdisk", contents.ramdisk, inv.ramdisk),
             ("image", contents.image, None)]

@@ -263,6 +263,26 @@ def keypair_name(raw: str) -> str:
     return raw
 
 
+PRIVATE_KEY_LIMIT = 64 * 1024
+
+
+def private_key_pem(raw: str) -> bytes:
+    """The bytes of a readable PEM private key file of at most 64 KiB ('~' expanded)."""
+    import os
+
+    path = os.path.expanduser(raw)
+    if not os.path.isfile(path):
+        raise UsageError(f"{_show(raw)}: no such file (expected a private key file, PEM)")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(PRIVATE_KEY_LIMIT + 1)
+    except OSError as exc:
+        raise UsageError(f"{_show(raw)}: cannot read it ({exc.strerror})") from None
+    if len(data) > PRIVATE_KEY_LIMIT or b"PRIVATE KEY-----" not in data:
+        raise UsageError(f"{_show(raw)} is not a PEM private key (expected -----BEGIN … PRIVATE KEY-----)")
+    return data
+
+
 def existing_file(raw: str) -> str:
     """A path to a readable regular file ('~' expanded)."""
     import os
