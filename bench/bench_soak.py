@@ -13,7 +13,7 @@ descriptors end where they were after warm-up.
 
     python bench/bench_soak.py [--cycles 5000] [--resources 1000] [--interval 2]
 
-``soak()`` is also what tests/test_soak.py runs, at a smaller size.
+``soak()`` is also what tests/cloud/test_soak.py runs, at a smaller size.
 """
 
 from __future__ import annotations

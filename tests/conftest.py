@@ -25,8 +25,9 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-# The package may not be installed into the venv, and clirun sits beside us.
-for _path in (ROOT, TESTS):
+# The package may not be installed into the venv; the helpers (clirun, waiting, terminal, …) live in
+# tests/support and are imported by bare name, as is this conftest, from every folder of tests/.
+for _path in (ROOT, TESTS, TESTS / "support"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 

@@ -2,7 +2,7 @@
 
 Every case is one command line given to both programs, awscli's spelling on
 the left, cloudshell's on the right, ``--endpoint-url`` last on both (global
-flags go anywhere). Both run in one batch each (tests/clirun.py run_batch: one
+flags go anywhere). Both run in one batch each (tests/support/clirun.py run_batch: one
 interpreter start-up per program, not one per line), against a cloud seeded
 once for the module, before any comparison is made.
 """

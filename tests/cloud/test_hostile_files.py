@@ -199,8 +199,8 @@ def test_a_failure_after_the_keypair_was_created_names_it(tmp_path):
 
 @pytest.fixture
 def repl(cloud):
-    """Start the real REPL (prompt_toolkit on a pipe, as tests/test_repl.py drives it) on an idle cloud."""
-    from test_repl import Driver
+    """Start the real REPL (prompt_toolkit on a pipe, as tests/repl/test_repl.py drives it) on an idle cloud."""
+    from repl_driver import Driver
 
     from cloudshell.cloud.poller import Poller
     from cloudshell.cloud.runtime import Runtime
@@ -216,7 +216,7 @@ def repl(cloud):
 
 
 def test_repl_refuses_a_1_mb_paste_at_once_and_stays_responsive(repl):
-    from test_repl import until
+    from repl_driver import until
 
     d = repl()
     d.type("describe-volumes ")
@@ -232,7 +232,7 @@ def test_repl_refuses_a_1_mb_paste_at_once_and_stays_responsive(repl):
 
 
 def test_repl_typing_past_64_kib_is_cut_with_one_line_and_the_repl_goes_on(repl):
-    from test_repl import until
+    from repl_driver import until
 
     d = repl()
     d.send("describe-volumes " + "y" * 100_000)   # a paste by a terminal without bracketed paste

@@ -1,7 +1,7 @@
 """Leaving the monitor for the terminal: ``s`` runs the registry's ssh command line, ``r`` the REPL.
 
 Pilot's headless driver has no terminal to hand over, so ``suspend`` is a no-op
-here; the real hand-over is exercised in a pty (test_app_e2e.py, tests/terminal.py).
+here; the real hand-over is exercised in a pty (e2e/test_app_e2e.py, tests/support/terminal.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An SSH server on 127.0.0.1 for the ssh command's tests, made with asyncssh (pip, no Debian sshd).
 
-Run as a child process (``python tests/sshd.py FOLDER``): it makes a host key
+Run as a child process (``python tests/support/sshd.py FOLDER``): it makes a host key
 and a client key in FOLDER, authorizes the client key, listens on a free port,
 prints that port, and runs each session's command with ``/bin/sh -c`` as the
 test's user, its stdin, stdout, stderr and exit status carried over SSH, as

@@ -1,6 +1,6 @@
 """SVG snapshots of the main screens, on fixed data with a frozen clock.
 
-Update after a deliberate visual change: ``pytest tests/snapshots --snapshot-update``.
+Update after a deliberate visual change: ``pytest tests/monitor/test_screens.py --snapshot-update``.
 """
 
 from __future__ import annotations

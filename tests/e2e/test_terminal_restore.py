@@ -1,6 +1,6 @@
 """The terminal is given back however cloudshell ends: killed by SIGTERM, SIGHUP or SIGINT, or crashed.
 
-The real program in an 80x24 pty (TERM=screen, NO_COLOR, tests/terminal.py):
+The real program in an 80x24 pty (TERM=screen, NO_COLOR, tests/support/terminal.py):
 before the signal its modes are on (so these tests can fail); afterwards the
 main screen is back, the cursor shows, mouse reporting and bracketed paste are
 off, the tty echoes and edits lines again, the status is the shell's 128+N,
@@ -10,7 +10,6 @@ and the demo's moto child is gone.
 from __future__ import annotations
 
 from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
-import os
 import re
 import signal
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import isolated_env
+from pty_helpers import gone as _gone, moto_children as _moto_children, reap as _reap
 from terminal import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -27,23 +27,6 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env = isolated_env(tmp_path, {"TERM": "screen", "NO_COLOR": "1"})
     env.pop("COLUMNS", None)
     return env
-
-
-def _gone(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")     # a zombie waits for init to reap it
-
-
-def _moto_children(term: Terminal) -> list[int]:
-    def moto(pid: int) -> bool:
-        try:
-            return b"moto.server" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return False
-    return [pid for pid in term.children() if moto(pid)]
 
 
 READY = {
@@ -68,12 +51,6 @@ def _kill_and_check(term: Terminal, face: str, signum: int) -> None:
     assert term.wait_exit(30, f"cloudshell to end on {signum.name}") == 128 + signum
     assert term.restored() == []
     assert "Traceback" not in term.screen()
-
-
-def _reap(moto: list[int]) -> None:
-    for pid in moto:
-        if not _gone(pid):
-            os.kill(pid, signal.SIGKILL)
 
 
 # Every signal on each face; the demo (a moto child to stop) on one case of each way out of the

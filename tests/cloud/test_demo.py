@@ -25,7 +25,7 @@ from cloudshell.cloud.demo import (
 from cloudshell.cloud.errors import CloudError, ConfigError
 from cloudshell.cloud.session import CloudSession
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 

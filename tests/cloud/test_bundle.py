@@ -550,5 +550,5 @@ def test_core_import_stays_light() -> None:
             "print(sorted(m for m in ('cryptography', 'boto3', 'botocore', 'textual', "
             "'prompt_toolkit') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parents[1])
+                          cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]"

@@ -3,7 +3,7 @@
 No tmux: the program runs on the slave side of a pseudo-terminal (its
 controlling terminal, so Ctrl-C typed into it is a SIGINT as on a real
 terminal), and everything it writes is fed to a pyte screen of the same size.
-Tests type keys, wait (with a deadline, tests/waiting.py) for text on the
+Tests type keys, wait (with a deadline, tests/support/waiting.py) for text on the
 screen, and read the modes the program left set: alternate screen, mouse
 reporting, bracketed paste, cursor visibility, the tty's echo and line mode.
 

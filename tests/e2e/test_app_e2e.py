@@ -1,36 +1,22 @@
 """End to end in a pty: the real ``cloudshell --demo`` at 80x24 (TERM=screen, NO_COLOR) and 160x50.
 
-Types like a user, reads the screen through the pyte emulator (tests/terminal.py),
+Types like a user, reads the screen through the pyte emulator (tests/support/terminal.py),
 and checks the demo cloud's state through its endpoint, which the status bar shows.
 """
 
 from __future__ import annotations
 
 from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
-import os
 import re
 import sys
-from pathlib import Path
 
 import pytest
+from pty_helpers import demo_env as _env
 from terminal import Terminal
 
 from cloudshell.cloud.session import CloudSession
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.e2e
-
-
-def _env(tmp_path: Path, no_color: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2_", "EUCA_"))}
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".data"),
-               TERM="screen", PYTHONPATH=str(ROOT), AWS_EC2_METADATA_DISABLED="true")
-    env.pop("NO_COLOR", None)
-    if no_color:
-        env["NO_COLOR"] = "1"
-    return env
 
 
 def _wait_cloud(condition, timeout: float = 45.0, what: str = "") -> None:

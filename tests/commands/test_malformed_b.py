@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cloud_checks import cloud_state
-from test_safety import world  # noqa: F401 - the shared seeded cloud (module scope)
+from safety_world import world  # noqa: F401 - the shared seeded cloud (module scope)
 
 A = "us-east-1a"
 SOURCE = ["-s", "0.0.0.0/0"]

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from bench_soak import FD_SLACK, RSS_GROWTH_TARGET, sample, soak  # noqa: E402
 
 

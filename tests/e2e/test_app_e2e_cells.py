@@ -1,4 +1,4 @@
-"""End to end at 80x24 (TERM=screen, NO_COLOR=1) in a pty read through pyte (tests/terminal.py):
+"""End to end at 80x24 (TERM=screen, NO_COLOR=1) in a pty read through pyte (tests/support/terminal.py):
 the real ``cloudshell --demo``, its first frame, exact long IDs in every view and in the detail,
 the "…" mark on cut cells, sideways panning with the ID column pinned.
 
@@ -12,10 +12,10 @@ import re
 import sys
 
 import pytest
+from pty_helpers import demo_env as _env, gone as _gone, moto_children as _moto_children, reap as _reap
+from screen_cells import cells_under_headers, check_cells
 from terminal import Terminal
 from waiting import until
-from test_app_cells import cells_under_headers, check_cells
-from test_app_e2e import _env
 
 from cloudshell.cloud.inventory import fetch_kind
 from cloudshell.cloud.kinds import KINDS
@@ -150,8 +150,6 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
 def test_sigterm_while_the_demo_cloud_starts_gives_the_terminal_back_and_stops_it(tmp_path):
     import signal
 
-    from test_terminal_restore import _gone, _moto_children, _reap
-
     term = Terminal([sys.executable, "-m", "cloudshell", "--demo"], _env(tmp_path, no_color=True), SIZE)
     moto: list[int] = []
     try:
@@ -169,8 +167,6 @@ def test_sigterm_while_the_demo_cloud_starts_gives_the_terminal_back_and_stops_i
 
 
 def test_quitting_while_the_demo_cloud_starts_stops_it_and_exits_0(tmp_path):
-    from test_terminal_restore import _gone, _moto_children, _reap
-
     term = Terminal([sys.executable, "-m", "cloudshell", "--demo"], _env(tmp_path, no_color=True), SIZE)
     moto: list[int] = []
     try:

@@ -1,4 +1,4 @@
-"""Bundles as untrusted input (issue 16): a hostile S3 (tests/hostile_s3.py) serving crafted listings,
+"""Bundles as untrusted input (issue 16): a hostile S3 (tests/support/hostile_s3.py) serving crafted listings,
 manifests and endless parts, and planted files in the destination. One test per hole the audit found;
 each fails on the code before the fix. HOME is always a folder of tmp_path.
 """

@@ -1,4 +1,4 @@
-"""End to end: the real ``cloudshell repl --demo`` in an 80x24 pty (tests/terminal.py), driven by keys,
+"""End to end: the real ``cloudshell repl --demo`` in an 80x24 pty (tests/support/terminal.py), driven by keys,
 read off the screen.
 
 The user's path from the issue: ``att<Tab> <Tab>`` picks an available volume,

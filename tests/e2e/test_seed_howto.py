@@ -33,7 +33,7 @@ from cloudshell.cloud.demo import seed
 from cloudshell.cloud.session import CloudSession
 
 # A copy of ../shared/seeds/000_64d2ed90a12ed0cb.txt, kept with the tests so a clean clone has it.
-SEED_FILES = [Path(__file__).with_name("data") / "seed_howto.txt"]
+SEED_FILES = [Path(__file__).resolve().parents[1] / "data" / "seed_howto.txt"]
 COMMAND = re.compile(r"^(euca-[a-z-]+|uec-[a-z-]+)\b")
 # The seed's own typos: the line must answer "did you mean" (and send nothing).
 TYPOS = {"euca-terminate-instance": "terminate-instances", "euca-allocate-addressADDRESS": "allocate-address"}
