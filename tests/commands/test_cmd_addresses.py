@@ -81,19 +81,3 @@ def test_release_by_allocation_id_asks_first(cloud, monkeypatch, capsys):
                              "--output", "table")
     assert code == 0, err
     assert _addresses(cloud) == {}
-
-
-def test_read_only_and_dry_run_change_nothing(cloud, monkeypatch, capsys):
-    iid = launch(cloud.session)
-    free = cloud.session.call("allocate_address")["PublicIp"]
-    held = cloud.session.call("allocate_address")["PublicIp"]
-    cloud.session.call("associate_address", InstanceId=iid, PublicIp=held)
-    before = cloud_state(cloud.session)
-    for args in (["allocate-address"], ["associate-address", "-i", iid, free], ["disassociate-address", held],
-                 ["release-address", free]):
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--read-only", *args)
-        assert code == 1 and "--read-only (nothing was sent)" in err, (args, err)
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--dry-run", "--output", "table", *args)
-        assert code == 0, (args, err)
-        assert "dry run: the request would have succeeded (DryRun)" in out, args
-        assert cloud_state(cloud.session) == before, args

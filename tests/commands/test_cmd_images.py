@@ -95,17 +95,3 @@ def test_register_image_function_validates_and_records_the_kind(cloud):
         with pytest.raises(UsageError):
             register_image(ctx, **bad)
     assert cloud_state(cloud.session) == before
-
-
-def test_read_only_and_dry_run_change_nothing(cloud, monkeypatch, capsys):
-    kernel, _, machine = boot_images(cloud.session)
-    snap = snapshot(cloud.session)
-    before = cloud_state(cloud.session)
-    for args in (["register", "bkt/probe-image.manifest.xml", "--kernel", kernel],
-                 ["register", "--snapshot", snap, "-n", "probe"], ["deregister", machine]):
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--read-only", *args)
-        assert code == 1 and "--read-only (nothing was sent)" in err, (args, err)
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--dry-run", "--output", "table", *args)
-        assert code == 0, (args, err)
-        assert "dry run: the request would have succeeded (DryRun)" in out, args
-        assert cloud_state(cloud.session) == before, args

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from clirun import run_cli
-from cloud_checks import aws, boot_images, cloud_state, instance_ids, instance_state, launch, oneshot
+from cloud_checks import aws, boot_images, instance_ids, instance_state, launch, oneshot
 
 from cloudshell.commands import registry
 from cloudshell.commands.instances import escape_console
@@ -106,23 +106,6 @@ def test_run_instances_text_and_json_for_scripts(cloud, monkeypatch, capsys):
     launched = out.count("launched i-")
     assert 2 <= launched <= 4 and len(instance_ids(cloud.session)) == 4 + launched
     assert (f"{launched} of up to 4 launched" in out) is (launched < 4)
-
-
-def test_read_only_and_dry_run_change_nothing(cloud, monkeypatch, capsys):
-    running = launch(cloud.session)
-    stopped = launch(cloud.session)
-    cloud.session.call("stop_instances", InstanceIds=[stopped])
-    image = cloud.session.call("describe_instances")["Reservations"][0]["Instances"][0]["ImageId"]
-    before = cloud_state(cloud.session)
-    for args in (["run-instances", image, "-n", "2"], ["stop-instances", running],
-                 ["start-instances", stopped], ["reboot-instances", running],
-                 ["terminate-instances", running]):       # no --yes needed: a probe destroys nothing
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--read-only", *args)
-        assert code == 1 and "refused, cloudshell runs --read-only (nothing was sent)" in err, (args, err)
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--dry-run", "--output", "table", *args)
-        assert code == 0, (args, err)
-        assert "dry run: the request would have succeeded (DryRun)" in out, args
-        assert cloud_state(cloud.session) == before, args
 
 
 class _ConsoleEndpoint(BaseHTTPRequestHandler):

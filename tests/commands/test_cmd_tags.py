@@ -64,16 +64,3 @@ def test_tags_on_resources_that_do_not_exist_are_refused(cloud, monkeypatch, cap
     assert code == 2
     assert err == "cloudshell: no volume vol-1a2b3c4d here (check the ID with describe-volumes)\n"
     assert cloud_state(cloud.session) == before
-
-
-def test_read_only_and_dry_run_change_nothing(cloud, monkeypatch, capsys):
-    vol = _volume(cloud.session)
-    cloud.session.call("create_tags", Resources=[vol], Tags=[{"Key": "keep", "Value": "me"}])
-    before = cloud_state(cloud.session)
-    for args in (["create-tags", vol, "--tag", "new=1"], ["delete-tags", vol, "--tag", "keep"]):
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--read-only", *args)
-        assert code == 1 and "--read-only (nothing was sent)" in err, (args, err)
-        code, out, err = oneshot(cloud, monkeypatch, capsys, "--dry-run", "--output", "table", *args)
-        assert code == 0, (args, err)
-        assert "dry run: the request would have succeeded (DryRun)" in out, args
-        assert cloud_state(cloud.session) == before, args
