@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cloud_checks import aws
+from clirun import run_here
 
 
 def own_snapshots(cloud) -> set[str]:
@@ -12,7 +13,7 @@ def own_snapshots(cloud) -> set[str]:
 
 
 def shell(cloud, *args: str):
-    out = cloud.run([*cloud.endpoint_args, *args])
+    out = run_here([*cloud.endpoint_args, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,6 +19,54 @@ def run_cli(args: Sequence[str], env: Mapping[str, str], input: str | None = Non
     EOF instead of hanging the test.
     """
     return run_module("cloudshell", args, env, input=input, timeout=timeout, cwd=cwd)
+
+
+def run_here(args: Sequence[str], env: Mapping[str, str], input: str | None = None,  # noqa: A002
+             cwd: str | Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``cloudshell ARGS`` as ``run_cli`` runs it, but through ``cloudshell.cli.main`` in this process.
+
+    The same entry point ``python -m cloudshell`` calls, with ``env`` as the whole environment, ``cwd``,
+    stdin from ``input`` (or empty, as /dev/null), stdout/stderr captured: still HTTP to the cloud,
+    without an interpreter and boto3 started per command (most of a one-shot test's CPU). Tests about
+    the process itself (signals, a tty, exit on a dead pipe, the environment it starts with) use
+    ``run_cli``.
+    """
+    from cloudshell.cli import main
+
+    saved = dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr, sys.argv
+    out, err = _Capture(), _Capture(errors="backslashreplace")
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
+        stdin.write(input or "")
+        stdin.seek(0)
+        try:
+            os.environ.clear()
+            os.environ.update(env)
+            if cwd is not None:
+                os.chdir(cwd)
+            sys.stdin, sys.stdout, sys.stderr, sys.argv = stdin, out, err, ["cloudshell", *args]
+            try:
+                code = main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            environ, where, sys.stdin, sys.stdout, sys.stderr, sys.argv = saved
+            os.chdir(where)
+            os.environ.clear()
+            os.environ.update(environ)
+    return subprocess.CompletedProcess([sys.executable, "-m", "cloudshell", *args], code or 0,
+                                       out.text(), err.text())
+
+
+class _Capture(io.TextIOWrapper):
+    """A text stream over bytes (``.buffer`` works, as on a pipe), read back as ``text=True`` would."""
+
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors=errors, write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        data = self.buffer.getvalue().decode("utf-8", errors="replace")
+        return data.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def run_module(module: str, args: Sequence[str], env: Mapping[str, str],
