@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from clirun import run_here
 from faultproxy import FaultProxy
 
 
@@ -20,7 +21,7 @@ def sent(proxy, action: str) -> dict:
 
 
 def shell(cloud, *args: str, url: str | None = None):
-    out = cloud.run(["--endpoint-url", url or cloud.url, *args])
+    out = run_here(["--endpoint-url", url or cloud.url, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from clirun import run_here
 from faultproxy import FaultProxy
 
 TASKS = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -23,7 +24,7 @@ CANCELLED = (b'<?xml version="1.0" encoding="UTF-8"?><CancelConversionTaskRespon
 
 
 def shell(cloud, url, *args):
-    out = cloud.run(["--endpoint-url", url, *args])
+    out = run_here(["--endpoint-url", url, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 

@@ -9,13 +9,14 @@ import hashlib
 import hmac
 import json
 
+from clirun import run_here
 from faultproxy import FaultProxy
 
 from cloudshell.commands import Context, registry, run
 
 
 def shell(cloud, *args: str, url: str | None = None):
-    out = cloud.run(["--endpoint-url", url or cloud.url, *args])
+    out = run_here(["--endpoint-url", url or cloud.url, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 

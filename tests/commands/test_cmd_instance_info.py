@@ -10,11 +10,12 @@ import base64
 import json
 
 import pytest
+from clirun import run_here
 from faultproxy import FaultProxy
 
 
 def shell(cloud, *args: str, url: str | None = None):
-    out = cloud.run(["--endpoint-url", url or cloud.url, *args])
+    out = run_here(["--endpoint-url", url or cloud.url, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 

@@ -11,12 +11,12 @@ import json
 import stat
 import subprocess
 
+from clirun import run_here
 from cloud_checks import aws
-from clirun import run_cli
 
 
 def shell(cloud, *args: str, cwd=None):
-    out = run_cli([*cloud.endpoint_args, *args], cloud.env, cwd=cwd or cloud.tmp_path)
+    out = run_here([*cloud.endpoint_args, *args], cloud.env, cwd=cwd or cloud.tmp_path)     # cli.main here
     assert "Traceback" not in out.stderr
     return out
 

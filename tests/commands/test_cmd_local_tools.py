@@ -6,9 +6,11 @@ import hashlib
 import json
 import subprocess
 
+from clirun import run_here
+
 
 def shell(cloud, *args: str):
-    out = cloud.run(["--endpoint-url", cloud.url, *args])
+    out = run_here(["--endpoint-url", cloud.url, *args], cloud.env)     # cli.main here, over HTTP
     assert "Traceback" not in out.stderr
     return out
 
