@@ -42,7 +42,7 @@ atexit.register(shutil.rmtree, _RUN_HOME, ignore_errors=True)
 for _name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
     os.environ[_name] = str(_RUN_HOME / _name.lower())
 
-from clirun import run_cli  # noqa: E402
+from clirun import run_cli, run_here  # noqa: E402
 
 from cloudshell.cloud.demo import DemoFacts, MotoServer, seed  # noqa: E402
 from cloudshell.cloud.session import CloudSession  # noqa: E402
@@ -102,6 +102,10 @@ class CloudUnderTest:
             timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """``cloudshell ARGS`` as a subprocess with this test's environment."""
         return run_cli(args, self.env, input=input, timeout=timeout)
+
+    def here(self, args: Sequence[str], input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002
+        """``cloudshell ARGS`` through cli.main in this process (clirun.run_here), this test's environment."""
+        return run_here(args, self.env, input=input)
 
 
 def isolated_env(tmp_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:

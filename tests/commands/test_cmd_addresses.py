@@ -19,12 +19,12 @@ def test_allocate_associate_disassociate_release_is_what_awscli_sees(cloud, monk
     iid = launch(cloud.session)
     args = [*cloud.endpoint_args, "--output", "table"]
 
-    out = cloud.run([*cloud.endpoint_args, "euca-allocate-address", "--output", "json"])
+    out = cloud.here([*cloud.endpoint_args, "euca-allocate-address", "--output", "json"])
     assert out.returncode == 0, out.stderr
     ip = json.loads(out.stdout)["PublicIp"]
     assert ip in _addresses(cloud) and not _addresses(cloud)[ip].get("InstanceId")
 
-    out = cloud.run([*args, "euca-associate-address", "-i", iid, ip])
+    out = cloud.here([*args, "euca-associate-address", "-i", iid, ip])
     assert out.returncode == 0, out.stderr
     assert f"{ip} associated with {iid}" in out.stdout
     assert _addresses_by_awscli(cloud)[ip]["InstanceId"] == iid
@@ -35,12 +35,12 @@ def test_allocate_associate_disassociate_release_is_what_awscli_sees(cloud, monk
                            f"would cut that instance off: disassociate-address {ip} first")
     assert _addresses(cloud)[ip]["InstanceId"] == iid
 
-    out = cloud.run([*args, "euca-disassociate-address", ip])
+    out = cloud.here([*args, "euca-disassociate-address", ip])
     assert out.returncode == 0, out.stderr
     assert f"{ip} disassociated from {iid}" in out.stdout
     assert not _addresses(cloud)[ip].get("InstanceId")
 
-    out = cloud.run([*args, "euca-release-address", ip, "--yes"])
+    out = cloud.here([*args, "euca-release-address", ip, "--yes"])
     assert out.returncode == 0, out.stderr
     assert f"released {ip}" in out.stdout
     assert ip not in _addresses_by_awscli(cloud)

@@ -27,7 +27,7 @@ def _images(cloud, *ids: str, awscli: bool = False) -> dict[str, dict]:
 
 def test_register_a_manifest_is_what_awscli_sees(cloud):
     kernel, ramdisk, _ = boot_images(cloud.session)
-    out = cloud.run([*cloud.endpoint_args, "euca-register", "images/centos-8.manifest.xml", "-n", "centos-8",
+    out = cloud.here([*cloud.endpoint_args, "euca-register", "images/centos-8.manifest.xml", "-n", "centos-8",
                      "-d", "CentOS 8", "-a", "x86_64", "--kernel", kernel, "--ramdisk", ramdisk,
                      "--output", "json"])
     assert out.returncode == 0, out.stderr
@@ -56,7 +56,7 @@ def test_register_from_a_snapshot_and_deregister(cloud, monkeypatch, capsys):
     assert code == 1 and "not confirmed, nothing was sent" in err
     assert new in _images(cloud, new)
 
-    out = cloud.run([*cloud.endpoint_args, "euca-deregister", new, "--yes", "--output", "table"])
+    out = cloud.here([*cloud.endpoint_args, "euca-deregister", new, "--yes", "--output", "table"])
     assert out.returncode == 0, out.stderr
     assert f"{new} (from-snap) deregistered" in out.stdout
     assert new not in {i["ImageId"] for i in cloud.session.call("describe_images")["Images"]}

@@ -23,7 +23,7 @@ def test_run_instances_with_euca2ools_options_is_what_awscli_sees(cloud):
     cloud.session.call("create_security_group", GroupName="mygroup", Description="test group")
     user_data = cloud.tmp_path / "user-data.sh"
     user_data.write_text("#!/bin/sh\necho hello\n")
-    out = cloud.run([*cloud.endpoint_args, "euca-run-instances", image, "-n", "2", "-k", "testkey",
+    out = cloud.here([*cloud.endpoint_args, "euca-run-instances", image, "-n", "2", "-k", "testkey",
                      "-g", "mygroup", "-t", "m1.large", "-z", "us-east-1b", "--kernel", kernel,
                      "--ramdisk", ramdisk, "-f", str(user_data), "--output", "json"])
     assert out.returncode == 0, out.stderr
@@ -47,7 +47,7 @@ def test_lifecycle_one_shot_says_what_happened(cloud, monkeypatch, capsys):
     iid = launch(cloud.session)
     args = [*cloud.endpoint_args, "--output", "table"]
 
-    out = cloud.run([*args, "stop-instances", iid])
+    out = cloud.here([*args, "stop-instances", iid])
     assert out.returncode == 0, out.stderr
     assert f"{iid} running → stopping → stopped" in out.stdout
     assert instance_state(cloud.session, iid) == "stopped"
@@ -56,7 +56,7 @@ def test_lifecycle_one_shot_says_what_happened(cloud, monkeypatch, capsys):
     assert code == 0, err
     assert f"{iid} stopped → pending → running" in out
 
-    out = cloud.run([*args, "reboot-instances", iid])
+    out = cloud.here([*args, "reboot-instances", iid])
     assert out.returncode == 0, out.stderr
     assert f"{iid} reboot requested" in out.stdout
 
@@ -65,7 +65,7 @@ def test_lifecycle_one_shot_says_what_happened(cloud, monkeypatch, capsys):
     assert "not confirmed, nothing was sent" in err and len(err.splitlines()) == 1
     assert instance_state(cloud.session, iid) == "running"
 
-    out = cloud.run([*args, "terminate-instances", iid, "--yes"])
+    out = cloud.here([*args, "terminate-instances", iid, "--yes"])
     assert out.returncode == 0, out.stderr
     assert f"{iid} running → shutting-down → terminated" in out.stdout
     assert instance_state(cloud.session, iid) == "terminated"
@@ -83,7 +83,7 @@ def test_lifecycle_one_shot_says_what_happened(cloud, monkeypatch, capsys):
 def test_what_awscli_did_cloudshell_shows(cloud):
     iid = launch(cloud.session)
     aws(cloud, "ec2", "stop-instances", "--instance-ids", iid)
-    out = cloud.run([*cloud.endpoint_args, "start-instances", iid, "--output", "table"])
+    out = cloud.here([*cloud.endpoint_args, "start-instances", iid, "--output", "table"])
     assert out.returncode == 0, out.stderr
     assert f"{iid} stopped → pending → running" in out.stdout   # it saw awscli's stop
 

@@ -18,7 +18,7 @@ def _volume(session) -> str:
 
 def test_create_tags_is_what_awscli_sees(cloud):
     iid, vol = launch(cloud.session), _volume(cloud.session)
-    out = cloud.run([*cloud.endpoint_args, "euca-create-tags", iid, vol, "--tag", "Name=web-1",
+    out = cloud.here([*cloud.endpoint_args, "euca-create-tags", iid, vol, "--tag", "Name=web-1",
                      "--tag", "owner", "--output", "table"])
     assert out.returncode == 0, out.stderr
     assert f"tagged {iid}, {vol}: Name=web-1, owner=" in out.stdout
@@ -31,7 +31,7 @@ def test_create_tags_is_what_awscli_sees(cloud):
 def test_describe_tags_shows_what_awscli_made(cloud, monkeypatch, capsys):
     vol = _volume(cloud.session)
     aws(cloud, "ec2", "create-tags", "--resources", vol, "--tags", "Key=env,Value=prod", "Key=team,Value=ops")
-    out = cloud.run([*cloud.endpoint_args, "euca-describe-tags", "--filter", f"resource-id={vol}",
+    out = cloud.here([*cloud.endpoint_args, "euca-describe-tags", "--filter", f"resource-id={vol}",
                      "--output", "json"])
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == aws(cloud, "ec2", "describe-tags", "--filters",
@@ -47,10 +47,10 @@ def test_delete_tags_matches_values_as_euca2ools_does(cloud, monkeypatch, capsys
     cloud.session.call("create_tags", Resources=[vol], Tags=[
         {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "c", "Value": ""},
         {"Key": "d", "Value": "x"}])
-    out = cloud.run([*cloud.endpoint_args, "delete-tags", vol, "--tag", "a"])     # no terminal, no --yes
+    out = cloud.here([*cloud.endpoint_args, "delete-tags", vol, "--tag", "a"])     # no terminal, no --yes
     assert out.returncode == 1 and "not confirmed, nothing was sent" in out.stderr
     assert len(_tags(cloud.session, vol)) == 4
-    out = cloud.run([*cloud.endpoint_args, "euca-delete-tags", vol, "--tag", "a", "--tag", "b=wrong",
+    out = cloud.here([*cloud.endpoint_args, "euca-delete-tags", vol, "--tag", "a", "--tag", "b=wrong",
                      "--tag", "c=", "--tag", "d=", "--yes", "--output", "table"])
     assert out.returncode == 0, out.stderr
     assert f"untagged {vol}: a, b=wrong, c=, d=" in out.stdout

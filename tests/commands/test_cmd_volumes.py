@@ -22,7 +22,7 @@ def volume(cloud, vol: str) -> dict | None:
 
 
 def shell(cloud, *args: str):
-    out = cloud.run([*cloud.endpoint_args, *args])
+    out = cloud.here([*cloud.endpoint_args, *args])
     assert "Traceback" not in out.stderr
     return out
 
