@@ -102,7 +102,7 @@ INSTANCES = ResourceKind(
     gone_state="terminated", dead_ends=frozenset({"terminated"}),
     view=1, label="Instances", short_label="Inst", count_label="inst", view_words=("instance", "inst"),
     actions=frozenset({"attach", "reboot", "power", "terminate", "associate", "console", "ssh"}),
-    detail=("attachments", "console"),
+    detail=("attachments", "network", "console"),
     columns=(
         col("id", "ID", lambda r: r.get("InstanceId", ""), 19),
         col("name", "Name", lambda r: tag(r, "Name")),

@@ -371,6 +371,25 @@ VPC_PEERING_CONNECTIONS = ResourceKind(
 )
 
 
+# The monitor's Networks view: each VPC, then its subnets indented (rows from cloud/networks.py).
+NETWORKS_VIEW = ResourceKind(
+    name="networks", singular="network", operation="", result_path=(), id_key="", id_prefixes=(),
+    id_filter="", ids_param=None, derived_from=("vpcs", "subnets", "route-tables", "instances"), tree=True,
+    state_classes={"available": GOOD, "pending": BUSY},
+    view=9, label="Networks", short_label="Net", view_words=("network", "net", "vpc", "vpcs"),
+    columns=(
+        col("id", "VPC / subnet", lambda r: "", 26),
+        col("name", "Name", lambda r: ""),
+        col("cidr", "CIDR", lambda r: ""),
+        col("zone", "Zone", lambda r: ""),
+        col("free", "Free", lambda r: ""),
+        col("internet", "Internet", lambda r: ""),
+        col("instances", "Inst", lambda r: ""),
+        col("state", "State", lambda r: ""),
+        col("route_table", "Route table", lambda r: ""),
+    ),
+)
+
 NETWORK_KINDS: tuple[ResourceKind, ...] = (
     VPCS, SUBNETS, INTERNET_GATEWAYS, ROUTE_TABLES, NAT_GATEWAYS, NETWORK_INTERFACES, NETWORK_ACLS, DHCP_OPTIONS,
     CUSTOMER_GATEWAYS, VPN_GATEWAYS, VPN_CONNECTIONS, VPC_PEERING_CONNECTIONS)
