@@ -32,7 +32,10 @@ def group_of(value_kind: str) -> str:
 def one_attribute(inv: Invocation, dests: tuple[str, ...]) -> str:
     """The one attribute option given (EC2 changes one per call), else a one-line error."""
     flags = {p.dest: p.flags[0] for p in inv.command.params if p.flags}
-    given = [d for d in dests if inv.values.get(d) not in (None, False, [])]
+    switches = {p.dest for p in inv.command.params if p.action == "flag"}
+    # A switch counts when on; an option with a value counts when given, even "false".
+    given = [d for d in dests if (inv.values.get(d) is True if d in switches
+                                  else inv.values.get(d) not in (None, []))]
     if len(given) > 1:
         raise UsageError(f"{inv.command.name}: {flags[given[0]]} and {flags[given[1]]} both name an attribute "
                          "(expected one at a time)")
