@@ -113,10 +113,13 @@ def network(moto_server, tmp_path_factory):
     env = isolated_env(tmp_path_factory.mktemp("network"))
     url = ["--endpoint-url", moto_server.url]
     cases = _cases(ids)
+    euca = [[f"euca-{ours}", *url] for ours, _aws, _key in NETWORK.values()]
     with ThreadPoolExecutor(2) as pool:
         theirs = pool.submit(run_batch, "awscli.clidriver:main", [["ec2", *a, *url] for a, _ in cases.values()], env)
-        ours = pool.submit(run_batch, "cloudshell.cli:main", [[*b, *url] for _, b in cases.values()], env)
-        outcomes = dict(zip(cases, zip(theirs.result(), ours.result())))
+        ours = pool.submit(run_batch, "cloudshell.cli:main", [[*b, *url] for _, b in cases.values()] + euca, env)
+        mine = ours.result()
+        outcomes = dict(zip(cases, zip(theirs.result(), mine)))
+    outcomes |= {f"{kind}-euca": (None, got) for kind, got in zip(NETWORK, mine[len(cases):])}
     return ids, outcomes, moto_server.url
 
 
@@ -190,3 +193,102 @@ def test_refresh_by_id_finds_each_kind_and_drops_a_gone_one(cloud):
     cloud.session.call("delete_network_acl", NetworkAclId=ids["acl"])
     recs, _ = fetch_kind(cloud.session, KINDS["network-acls"], ids=[ids["acl"]])
     assert recs == {}
+
+
+# -- --output euca: euca2ools 3.4's records (print_vpc, print_subnet… in euca2ools/commands/ec2) --------
+
+def _xml(value) -> str:
+    """A JSON value as euca2ools' tabify writes the XML text of it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _tag_rows(raw, rid, resource_type):
+    return [["TAG", resource_type, rid, t["Key"], t["Value"]] for t in raw.get("Tags") or raw.get("TagSet") or ()]
+
+
+def _expected(kind: str, raw: dict) -> list[list[str]]:
+    """The records euca2ools prints for one resource, read from awscli's JSON of it."""
+    g = raw.get
+    if kind == "vpcs":
+        rows = [["VPC", g("VpcId"), g("State"), g("CidrBlock"), g("DhcpOptionsId"), g("InstanceTenancy"),
+                 g("IsDefault")]]
+        return rows + _tag_rows(raw, g("VpcId"), "vpc")
+    if kind == "subnets":
+        rows = [["SUBNET", g("SubnetId"), g("State"), g("VpcId"), g("CidrBlock"), g("AvailableIpAddressCount"),
+                 g("AvailabilityZone"), g("DefaultForAz"), g("MapPublicIpOnLaunch")]]
+        return rows + _tag_rows(raw, g("SubnetId"), "subnet")
+    if kind == "internet-gateways":
+        rows = [["INTERNETGATEWAY", g("InternetGatewayId")]]
+        rows += [["ATTACHMENT", a["VpcId"], a["State"]] for a in g("Attachments") or ()]
+        return rows + _tag_rows(raw, g("InternetGatewayId"), "internet-gateway")
+    if kind == "route-tables":
+        rows = [["ROUTETABLE", g("RouteTableId"), g("VpcId")]]
+        rows += [["ROUTE", r.get("GatewayId") or r.get("NatGatewayId"), r.get("State"), r.get("DestinationCidrBlock"),
+                  r.get("Origin")] for r in g("Routes") or ()]
+        rows += [["ASSOCIATION", a["RouteTableAssociationId"], a.get("SubnetId"), "main" if a.get("Main") else ""]
+                 for a in g("Associations") or ()]
+        return rows + _tag_rows(raw, g("RouteTableId"), "route-table")
+    if kind == "nat-gateways":
+        rows = [["NATGATEWAY", g("NatGatewayId"), g("State"), g("SubnetId"), g("VpcId"), g("FailureCode"),
+                 g("FailureMessage"), g("CreateTime").replace("+00:00", ".000Z") if "+" in g("CreateTime")
+                 else g("CreateTime"), g("DeleteTime")]]
+        return rows + [["NATGATEWAYADDRESSES", a.get("AllocationId"), a.get("NetworkInterfaceId"), a.get("PublicIp"),
+                        a.get("PrivateIp")] for a in g("NatGatewayAddresses") or ()]
+    if kind == "network-interfaces":
+        rows = [["NETWORKINTERFACE", g("NetworkInterfaceId"), g("SubnetId"), g("VpcId"), g("OwnerId"), g("Status"),
+                 g("PrivateIpAddress"), g("PrivateDnsName"), g("SourceDestCheck")]]
+        if g("Attachment"):
+            a = g("Attachment")
+            rows.append(["ATTACHMENT", a.get("InstanceId"), a.get("AttachmentId"), a.get("DeviceIndex"),
+                         a.get("Status"), a.get("AttachTime"), a.get("DeleteOnTermination")])
+        if g("Association"):
+            public = g("Association")["PublicIp"]
+            rows.append(["ASSOCIATION", public, g("Association").get("IpOwnerId"),
+                         next((p["PrivateIpAddress"] for p in g("PrivateIpAddresses")
+                               if (p.get("Association") or {}).get("PublicIp") == public), None)])
+        rows += [["GROUP", x["GroupId"], x["GroupName"]] for x in g("Groups") or ()]
+        rows += [["PRIVATEIPADDRESS", p["PrivateIpAddress"], p.get("PrivateDnsName"), "primary" if p["Primary"] else None]
+                 for p in g("PrivateIpAddresses") or ()]
+        return rows + _tag_rows(raw, g("NetworkInterfaceId"), "network-interface")
+    if kind == "network-acls":
+        rows = [["NETWORKACL", g("NetworkAclId"), g("VpcId"), "default" if g("IsDefault") else ""]]
+        rows += [["ENTRY", "egress" if e["Egress"] else "ingress", e["RuleNumber"], e["RuleAction"], e["CidrBlock"],
+                  "all" if e["Protocol"] == "-1" else e["Protocol"], None, None] for e in g("Entries") or ()]
+        rows += [["ASSOCIATION", a["NetworkAclAssociationId"], a["SubnetId"]] for a in g("Associations") or ()]
+        return rows + _tag_rows(raw, g("NetworkAclId"), "network-acl")
+    if kind == "dhcp-options":
+        rows = [["DHCPOPTIONS", g("DhcpOptionsId")]]
+        rows += [["OPTION", c["Key"], ",".join(v["Value"] for v in c["Values"])] for c in g("DhcpConfigurations")]
+        return rows + _tag_rows(raw, g("DhcpOptionsId"), "dhcp-options")
+    if kind == "customer-gateways":
+        rows = [["CUSTOMERGATEWAY", g("CustomerGatewayId"), g("State"), g("Type"), g("IpAddress"), g("BgpAsn")]]
+        return rows + _tag_rows(raw, g("CustomerGatewayId"), "customer-gateway")
+    if kind == "vpn-gateways":
+        rows = [["VPNGATEWAY", g("VpnGatewayId"), g("State"), g("AvailabilityZone"), g("Type")]]
+        rows += [["VGWATTACHMENT", a["VpcId"], a["State"]] for a in g("VpcAttachments") or ()]
+        return rows + _tag_rows(raw, g("VpnGatewayId"), "vpn-gateway")
+    if kind == "vpn-connections":
+        rows = [["VPNCONNECTION", g("VpnConnectionId"), g("Type"), g("CustomerGatewayId"), g("VpnGatewayId"),
+                 g("State")]]
+        return rows + _tag_rows(raw, g("VpnConnectionId"), "vpn-connection")
+    assert kind == "vpc-peering-connections"
+    rows = [["VPCPEERINGCONNECTION", g("VpcPeeringConnectionId"), g("ExpirationTime"),
+             f"{g('Status')['Code']}: {g('Status')['Message']}"]]
+    for word, side in (("REQUESTERVPCINFO", "RequesterVpcInfo"), ("ACCEPTERVPCINFO", "AccepterVpcInfo")):
+        rows.append([word, g(side)["VpcId"], g(side)["CidrBlock"], g(side)["OwnerId"]])
+    return rows + _tag_rows(raw, g("VpcPeeringConnectionId"), "vpc-peering-connection")
+
+
+@pytest.mark.parametrize("kind", list(NETWORK))
+def test_euca_names_print_euca2ools_records_field_by_field(network, kind):
+    _ids, outcomes, _url = network
+    got = outcomes[f"{kind}-euca"][1]
+    assert got["code"] == 0, got["stderr"]
+    answer = json.loads(outcomes[f"{kind}-json"][1]["stdout"])[NETWORK[kind][2]]
+    expected = [[_xml(v) for v in row] for raw in answer for row in _expected(kind, raw)]
+    assert [line.split("\t") for line in got["stdout"].splitlines()] == expected
+    assert any(row[0] == "TAG" for row in expected) or kind == "nat-gateways"   # the Name tags were built
