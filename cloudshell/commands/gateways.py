@@ -39,10 +39,11 @@ def create_internet_gateway(ctx: Context, inv: Invocation) -> Result:
     return Result(data=reply, lines=(f"created {igw}",), changes=changes)
 
 
-def _igw_params(verb: str) -> tuple[Param, ...]:
-    return (Param("vpc", ("-c", "--vpc"), kind="vpc", required=True, convert=vpc_id, metavar="VPC",
+def _igw_params(verb: str, vpc_kind: str, gateway_kind: str) -> tuple[Param, ...]:
+    """-c VPC and the gateway; their kinds narrow completion (VPCs without a gateway, detached ones…)."""
+    return (Param("vpc", ("-c", "--vpc"), kind=vpc_kind, required=True, convert=vpc_id, metavar="VPC",
                   help=f"the VPC to {verb}"),
-            Param("gateway", kind="internet-gateway", required=True, convert=internet_gateway_id, metavar="IGATEWAY",
+            Param("gateway", kind=gateway_kind, required=True, convert=internet_gateway_id, metavar="IGATEWAY",
                   help="the Internet gateway"))
 
 
@@ -61,7 +62,7 @@ def _check_attach(ctx: Context, inv: Invocation) -> None:
 
 
 @command("attach-internet-gateway", IGW_GROUP, "Attach an Internet gateway to a VPC.",
-         params=_igw_params("attach it to"), mutates=True, check=_check_attach,
+         params=_igw_params("attach it to", "vpc:no-internet-gateway", "internet-gateway:detached"), mutates=True, check=_check_attach,
          example="attach-internet-gateway -c vpc-1a2b3c4d igw-1a2b3c4d")
 def attach_internet_gateway(ctx: Context, inv: Invocation) -> Result:
     reply = ctx.send("attach_internet_gateway", InternetGatewayId=inv.gateway, VpcId=inv.vpc)
@@ -95,7 +96,7 @@ def _check_detach(ctx: Context, inv: Invocation) -> None:
 
 @command("detach-internet-gateway", IGW_GROUP, "Detach an Internet gateway from its VPC (asks twice while "
          "instances there have public addresses).",
-         params=_igw_params("detach it from"), mutates=True, check=_check_detach,
+         params=_igw_params("detach it from", "vpc:same-vpc", "internet-gateway:attached"), mutates=True, check=_check_detach,
          example="detach-internet-gateway -c vpc-1a2b3c4d igw-1a2b3c4d")
 def detach_internet_gateway(ctx: Context, inv: Invocation) -> Result:
     reply = ctx.send("detach_internet_gateway", InternetGatewayId=inv.gateway, VpcId=inv.vpc)

@@ -186,9 +186,9 @@ def _check_associate(ctx: Context, inv: Invocation) -> None:
 
 
 @command("associate-route-table", GROUP, "Make a subnet use a route table.",
-         params=(Param("route_table", kind="route-table", required=True, convert=route_table_id, metavar="RTABLE",
-                       help="the route table"),
-                 Param("subnet", ("-s", "--subnet"), kind="subnet", required=True, convert=subnet_id,
+         params=(Param("route_table", kind="route-table:same-vpc", required=True, convert=route_table_id,
+                       metavar="RTABLE", help="the route table"),
+                 Param("subnet", ("-s", "--subnet"), kind="subnet:same-vpc", required=True, convert=subnet_id,
                        metavar="SUBNET", help="a subnet of the table's VPC")),
          mutates=True, check=_check_associate, example="associate-route-table -s subnet-1a2b3c4d rtb-1a2b3c4d")
 def associate_route_table(ctx: Context, inv: Invocation) -> Result:

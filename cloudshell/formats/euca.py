@@ -309,8 +309,8 @@ PRINTERS["describe-group"] = PRINTERS["describe-groups"]   # euca2ools' name of 
 
 
 def _more() -> None:
-    """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py), of
-    the network describes (formats/euca_network.py) and of the network commands (formats/euca_vpc.py)."""
+    """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py) and
+    of the network describes and commands (formats/euca_network.py, formats/euca_vpc.py)."""
     from cloudshell.formats.euca_more import MORE_PRINTERS
     from cloudshell.formats.euca_network import NETWORK_PRINTERS
     from cloudshell.formats.euca_vpc import VPC_PRINTERS

@@ -148,7 +148,8 @@ SUBNETS = ResourceKind(
                        "describe-subnets --filter vpc-id=vpc-1a2b3c4d"),
     state_classes={"available": GOOD, "pending": BUSY},
     wait_states=("pending", "available"),
-    meta=lambda rec: (tuple(x for x in (rec["cidr"], rec.zone) if x),
+    # completion shows: name · CIDR · state · zone · N free · VPC
+    meta=lambda rec: ((rec["cidr"],) if rec["cidr"] else (),
                       tuple(x for x in (f"{rec['free']} free" if rec["free"] else "", rec["vpc"]) if x)),
     columns=(
         col("id", "ID", lambda r: r.get("SubnetId", ""), 24),
