@@ -169,3 +169,33 @@ def test_static_routes_of_a_vpn_connection_canned(cloud, monkeypatch, capsys):
                      "vpn-1a2b3c4d", "--cidr", "192.168.0.0/16", "--yes"]) == 0
         assert capsys.readouterr().out == ""
         assert proxy.count("CreateVpnConnectionRoute") == 1 and proxy.count("DeleteVpnConnectionRoute") == 1
+
+
+def test_dry_run_asks_ec2_and_changes_nothing(cloud, monkeypatch, capsys):
+    vid = vpc(cloud.session)
+    code, out, err = oneshot(cloud, monkeypatch, capsys, "create-internet-gateway", "--dry-run", "--output", "table")
+    assert code == 0, err
+    assert "dry run: the request would have succeeded (DryRun)" in out
+    assert awscli(cloud, monkeypatch, "describe-internet-gateways")["InternetGateways"] == []
+    igw = cloud.session.call("create_internet_gateway")["InternetGateway"]["InternetGatewayId"]
+    code, out, err = oneshot(cloud, monkeypatch, capsys, "attach-internet-gateway", "-c", vid, igw, "--dry-run",
+                             "--output", "table")
+    assert code == 0, err
+    assert "dry run: the request would have succeeded (DryRun)" in out
+    assert _igw(cloud, monkeypatch, igw)["Attachments"] == []
+
+
+def test_dry_run_where_ec2_honours_it_and_moto_does_not_canned(cloud, monkeypatch, capsys):
+    """moto carries out CreateVpc even with DryRun: EC2's DryRunOperation answer stands in for it."""
+    from cloudshell.cli import main
+
+    for name, value in cloud.env.items():
+        monkeypatch.setenv(name, value)
+    with FaultProxy(cloud.url) as proxy:
+        proxy.inject("error", action="CreateVpc", status=412, code="DryRunOperation",
+                     message="Request would have succeeded, but DryRun flag is set.")
+        capsys.readouterr()
+        assert main(["--endpoint-url", proxy.url, "create-vpc", "10.70.0.0/16", "--dry-run", "--output", "table"]) == 0
+        assert "dry run: the request would have succeeded (DryRun)" in capsys.readouterr().out
+        assert [q.get("DryRun") for q in proxy.queries if q.get("Action") == ["CreateVpc"]] == [["true"]]
+    assert awscli(cloud, monkeypatch, "describe-vpcs", "--filters", "Name=cidr,Values=10.70.0.0/16")["Vpcs"] == []
