@@ -14,6 +14,12 @@ _DRIVER: list[Any] = []
 
 def awscli(cloud, monkeypatch, *args: str) -> Any:
     """``aws --endpoint-url URL ec2 ARGS --output json`` through awscli's own driver; the parsed JSON."""
+    text = awscli_text(cloud, monkeypatch, *args)
+    return json.loads(text) if text.strip() else None
+
+
+def awscli_text(cloud, monkeypatch, *args: str) -> str:
+    """What ``aws --endpoint-url URL ec2 ARGS --output json`` prints, as it prints it."""
     from awscli.clidriver import create_clidriver
 
     for name, value in cloud.env.items():
@@ -25,7 +31,7 @@ def awscli(cloud, monkeypatch, *args: str) -> Any:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = _DRIVER[0].main(["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"])
     assert code == 0, err.getvalue()
-    return json.loads(out.getvalue()) if out.getvalue().strip() else None
+    return out.getvalue()
 
 
 def vpc(session, cidr: str = "10.0.0.0/16") -> str:

@@ -48,6 +48,18 @@ def delete_vpc_gateway_only(s):
     return ["delete-vpc", vid, "--yes"], "DeleteVpc", f"delete-vpc: {vid} still holds internet gateways {igw}: "
 
 
+def delete_vpc_leftovers(s):
+    vid = vpc(s)
+    gid = s.call("create_security_group", GroupName="app", Description="app", VpcId=vid)["GroupId"]
+    rtb = s.call("create_route_table", VpcId=vid)["RouteTable"]["RouteTableId"]
+    acl = s.call("create_network_acl", VpcId=vid)["NetworkAcl"]["NetworkAclId"]
+    other = vpc(s, "10.7.0.0/16")
+    pcx = s.call("create_vpc_peering_connection", VpcId=vid, PeerVpcId=other)["VpcPeeringConnection"]
+    return ["delete-vpc", vid, "--yes"], "DeleteVpc", (
+        f"delete-vpc: {vid} still holds security groups {gid} (app); route tables {rtb}; network ACLs {acl}; "
+        f"peering connections {pcx['VpcPeeringConnectionId']}: terminate, delete or detach them first")
+
+
 def delete_subnet_instances(s):
     _, sid = _vpc_with_subnet(s)
     first, second = instance_in(s, sid), instance_in(s, sid)
@@ -165,7 +177,8 @@ def acl_in_use(s):
 
 
 GUARDS: list[Callable] = [
-    delete_vpc_subnets, delete_vpc_everything, delete_vpc_gateway_only, delete_subnet_instances, subnet_overlaps,
+    delete_vpc_subnets, delete_vpc_everything, delete_vpc_gateway_only, delete_vpc_leftovers,
+    delete_subnet_instances, subnet_overlaps,
     subnet_outside, delete_attached_gateway, second_gateway, detach_public_unconfirmed, main_table,
     table_of_other_vpc, route_exists, local_route, attached_interface, group_of_other_vpc, address_outside_subnet,
     peers_overlap, acl_in_use,

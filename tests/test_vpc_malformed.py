@@ -112,3 +112,29 @@ def test_malformed_input_exits_2_with_one_line_and_sends_nothing(cloud, monkeypa
         assert expected in err
         assert err.startswith("cloudshell: ")
         assert proxy.count() == 0, [h.action for h in proxy]
+
+
+def _network_mutations() -> list[tuple[str, list[str]]]:
+    import shlex
+
+    from cloudshell.commands import registry
+
+    return [(c.name, shlex.split(c.example)) for c in registry().all()
+            if c.group in ("networks", "vpn") and c.mutates]
+
+
+@pytest.mark.parametrize("name,example", _network_mutations(), ids=[n for n, _ in _network_mutations()])
+def test_read_only_refuses_every_network_mutation_and_sends_nothing(cloud, monkeypatch, capsys, name, example):
+    """Each command's own example, under --read-only: refused before any guard reads the cloud."""
+    from cloudshell.cli import main
+
+    assert example[0] == name
+    for key, value in cloud.env.items():
+        monkeypatch.setenv(key, value)
+    with FaultProxy(cloud.url) as proxy:
+        capsys.readouterr()
+        code = main(["--endpoint-url", proxy.url, "--read-only", *example, "--yes"])
+        out, err = capsys.readouterr()
+        assert (code, out) == (1, "")
+        assert err == f"cloudshell: {name}: refused, cloudshell runs --read-only (nothing was sent)\n"
+        assert proxy.count() == 0

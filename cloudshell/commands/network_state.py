@@ -12,7 +12,7 @@ from typing import Any
 
 from cloudshell.cloud.errors import Refused, UsageError
 from cloudshell.cloud.inventory import Record, fetch_kind, label
-from cloudshell.cloud.kinds import KINDS, ResourceKind
+from cloudshell.cloud.kinds import ResourceKind
 from cloudshell.commands.guards import some
 from cloudshell.commands.network_values import network_kind
 
@@ -20,7 +20,7 @@ PAGE_CAP = 20
 
 
 def _kind(value_kind: str) -> ResourceKind:
-    return KINDS["instances"] if value_kind == "instance" else network_kind(value_kind)
+    return network_kind(value_kind)   # any kind of value: "instance", "group", "subnet"…
 
 
 def fresh(ctx: Any, value_kind: str, rid: str) -> Record:

@@ -14,7 +14,7 @@ from typing import Any
 
 from cloudshell.cloud.errors import UsageError
 from cloudshell.cloud.kinds import ResourceKind, kind_of_value
-from cloudshell.commands.values import cidr, id_shape, kind_id, shown
+from cloudshell.commands.values import cidr, group_id, id_shape, kind_id, shown
 
 
 def network_kind(value_kind: str) -> ResourceKind:
@@ -184,8 +184,6 @@ def interface_spec(raw: str) -> dict[str, Any]:
         addresses.append({"PrivateIpAddress": private_ip(bits[4]), "Primary": True})
     if bits[5]:
         groups = [g for g in bits[5].split(",") if g]
-        from cloudshell.commands.values import group_id
-
         nic["Groups"] = [group_id(g) for g in groups]
     if bits[6]:
         if bits[6] not in ("true", "false"):

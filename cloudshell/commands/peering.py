@@ -68,7 +68,7 @@ def _answer(accept: bool):
 
     def check(ctx: Context, inv: Invocation) -> None:
         pcx = fresh(ctx, "vpc-peering-connection", inv.connection)
-        if _status(pcx) != "pending-acceptance":
+        if _status(pcx) not in ("pending-acceptance", "initiating-request"):
             raise Refused(f"{verb}-vpc-peering-connection: {label(pcx)} is {_status(pcx)}, not pending-acceptance")
 
     @command(f"{verb}-vpc-peering-connection", GROUP, f"{verb.capitalize()} a request for a VPC peering connection.",

@@ -22,6 +22,7 @@ from cloudshell.commands.registry import CIDR, TEXT, ZONE, Invocation, Param, co
 from cloudshell.commands.values import zone_name
 
 TRUE_FALSE = "(true|false)"
+LIVE_PEERING = ("initiating-request", "pending-acceptance", "provisioning", "active")
 
 
 def group_of(value_kind: str) -> str:
@@ -32,7 +33,10 @@ def group_of(value_kind: str) -> str:
 def one_attribute(inv: Invocation, dests: tuple[str, ...]) -> str:
     """The one attribute option given (EC2 changes one per call), else a one-line error."""
     flags = {p.dest: p.flags[0] for p in inv.command.params if p.flags}
-    given = [d for d in dests if inv.values.get(d) not in (None, False, [])]
+    switches = {p.dest for p in inv.command.params if p.action == "flag"}
+    # A switch counts when on; an option with a value counts when given, even "false".
+    given = [d for d in dests if (inv.values.get(d) is True if d in switches
+                                  else inv.values.get(d) not in (None, []))]
     if len(given) > 1:
         raise UsageError(f"{inv.command.name}: {flags[given[0]]} and {flags[given[1]]} both name an attribute "
                          "(expected one at a time)")
@@ -78,6 +82,16 @@ def vpc_contents(ctx: Context, vid: str) -> dict[str, list[Record]]:
                                      if any(a.get("VpcId") == vid and a.get("State") in ("attached", "attaching")
                                             for a in g.raw.get("VpcAttachments") or ())],
         "network interfaces": interfaces,
+        # EC2 refuses these too (DependencyViolation); the VPC's own default group, main table and
+        # default ACL go with it.
+        "security groups": [g for g in listed(ctx, "group", {"vpc-id": [vid]}) if g.name != "default"],
+        "route tables": [t for t in listed(ctx, "route-table", {"vpc-id": [vid]})
+                         if not any(a.get("Main") for a in t.raw.get("Associations") or ())],
+        "network ACLs": [a for a in listed(ctx, "network-acl", {"vpc-id": [vid]}) if not a.raw.get("IsDefault")],
+        "peering connections": [p for p in listed(ctx, "vpc-peering-connection", {})
+                                if (p.raw.get("Status") or {}).get("Code") in LIVE_PEERING
+                                and vid in (p.raw.get("RequesterVpcInfo", {}).get("VpcId"),
+                                            p.raw.get("AccepterVpcInfo", {}).get("VpcId"))],
     }
 
 
