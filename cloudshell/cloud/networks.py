@@ -57,16 +57,16 @@ def view_records(inv: Inventory) -> Mapping[str, Record]:
     for sub in inv.of("subnets").values():
         subnets.setdefault(sub["vpc"], []).append(sub)
     tables: dict[str, list[Record]] = {}
-    for table in inv.of("route-tables").values():
-        tables.setdefault(table["vpc"], []).append(table)
+    for rtb in inv.of("route-tables").values():
+        tables.setdefault(rtb["vpc"], []).append(rtb)
     in_subnet: dict[str, int] = {}
     in_vpc: dict[str, int] = {}
     for inst in _live(inv):
-        sub, vpc = str(inst.raw.get("SubnetId") or ""), str(inst.raw.get("VpcId") or "")
-        if sub:
-            in_subnet[sub] = in_subnet.get(sub, 0) + 1
-        if vpc:
-            in_vpc[vpc] = in_vpc.get(vpc, 0) + 1
+        sid, vid = str(inst.raw.get("SubnetId") or ""), str(inst.raw.get("VpcId") or "")
+        if sid:
+            in_subnet[sid] = in_subnet.get(sid, 0) + 1
+        if vid:
+            in_vpc[vid] = in_vpc.get(vid, 0) + 1
     out: dict[str, Record] = {}
     for vpc in sorted(inv.of("vpcs").values(), key=lambda v: (v["default"] != "yes", v.name.lower(), v.id)):
         own = sorted(subnets.get(vpc.id, ()), key=lambda s: (s.zone, _block_key(s["cidr"]), s.id))
