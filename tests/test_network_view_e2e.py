@@ -136,15 +136,15 @@ def test_the_networks_view_shows_each_vpc_then_its_subnets_exactly_and_the_insta
 
         # An instance in the VPC: the detail's Network section names its place.
         term.type("1")
-        term.wait(lambda t: _current_tab(term) == "1" and "lab-web-1" in t, what="instances")
-        _filter(term, "lab-web-1")
-        term.wait(lambda t: re.search(r"^>i-\S+\s+lab-web-1 ", t, re.M), what="the one row, under the cursor")
+        term.wait(lambda t: _current_tab(term) == "1" and "lab-www-1" in t, what="instances")
+        _filter(term, "lab-www-1")
+        term.wait(lambda t: re.search(r"^>i-\S+\s+lab-www-1 ", t, re.M), what="the one row, under the cursor")
         term.pump(0.3)
         term.keys("Enter")
-        term.wait(lambda t: t.startswith(" instance i-") and "(lab-web-1)" in t.splitlines()[0]
+        term.wait(lambda t: t.startswith(" instance i-") and "(lab-www-1)" in t.splitlines()[0]
                   and " Fields" in t, what="the instance's detail")
         raw = next(i for r in session.call("describe_instances", Filters=[
-            {"Name": "tag:Name", "Values": ["lab-web-1"]}])["Reservations"] for i in r["Instances"])
+            {"Name": "tag:Name", "Values": ["lab-www-1"]}])["Reservations"] for i in r["Instances"])
         eni = raw["NetworkInterfaces"][0]
         seen_lines: set[str] = set()
         for _ in range(40):     # a few lines at a time: no line of the detail scrolls by unseen

@@ -21,8 +21,8 @@ DEMO_VPC = ("demo-vpc", "10.10.0.0/16")
 SUBNET_PLAN = (("public-a", DEMO_ZONES[0], "10.10.1.0/24", True),
                ("private-b", DEMO_ZONES[1], "10.10.2.0/24", False))
 # name, subnet, type
-INSTANCE_PLAN = (("lab-web-1", "public-a", "m1.small"), ("lab-web-2", "public-a", "m1.small"),
-                 ("lab-db-1", "private-b", "m1.large"))
+INSTANCE_PLAN = (("lab-www-1", "public-a", "m1.small"), ("lab-www-2", "public-a", "m1.small"),
+                 ("lab-sql-1", "private-b", "m1.large"))
 DEMO_VPC_GROUP = "lab-web"
 
 
