@@ -40,6 +40,29 @@ class KindHealth:
         return f"{kind} stale since {time.strftime('%H:%M:%S', time.localtime(self.since))}: {self.reason}"
 
 
+# More kinds than this refused for one reason (a Eucalyptus without VPC refuses the twelve network
+# kinds) are counted in one phrase, not named one by one.
+NAMED_REFUSALS = 2
+
+
+def kinds_trouble(kinds: Iterable[tuple[str, KindHealth]]) -> list[str]:
+    """Each kind's trouble, the kinds refused for one same reason counted together when many."""
+    kinds = list(kinds)
+    refused: dict[str, list[str]] = {}
+    for name, k in kinds:
+        if k.state == "not permitted":
+            refused.setdefault(k.reason, []).append(name)
+    out: list[str] = []
+    for name, k in kinds:
+        names = refused.get(k.reason, ()) if k.state == "not permitted" else ()
+        if len(names) > NAMED_REFUSALS:
+            if names[0] == name:
+                out.append(f"{len(names)} kinds not permitted ({k.reason}: {', '.join(names)})")
+            continue
+        out.append(k.describe(name))
+    return out
+
+
 @dataclass(frozen=True)
 class Health:
     """How fresh the data is. ``state``: starting | ok | retrying | stale."""
@@ -57,7 +80,7 @@ class Health:
         """``ok``, ``ok · addresses not permitted (…)``, ``retrying (3×): Throttling…`` or
         ``stale since 12:03:04: reason``."""
         if self.state == "ok":
-            return " · ".join(["ok", *(k.describe(name) for name, k in self.kinds)])
+            return " · ".join(["ok", *kinds_trouble(self.kinds)])
         if self.state == "starting":
             return "connecting…"
         reason = f": {self.last_error}" if self.last_error else ""

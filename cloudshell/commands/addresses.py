@@ -18,6 +18,8 @@ from cloudshell.commands.context import Context, Result
 from cloudshell.commands.registry import (
     ADDRESS_ASSOCIATED, ADDRESS_FREE, INSTANCE_RUNNING, TEXT, Invocation, Param, command,
 )
+from cloudshell.commands.network_state import fresh
+from cloudshell.commands.network_values import network_interface_id
 from cloudshell.commands.targets import current, label, other_changes, require
 from cloudshell.commands.values import instance_id, shown
 
@@ -117,41 +119,60 @@ def allocate_address(ctx: Context, inv: Invocation) -> Result:
 
 def _check_associate(ctx: Context, inv: Invocation) -> None:
     value = _one(inv, "address", "allocation", "-a ALLOC")
-    instance = require(ctx, [inv.instance], "instances")[inv.instance]
-    if instance.state in ("terminated", "shutting-down"):
-        raise Refused(f"associate-address: {label(instance)} is {instance.state}; "
-                      "an address can only go to a live instance")
+    if not inv.instance and not inv.interface:
+        raise UsageError("associate-address: missing -i INSTANCE (or -n INTERFACE, for a VPC address)")
+    if inv.instance and inv.interface:
+        raise UsageError("associate-address: give -i INSTANCE or -n INTERFACE, not both")
     rec = find_address(ctx, value)
-    holder = rec.raw.get("InstanceId")
-    if holder and holder != inv.instance and not inv.allow_reassociation:
+    if inv.interface:
+        fresh(ctx, "network-interface", inv.interface)
+        if not _vpc(rec):
+            raise Refused(f"associate-address: {rec.id} is an EC2-classic address: only a VPC address "
+                          "(allocate-address -d vpc) goes to a network interface")
+        target = inv.interface
+    else:
+        instance = require(ctx, [inv.instance], "instances")[inv.instance]
+        if instance.state in ("terminated", "shutting-down"):
+            raise Refused(f"associate-address: {label(instance)} is {instance.state}; "
+                          "an address can only go to a live instance")
+        target = inv.instance
+    holder = rec.raw.get("InstanceId") or rec.raw.get("NetworkInterfaceId")
+    if (holder and target not in (rec.raw.get("InstanceId"), rec.raw.get("NetworkInterfaceId"))
+            and not inv.allow_reassociation):
         raise Refused(f"associate-address: {rec.id} is associated with {_holder(ctx, rec)}; moving it "
-                      f"would cut that instance off: disassociate-address {rec.id} first, "
-                      "or add --allow-reassociation")
+                      f"would cut that {'instance' if rec.raw.get('InstanceId') else 'interface'} off: "
+                      f"disassociate-address {rec.id} first, or add --allow-reassociation")
 
 
-@command("associate-address", "addresses", "Associate an elastic IP address with an instance.",
+@command("associate-address", "addresses", "Associate an elastic IP address with an instance or (VPC) an interface.",
          params=(Param("address", kind=ADDRESS_FREE, nargs="?", convert=address_or_allocation,
                        metavar="ADDRESS", help="the public IP (or a VPC allocation ID)"),
                  Param("instance", ("-i", "--instance-id", "--instance"), kind=INSTANCE_RUNNING,
-                       convert=instance_id, required=True, metavar="INSTANCE",
+                       convert=instance_id, metavar="INSTANCE",
                        help="the instance to give the address to"),
+                 Param("interface", ("-n", "--network-interface"), kind="network-interface",
+                       convert=network_interface_id, metavar="INTERFACE",
+                       help="[VPC] the network interface to give the address to"),
                  Param("allocation", ("-a", "--allocation-id"), kind=TEXT, convert=allocation_id,
                        metavar="ALLOC", help="[VPC] the address's allocation ID instead of ADDRESS"),
                  Param("private_ip", ("-p", "--private-ip-address"), kind=TEXT, convert=ipv4,
                        metavar="ADDRESS", help="[VPC] the private address to map it to"),
                  Param("allow_reassociation", ("--allow-reassociation",), action="flag",
-                       help="move the address even if another instance holds it")),
+                       help="move the address even if another instance or interface holds it"),
+                 Param("no_reassociation", ("--no-allow-reassociation",), action="flag",
+                       help="[VPC] never move it off another instance or interface (the default)")),
          mutates=True, check=_check_associate, example="associate-address -i i-1a2b3c4d 203.0.113.10")
 def associate_address(ctx: Context, inv: Invocation) -> Result:
     rec = find_address(ctx, inv.address or inv.allocation)
-    params: dict[str, Any] = {"InstanceId": inv.instance, **_address_param(rec)}
+    target = {"NetworkInterfaceId": inv.interface} if inv.interface else {"InstanceId": inv.instance}
+    params: dict[str, Any] = {**target, **_address_param(rec)}
     if inv.private_ip:
         params["PrivateIpAddress"] = inv.private_ip
     if inv.allow_reassociation and _vpc(rec):
         params["AllowReassociation"] = True
     reply = ctx.send("associate_address", **params)
-    changes = ctx.after_action([rec.id, inv.instance], kinds=("addresses",))
-    who = label(current(ctx, inv.instance, "instances"), inv.instance)
+    changes = ctx.after_action([rec.id, inv.instance or inv.interface], kinds=("addresses",))
+    who = inv.interface or label(current(ctx, inv.instance, "instances"), inv.instance)
     extra = f" ({reply['AssociationId']})" if reply.get("AssociationId") else ""
     return Result(data=reply, lines=(f"{rec.id} associated with {who}{extra}",),
                   changes=other_changes(changes, [rec.id]))

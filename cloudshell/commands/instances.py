@@ -16,19 +16,19 @@ from cloudshell.cloud.kinds import KINDS
 from cloudshell.commands.addresses import ipv4
 from cloudshell.commands.context import Context, Result
 from cloudshell.commands.images import require_image_type
+from cloudshell.commands.launch_network import check_launch_network, in_vpc, launch_interfaces
+from cloudshell.commands.network_values import address_count, flexible_bool, interface_spec, subnet_id
 from cloudshell.commands.registry import (
-    FILE, GROUP, INSTANCE, INSTANCE_RUNNING, INSTANCE_STOPPED, INSTANCE_TYPE, KEYPAIR,
+    FILE, GROUP, INSTANCE, INSTANCE_RUNNING, INSTANCE_STOPPED, INSTANCE_TYPE, INT, KEYPAIR,
     MACHINE_IMAGE, TEXT, ZONE, Invocation, Param, boot_params, command,
 )
 from cloudshell.commands.targets import current, label, other_changes, require, transition, unique
-from cloudshell.commands.values import id_shape, image_id, instance_id, shown
+from cloudshell.commands.values import image_id, instance_id, shown
 
 USER_DATA_LIMIT = 16 * 1024   # EC2's limit, before base64
 MAX_COUNT = 1000              # a typo like -n 10000 must not reach the cloud
 _INSTANCE_TYPE = re.compile(r"[a-z][a-z0-9-]*\.[a-z0-9-]+")
 _TOKEN = re.compile(r"[\x21-\x7e]{1,64}")
-
-subnet_id = id_shape("subnet-", what="a subnet ID")
 
 
 # -- values ------------------------------------------------------------------------
@@ -111,13 +111,17 @@ def _check_run(ctx: Context, inv: Invocation) -> None:
                                      ("-f", inv.user_data_file)) if value is not None]
     if len(data) > 1:
         raise UsageError(f"run-instances: {data[0]} and {data[1]} both give user data (expected one of them)")
-    if not inv.subnet and (inv.private_ip or inv.public_ip):
-        raise UsageError("run-instances: --private-ip-address and --associate-public-ip-address "
-                         "need -s SUBNET (they are VPC options)")
-    if inv.subnet:
+    if not inv.subnet and (inv.private_ip or inv.public_ip is not None or inv.secondary or inv.secondary_count):
+        raise UsageError("run-instances: --private-ip-address, --secondary-address/--secondary-count and "
+                         "--associate-public-ip-address need -s SUBNET (they are VPC options)")
+    if inv.secondary and inv.secondary_count:
+        raise UsageError("run-instances: --secondary-address and --secondary-count both give secondary addresses "
+                         "(expected one of them)")
+    if in_vpc(inv):
         names = [g for g in inv.groups if not g.startswith("sg-")]
         if names:
-            raise UsageError(f"run-instances: -g {names[0]}: in a subnet give groups by ID (expected sg-…)")
+            raise UsageError(f"run-instances: -g {names[0]}: in a VPC give groups by ID (expected sg-…)")
+        check_launch_network(ctx, inv)
     require_image_type(ctx, inv.image, "machine", "IMAGE")
     if inv.kernel:
         require_image_type(ctx, inv.kernel, "kernel", "--kernel")
@@ -143,17 +147,11 @@ def _launch_params(inv: Invocation, token: str) -> dict[str, Any]:
         params["UserData"] = data
     names = [g for g in inv.groups if not g.startswith("sg-")]
     group_ids = [g for g in inv.groups if g.startswith("sg-")]
-    if inv.subnet and inv.public_ip:
-        # A public address on launch exists only on an interface spelled out in full.
-        nic: dict[str, Any] = {"DeviceIndex": 0, "SubnetId": inv.subnet, "AssociatePublicIpAddress": True}
-        if group_ids:
-            nic["Groups"] = group_ids
-        if inv.private_ip:
-            nic["PrivateIpAddress"] = inv.private_ip
-        params["NetworkInterfaces"] = [nic]
+    if in_vpc(inv):
+        # euca2ools' "friendlier" options make interface 0; -a adds the others (or all of them).
+        params["NetworkInterfaces"] = launch_interfaces(inv)
     else:
-        for key, value in (("SecurityGroups", names), ("SecurityGroupIds", group_ids),
-                           ("SubnetId", inv.subnet), ("PrivateIpAddress", inv.private_ip)):
+        for key, value in (("SecurityGroups", names), ("SecurityGroupIds", group_ids)):
             if value:
                 params[key] = value
     placement = {k: v for k, v in (("AvailabilityZone", inv.zone), ("GroupName", inv.placement_group),
@@ -178,7 +176,7 @@ RUN_PARAMS = (
     Param("count", ("-n", "--instance-count"), kind=TEXT, convert=count_range, metavar="MIN[-MAX]",
           help="how many: N, or MIN-MAX for as many as fit but at least MIN (default 1)"),
     Param("key", ("-k", "--key"), kind=KEYPAIR, metavar="KEYPAIR", help="keypair to log in with"),
-    Param("groups", ("-g", "--group"), kind=GROUP, action="append", metavar="GROUP",
+    Param("groups", ("-g", "--group"), kind=f"{GROUP}:same-vpc", action="append", metavar="GROUP",
           help="security group, by name or sg- ID (repeatable)"),
     Param("instance_type", ("-t", "--instance-type"), kind=INSTANCE_TYPE, convert=instance_type,
           metavar="TYPE", help="instance type, e.g. m1.small"),
@@ -190,12 +188,20 @@ RUN_PARAMS = (
           help="as -d, even if a file of that name exists"),
     Param("user_data_file", ("-f", "--user-data-file"), kind=FILE, convert=user_data_file, metavar="FILE",
           help="file whose content is the user data (at most 16 KiB)"),
-    Param("subnet", ("-s", "--subnet"), kind=TEXT, convert=subnet_id, metavar="SUBNET",
+    Param("subnet", ("-s", "--subnet"), kind="subnet:same-vpc", convert=subnet_id, metavar="SUBNET",
           help="[VPC] subnet to launch into (groups then by sg- ID)"),
+    Param("public_ip", ("--associate-public-ip-address",), convert=flexible_bool, metavar="(true|false)",
+          help="[VPC] give the instance's interface a public address or not"),
     Param("private_ip", ("--private-ip-address",), kind=TEXT, convert=ipv4, metavar="ADDRESS",
           help="[VPC] primary private address"),
-    Param("public_ip", ("--associate-public-ip-address",), action="flag",
-          help="[VPC] give the instance a public address"),
+    Param("secondary", ("--secondary-address", "--secondary-private-ip-address"), action="append", convert=ipv4,
+          metavar="ADDRESS", help="[VPC] a secondary private address (repeatable)"),
+    Param("secondary_count", ("--secondary-count", "--secondary-private-ip-address-count"), kind=INT,
+          convert=address_count, metavar="COUNT", help="[VPC] this many secondary addresses, chosen by EC2"),
+    Param("interfaces", ("-a", "--network-interface"), kind="network-interface", action="append",
+          convert=interface_spec, metavar="INTERFACE",
+          help="[VPC] an interface: eni-…:INDEX for one that exists, or :INDEX:SUBNET:[DESCRIPTION]:[PRIV_IP]:"
+               "[GROUP,…]:[true|false]:[SEC_IP_COUNT|:SEC_IP,…] for a new one (repeatable)"),
     Param("monitor", ("-m", "--monitor"), action="flag", help="enable detailed monitoring"),
     Param("no_termination", ("--disable-api-termination",), action="flag",
           help="protect the instances from terminate-instances"),

@@ -24,7 +24,8 @@ from typing import Any
 from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS, VALUE_KINDS, kind_of_id
 from cloudshell.cloud.terminal import masked
-from cloudshell.completion.index import index_of, prepare, search, short_device
+from cloudshell.completion.context import SAME_VPC, is_context, narrowing
+from cloudshell.completion.index import KindIndex, index_of, prepare, search, short_device
 from cloudshell.commands.registry import (
     ARCH, COMMAND, DEVICE, FILE, INSTANCE_TYPE, PROTOCOL, RESOURCE, STATE, Command, Param, Registry, scan,
 )
@@ -232,9 +233,16 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
     if p.kind == RESOURCE:
         groups = [(k, index_of(inventory, k, by_name=False).group(None, None)) for k in ID_KINDS]
         found = search([(k, g) for k, g in groups if g is not None], needle, limit)
+        by_name = False   # any kind's IDs
     else:
         kind = VALUE_KINDS[base]
         index = index_of(inventory, kind)
+        if is_context(narrow):   # narrowed by the line's other values, not by a state
+            keep = narrowing(narrow, inventory, values, p.dest)
+            if keep is not None:
+                index = KindIndex(kind, {rid: r for rid, r in inventory.of(kind).items() if keep(r)},
+                                  index.by_name and narrow != SAME_VPC)   # in one VPC: groups by ID
+            narrow = ""
         wanted = index.group(narrow or None, zone)
         found = search([(kind, wanted)] if wanted is not None else [], needle, limit)
         if p.kind in FIRST_NOT_ONLY and len(found) < limit:
@@ -242,11 +250,11 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
             seen = {r.id for r in found}
             found += [r for r in search([(kind, rest)] if rest else [], needle, limit)
                       if r.id not in seen][:limit - len(found)]
+        by_name = index.by_name
     taken = set(_given({k: v for k, v in values.items() if k == p.dest}))
     out = []
-    by_name = p.kind != RESOURCE
     for rec in found:
-        value = rec.name if by_name and KINDS[rec.kind].by_name else rec.id
+        value = rec.name if by_name else rec.id
         if value in taken:
             continue
         out.append(Candidate(_quote(value), start, _clean(value), _meta(rec, value)))

@@ -221,9 +221,10 @@ def _echo(word: str, *dests: str) -> Printer:
 
 
 def _associate(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
-    if args.get("allocation"):
-        yield ("ADDRESS", args.get("instance"), args.get("allocation"), data.get("AssociationId"),
-               args.get("private_ip"))
+    allocation = args.get("allocation") or (args.get("address") if str(args.get("address") or "").startswith(
+        "eipalloc-") else None)   # euca2ools takes a positional allocation ID as -a
+    if allocation:
+        yield ("ADDRESS", args.get("instance"), allocation, data.get("AssociationId"), args.get("private_ip"))
     else:
         yield ("ADDRESS", args.get("address"), args.get("instance"))
 
@@ -309,12 +310,14 @@ PRINTERS["describe-group"] = PRINTERS["describe-groups"]   # euca2ools' name of 
 
 def _more() -> None:
     """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py) and
-    of the network describes (formats/euca_network.py)."""
+    of the network describes and commands (formats/euca_network.py, formats/euca_vpc.py)."""
     from cloudshell.formats.euca_more import MORE_PRINTERS
     from cloudshell.formats.euca_network import NETWORK_PRINTERS
+    from cloudshell.formats.euca_vpc import VPC_PRINTERS
 
     PRINTERS.update(MORE_PRINTERS)
     PRINTERS.update(NETWORK_PRINTERS)
+    PRINTERS.update(VPC_PRINTERS)
 
 
 _more()

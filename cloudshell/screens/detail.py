@@ -141,6 +141,12 @@ class DetailScreen(Screen):
             rows = attachments(rec, self.app.inventory)
             log.write(Text("\nAttachments", style="bold underline"))
             log.write(_grid(rows) if rows else Text("none"))
+        if "network" in kind.detail:
+            from cloudshell.cloud.networks import instance_network
+
+            rows = instance_network(self.app.inventory, rec)
+            log.write(Text("\nNetwork", style="bold underline"))
+            log.write(_grid(rows) if rows else Text("EC2-classic (no VPC)"))
         if "console" in kind.detail:
             log.write(Text("\nConsole output", style="bold underline"))
             if self.console_error:

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
 from cloudshell.cloud.inventory import Change, Inventory
-from cloudshell.cloud.kinds import KINDS, VIEW_KINDS
+from cloudshell.cloud.kinds import KINDS, VIEW_KINDS, VIEWED
 from cloudshell.cloud.poller import Health
 from cloudshell.screens.actions import ResourceActions
 from cloudshell.screens.messages import ActionFinished, ActionProgressed, ActionStarted
@@ -25,7 +25,7 @@ VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {w: k.name for k in VIEW_K
 
 
 class MainScreen(ResourceActions, Screen):
-    """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs."""
+    """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs, Zones, Networks."""
 
     BINDINGS = [
         *(Binding(str(n), f"view('{kind}')", label, show=False)
@@ -51,12 +51,13 @@ class MainScreen(ResourceActions, Screen):
         self.last_progress: dict[int, str] = {}
         self.region_name: str | None = None
         self._tabs_shown: tuple | None = None
+        self._derived_from: dict[str, tuple[int, ...]] = {}   # a derived view's sources, by identity
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(id="tabs")
         with ContentSwitcher(initial="view-instances", id="views"):
             for kind, _label in VIEWS:
-                yield ResourceTable(KINDS[kind], id=f"view-{kind}")
+                yield ResourceTable(VIEWED[kind], id=f"view-{kind}")
         with Vertical(id="bottom"):
             yield Input(placeholder="filter: any text in any column (Enter keeps it, Esc clears)",
                         id="filter", classes="-hidden")
@@ -137,6 +138,9 @@ class MainScreen(ResourceActions, Screen):
         with self.app.batch_update():
             for table in self.tables():
                 table.stale = stale
+                if table.kind.derived_from:
+                    self._apply_derived(table, inv)
+                    continue
                 if not inv.has(table.kind.name):
                     continue
                 records = inv.of(table.kind.name)
@@ -149,9 +153,28 @@ class MainScreen(ResourceActions, Screen):
         self._show_tabs()
         self.refresh_status()
 
+    def _apply_derived(self, table: ResourceTable, inv: Inventory) -> None:
+        """A view made of other kinds' records (networks): rebuilt when one of them is new, and
+        applied as a keyed update of the rows whose cells changed."""
+        from cloudshell.cloud.networks import view_records
+
+        sources = tuple(inv.of(k) for k in table.kind.derived_from)
+        if not all(inv.has(k) for k in table.kind.derived_from):
+            return   # a source not swept yet: "loading…" stays (rows half made would all change next)
+        if self._derived_from.get(table.kind.name) == tuple(map(id, sources)):
+            return
+        self._derived_from[table.kind.name] = tuple(map(id, sources))
+        records = view_records(inv)
+        if not table.loaded:
+            table.apply(records)
+            return
+        old = table.records
+        changed = [rid for rid, rec in records.items() if rid not in old or old[rid].fields != rec.fields]
+        table.apply(records, changed + [rid for rid in old if rid not in records])
+
     # -- views, filter, sort -----------------------------------------------------------
     def action_view(self, kind: str) -> None:
-        if kind not in KINDS:
+        if kind not in VIEWED:
             return
         self.view = kind
         self.query_one(ContentSwitcher).current = f"view-{kind}"
@@ -229,6 +252,8 @@ class MainScreen(ResourceActions, Screen):
         from cloudshell.screens.detail import DetailScreen
 
         record = event.table.records.get(event.record_id)
+        if record is not None and event.table.kind.derived_from:
+            record = self.app.inventory.get(record.id, record.kind)   # the VPC or subnet itself
         if record is not None:
             self.app.push_screen(DetailScreen(record))
 

@@ -225,7 +225,11 @@ class ResourceTable(ScrollView, can_focus=True):
             keys = self._keys = {} if by_id else {
                 rid: (_sort_key(rec.fields.get(column, "")), rid) for rid, rec in recs.items()}
             ids = [rid for rid in recs if needle in self._haystack(rid)] if needle else list(recs)
-        ids.sort(key=None if by_id else keys.__getitem__, reverse=self.sort_reverse)
+        if self.kind.tree:   # parents before their children, as the records come: no sorting
+            index = {rid: n for n, rid in enumerate(recs)}
+            ids.sort(key=index.__getitem__)
+        else:
+            ids.sort(key=None if by_id else keys.__getitem__, reverse=self.sort_reverse)
         self._ordered_for = (needle, self.sort_column)
         self.order = ids
         self._index = {rid: n for n, rid in enumerate(ids)}
@@ -454,7 +458,7 @@ class ResourceTable(ScrollView, can_focus=True):
         style = base + self._style("header")
         values = []
         for i, c in enumerate(self.columns):
-            arrow = ("▼" if self.sort_reverse else "▲") if i == self.sort_column else ""
+            arrow = ("▼" if self.sort_reverse else "▲") if i == self.sort_column and not self.kind.tree else ""
             values.append(c.header + arrow)
         return compose_line(" ", values, self.widths, self.sort_column, style, self._style("sorted"), width,
                             first, edges=True)

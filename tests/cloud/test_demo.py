@@ -509,7 +509,7 @@ def test_demo_cloud_start_activity_stop() -> None:
 
 
 def test_demo_cloud_stops_the_server_when_seeding_fails(monkeypatch) -> None:
-    def broken_seed(session, *, instances=10):
+    def broken_seed(session, *, instances=10, network=False):
         raise CloudError("Boom", "seeding failed")
 
     monkeypatch.setattr(demo, "seed", broken_seed)

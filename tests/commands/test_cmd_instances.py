@@ -187,4 +187,5 @@ def test_commands_declare_kinds_safety_and_euca_names():
         assert cmd.example.startswith(name) and cmd.summary
     flags = reg.get("run-instances").flag_map()
     assert flags["--kernel"].kind == "image:kernel" and flags["--ramdisk"].kind == "image:ramdisk"
-    assert flags["-k"].kind == "keypair" and flags["-z"].kind == "zone" and flags["-g"].kind == "group"
+    assert flags["-k"].kind == "keypair" and flags["-z"].kind == "zone"
+    assert flags["-g"].kind.partition(":")[0] == "group" and flags["-s"].kind.partition(":")[0] == "subnet"

@@ -49,10 +49,12 @@ def by_text(line, inv, reg=None):
 
 def test_command_names_by_prefix_then_substring(demo):
     inv, _ = demo
-    assert texts("att", inv) == ["attach-volume"]      # one hit: Tab completes it whole
-    assert texts("euca-att", inv) == ["euca-attach-volume"]
-    found = complete("att", inv, registry())[0]
-    assert found.start_position == -3 and "volume" in found.meta.lower()
+    assert texts("attach-vo", inv) == ["attach-volume"]      # one hit: Tab completes it whole
+    assert texts("euca-attach-vo", inv) == ["euca-attach-volume"]
+    found = complete("attach-vo", inv, registry())[0]
+    assert found.start_position == -9 and "volume" in found.meta.lower()
+    assert set(texts("att", inv)) == {"attach-volume", "attach-internet-gateway", "attach-network-interface",
+                                      "attach-vpn-gateway"}
     some = texts("volume", inv)                         # no command starts so: substring
     assert {"attach-volume", "detach-volume", "describe-volumes"} <= set(some)
     assert not [t for t in some if t.startswith("euca-")]
@@ -67,7 +69,7 @@ def test_command_names_by_prefix_then_substring(demo):
 
 def test_help_completes_command_names(demo):
     inv, _ = demo
-    assert texts("help attach", inv) == ["attach-volume"]
+    assert texts("help attach-vo", inv) == ["attach-volume"]
 
 
 # -- values aware of the command and the option -----------------------------------------
@@ -171,7 +173,7 @@ def test_empty_inventory_completes_commands_but_no_ids():
     assert texts("attach-volume vol-", EMPTY) == []
     offered = texts("attach-volume ", EMPTY)        # no value known yet: the options instead
     assert offered and all(t.startswith("-") for t in offered)
-    assert texts("att", EMPTY) == ["attach-volume"]
+    assert texts("attach-vo", EMPTY) == ["attach-volume"]
 
 
 def test_a_kind_fetched_but_empty_offers_options_not_a_crash():

@@ -68,8 +68,8 @@ def test_attach_volume_by_tab(tmp_path):
     try:
         term.wait(lambda s: "demo us-east-1>" in s and re.search(r"\d+ inst", s), 90, "the prompt and counts")
 
-        term.type("att")
-        term.wait(lambda s: term.prompt_line() == "att", 10, "att")
+        term.type("attach-vo")   # "att" alone now also starts attach-internet-gateway and others
+        term.wait(lambda s: term.prompt_line() == "attach-vo", 10, "attach-vo")
         term.keys("Tab")
         term.wait(lambda s: term.prompt_line() == "attach-volume", 10, "attach-volume")
         term.type(" ")

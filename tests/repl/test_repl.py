@@ -101,7 +101,7 @@ def test_tab_completes_attach_volume_and_runs_it(live, drive_live):
     cloud, facts, _, poller = live
     d = drive_live()
     available = {v.id for v in facts.available_volumes}
-    d.type("att")
+    d.type("attach-vo")
     d.send("\t")
     until(lambda: d.buffer.text == "attach-volume", what="the command name")
     d.type(" ")

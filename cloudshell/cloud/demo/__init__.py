@@ -89,7 +89,7 @@ class DemoCloud:
             t2 = time.perf_counter()
             if self.random_seed is not None:
                 self.server.reset(random_seed=self.random_seed)
-            self.facts = seed(self.session, instances=self.instances)
+            self.facts = seed(self.session, instances=self.instances, network=True)
             if keys.ident is not None:
                 keys.join()
             if isinstance(booted.get("keys_error"), BaseException):

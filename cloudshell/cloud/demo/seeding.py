@@ -71,6 +71,7 @@ class DemoFacts:
     free_address: str                    # unassociated Elastic IP ("vpc", has an AllocationId)
     free_allocation_id: str
     seconds: float = field(default=0.0, compare=False)
+    network: Any = None                  # demo/network.py's DemoNetwork, when seeded with network=True
 
     def instance(self, name: str) -> DemoInstance:
         for inst in self.instances:
@@ -141,8 +142,11 @@ def tag_spec(kind: str, tags: Mapping[str, str]) -> list[dict[str, Any]]:
     return [{"ResourceType": kind, "Tags": tag_list(tags)}]
 
 
-def seed(session: CloudSession, *, instances: int = 10) -> DemoFacts:
+def seed(session: CloudSession, *, instances: int = 10, network: bool = False) -> DemoFacts:
     """Fill an empty EC2 endpoint with a small Eucalyptus-style cloud; returns what it made.
+
+    With ``network`` (``--demo``), a VPC too (demo/network.py), seeded last: its instances are in
+    ``instances`` after the classic ones, the rest in ``network``.
 
     Deterministic in shape and names; IDs are deterministic too when moto's
     random generator was seeded first (``MotoServer.reset(random_seed=…)``).
@@ -245,6 +249,13 @@ def seed(session: CloudSession, *, instances: int = 10) -> DemoFacts:
     call("associate_address", mutating=True, InstanceId=address_instance, PublicIp=address)
     free = call("allocate_address", mutating=True, Domain="vpc")
 
+    vpc = None
+    if network:
+        from cloudshell.cloud.demo.network import seed_network
+
+        vpc = seed_network(session, images["centos-7-x86_64"])
+        made += vpc.instances
+
     return DemoFacts(
         region=session.region, zones=DEMO_ZONES, kernel_id=kernel_id, ramdisk_id=ramdisk_id,
         images=MappingProxyType(images), keypair=DEMO_KEYPAIR, group_name=DEMO_GROUP,
@@ -252,4 +263,4 @@ def seed(session: CloudSession, *, instances: int = 10) -> DemoFacts:
         snapshots=MappingProxyType(snapshots), address=address,
         address_instance_id=address_instance, free_address=free["PublicIp"],
         free_allocation_id=free.get("AllocationId") or "",
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started, network=vpc)

@@ -19,7 +19,7 @@ from cloudshell.cloud.kinds.classic import (  # noqa: F401
     ADDRESSES, CAPACITY, CLUSTER, GROUPS, IMAGE_PREFIX_TYPES, IMAGES, INSTANCES, KEYPAIRS, REGIONS, SNAPSHOTS,
     VOLUMES, ZONES, image_type,
 )
-from cloudshell.cloud.kinds.network import NETWORK_KINDS, NETWORK_TAG_TYPES
+from cloudshell.cloud.kinds.network import NETWORK_KINDS, NETWORK_TAG_TYPES, NETWORKS_VIEW
 
 KINDS: dict[str, ResourceKind] = {k.name: k for k in (
     INSTANCES, VOLUMES, SNAPSHOTS, IMAGES, ADDRESSES, GROUPS, KEYPAIRS, ZONES, *NETWORK_KINDS)}
@@ -28,7 +28,10 @@ DESCRIBED: tuple[ResourceKind, ...] = (*KINDS.values(), REGIONS)   # one describ
 # -- tables the faces read, derived from the rows -------------------------------------
 
 # The monitor's views, in number-key order.
-VIEW_KINDS: tuple[ResourceKind, ...] = tuple(sorted((k for k in KINDS.values() if k.view), key=lambda k: k.view))
+VIEW_KINDS: tuple[ResourceKind, ...] = tuple(sorted((k for k in (*KINDS.values(), NETWORKS_VIEW) if k.view),
+                                                    key=lambda k: k.view))
+# A view's name → its kind (a fetched kind's, or one made of others' records: networks).
+VIEWED: dict[str, ResourceKind] = {k.name: k for k in VIEW_KINDS}
 # Parameter value kind ("instance", from ``instance:running``) → the kind it names.
 VALUE_KINDS: dict[str, str] = {k.value_kind: k.name for k in KINDS.values() if k.value_kind}
 # How status lines name each kind's count ("10 inst 16 vol …"), in this order.

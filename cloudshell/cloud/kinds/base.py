@@ -122,9 +122,12 @@ class ResourceKind:
     view_words: tuple[str, ...] = ()   # other words the command bar takes for its view
     actions: frozenset[str] = frozenset()   # the monitor's action keys in its view
     delete_command: str = ""     # the command deleting one of its rows ("" = none)
-    detail: tuple[str, ...] = ()  # sections the detail screen draws itself: "attachments", "console"
+    detail: tuple[str, ...] = ()  # sections the detail screen draws itself: "attachments", "network", "console"
     sections: tuple[tuple[str, Section], ...] = ()   # more detail sections, (title, rows from raw)
     cached: tuple[str, ...] = ()  # columns shell completion's ID cache keeps beside id, name, state, zone
+    # -- a view made of other kinds' records (never fetched: cloud/networks.py builds its rows)
+    derived_from: tuple[str, ...] = ()
+    tree: bool = False           # its rows keep their order (parents before children): no sorting
 
     def records_of(self, response: Raw) -> list[Raw]:
         """The flat list of raw records in one response page."""

@@ -102,7 +102,7 @@ INSTANCES = ResourceKind(
     gone_state="terminated", dead_ends=frozenset({"terminated"}),
     view=1, label="Instances", short_label="Inst", count_label="inst", view_words=("instance", "inst"),
     actions=frozenset({"attach", "reboot", "power", "terminate", "associate", "console", "ssh"}),
-    detail=("attachments", "console"),
+    detail=("attachments", "network", "console"),
     columns=(
         col("id", "ID", lambda r: r.get("InstanceId", ""), 19),
         col("name", "Name", lambda r: tag(r, "Name")),
@@ -115,6 +115,9 @@ INSTANCES = ResourceKind(
         col("image", "Image", lambda r: r.get("ImageId", "")),
         col("key", "Key", lambda r: r.get("KeyName") or ""),
         col("launched", "Launched", lambda r: when(r.get("LaunchTime"))),
+        # Past the 80-column view (sideways scroll reaches them); empty for EC2-classic instances.
+        col("vpc", "VPC", lambda r: r.get("VpcId") or ""),
+        col("subnet", "Subnet", lambda r: r.get("SubnetId") or ""),
     ),
 )
 
@@ -238,7 +241,7 @@ GROUPS = ResourceKind(
     name="groups", singular="security group", operation="describe_security_groups",
     result_path=("SecurityGroups",), id_key="GroupId", id_prefixes=("sg-",),
     id_filter="group-id", ids_param="GroupIds",
-    name_of=lambda r: str(r.get("GroupName") or ""), sweep_every=12,
+    name_of=lambda r: str(r.get("GroupName") or ""), sweep_every=12, cached=("vpc",),
     value_kind="group", group="security groups", by_name=True,   # euca2ools takes group names
     describe=Describe("describe-groups", "List security groups and their rules.", "describe-groups mygroup",
                       aliases=("describe-security-groups",), positional="names",
@@ -255,6 +258,7 @@ GROUPS = ResourceKind(
         col("description", "Description", lambda r: r.get("Description") or ""),
         col("rules", "Inbound rules", _rules),
         col("owner", "Owner", lambda r: r.get("OwnerId") or ""),
+        col("vpc", "VPC", lambda r: r.get("VpcId") or ""),
     ),
 )
 

@@ -121,7 +121,7 @@ def _describe(command: str, what: str, flag: str, key: str, metavar: str, exampl
 
 
 VPCS = ResourceKind(
-    name="vpcs", singular="VPC", operation="describe_vpcs", result_path=("Vpcs",), id_key="VpcId",
+    name="vpcs", delete_command="delete-vpc", singular="VPC", operation="describe_vpcs", result_path=("Vpcs",), id_key="VpcId",
     id_prefixes=("vpc-",), id_filter="vpc-id", ids_param="VpcIds", state=_state, sweep_every=SLOW,
     value_kind="vpc", group="networks", cached=("cidr",),
     describe=_describe("describe-vpcs", "VPCs", "--vpc-ids", "VpcIds", "VPC", "describe-vpcs --filter state=available"),
@@ -140,7 +140,7 @@ VPCS = ResourceKind(
 )
 
 SUBNETS = ResourceKind(
-    name="subnets", singular="subnet", operation="describe_subnets", result_path=("Subnets",),
+    name="subnets", delete_command="delete-subnet", singular="subnet", operation="describe_subnets", result_path=("Subnets",),
     id_key="SubnetId", id_prefixes=("subnet-",), id_filter="subnet-id", ids_param="SubnetIds",
     state=_state, zone=lambda r: str(r.get("AvailabilityZone") or ""), sweep_every=SLOW,
     value_kind="subnet", group="networks", cached=("vpc", "cidr", "free"),
@@ -148,7 +148,8 @@ SUBNETS = ResourceKind(
                        "describe-subnets --filter vpc-id=vpc-1a2b3c4d"),
     state_classes={"available": GOOD, "pending": BUSY},
     wait_states=("pending", "available"),
-    meta=lambda rec: (tuple(x for x in (rec["cidr"], rec.zone) if x),
+    # completion shows: name · CIDR · state · zone · N free · VPC
+    meta=lambda rec: ((rec["cidr"],) if rec["cidr"] else (),
                       tuple(x for x in (f"{rec['free']} free" if rec["free"] else "", rec["vpc"]) if x)),
     columns=(
         col("id", "ID", lambda r: r.get("SubnetId", ""), 24),
@@ -165,7 +166,7 @@ SUBNETS = ResourceKind(
 )
 
 INTERNET_GATEWAYS = ResourceKind(
-    name="internet-gateways", singular="internet gateway", operation="describe_internet_gateways",
+    name="internet-gateways", delete_command="delete-internet-gateway", singular="internet gateway", operation="describe_internet_gateways",
     result_path=("InternetGateways",), id_key="InternetGatewayId", id_prefixes=("igw-",),
     id_filter="internet-gateway-id", ids_param="InternetGatewayIds", state=_igw_state, sweep_every=SLOW,
     value_kind="internet-gateway", group="networks", cached=("vpc",),
@@ -183,7 +184,7 @@ INTERNET_GATEWAYS = ResourceKind(
 )
 
 ROUTE_TABLES = ResourceKind(
-    name="route-tables", singular="route table", operation="describe_route_tables",
+    name="route-tables", delete_command="delete-route-table", singular="route table", operation="describe_route_tables",
     result_path=("RouteTables",), id_key="RouteTableId", id_prefixes=("rtb-",), id_filter="route-table-id",
     ids_param="RouteTableIds", sweep_every=SLOW, value_kind="route-table", group="networks", cached=("vpc", "main"),
     describe=_describe("describe-route-tables", "route tables", "--route-table-ids", "RouteTableIds", "RTABLE"),
@@ -199,7 +200,7 @@ ROUTE_TABLES = ResourceKind(
 )
 
 NAT_GATEWAYS = ResourceKind(
-    name="nat-gateways", singular="NAT gateway", operation="describe_nat_gateways",
+    name="nat-gateways", delete_command="delete-nat-gateway", singular="NAT gateway", operation="describe_nat_gateways",
     result_path=("NatGateways",), id_key="NatGatewayId", id_prefixes=("nat-",), id_filter="nat-gateway-id",
     ids_param="NatGatewayIds", filter_key="Filter", state=_state, sweep_every=SLOW,
     transitional=frozenset({"pending", "deleting"}), value_kind="nat-gateway", group="networks", cached=("subnet",),
@@ -220,7 +221,7 @@ NAT_GATEWAYS = ResourceKind(
 )
 
 NETWORK_INTERFACES = ResourceKind(
-    name="network-interfaces", singular="network interface", operation="describe_network_interfaces",
+    name="network-interfaces", delete_command="delete-network-interface", singular="network interface", operation="describe_network_interfaces",
     result_path=("NetworkInterfaces",), id_key="NetworkInterfaceId", id_prefixes=("eni-",),
     id_filter="network-interface-id", ids_param="NetworkInterfaceIds",
     state=lambda r: str(r.get("Status") or ""), zone=lambda r: str(r.get("AvailabilityZone") or ""),
@@ -247,7 +248,7 @@ NETWORK_INTERFACES = ResourceKind(
 )
 
 NETWORK_ACLS = ResourceKind(
-    name="network-acls", singular="network ACL", operation="describe_network_acls", result_path=("NetworkAcls",),
+    name="network-acls", delete_command="delete-network-acl", singular="network ACL", operation="describe_network_acls", result_path=("NetworkAcls",),
     # No ID filter: moto 5 answers 500 to network-acl-id, so a refresh by ID lists them all.
     id_key="NetworkAclId", id_prefixes=("acl-",), id_filter="", ids_param="NetworkAclIds", sweep_every=SLOW, value_kind="network-acl", group="networks", cached=("vpc",),
     describe=_describe("describe-network-acls", "network ACLs", "--network-acl-ids", "NetworkAclIds", "NACL"),
@@ -263,7 +264,7 @@ NETWORK_ACLS = ResourceKind(
 )
 
 DHCP_OPTIONS = ResourceKind(
-    name="dhcp-options", singular="DHCP options set", operation="describe_dhcp_options",
+    name="dhcp-options", delete_command="delete-dhcp-options", singular="DHCP options set", operation="describe_dhcp_options",
     result_path=("DhcpOptions",), id_key="DhcpOptionsId", id_prefixes=("dopt-",), id_filter="dhcp-options-id",
     ids_param="DhcpOptionsIds", sweep_every=SLOW, plural="DHCP options sets", value_kind="dhcp-options",
     group="networks",
@@ -281,7 +282,7 @@ DHCP_OPTIONS = ResourceKind(
 VPN_STATES = {"available": GOOD, "pending": BUSY, "deleting": BUSY, "deleted": BAD}
 
 CUSTOMER_GATEWAYS = ResourceKind(
-    name="customer-gateways", singular="customer gateway", operation="describe_customer_gateways",
+    name="customer-gateways", delete_command="delete-customer-gateway", singular="customer gateway", operation="describe_customer_gateways",
     result_path=("CustomerGateways",), id_key="CustomerGatewayId", id_prefixes=("cgw-",),
     id_filter="customer-gateway-id", ids_param="CustomerGatewayIds", state=_state, sweep_every=SLOW,
     transitional=frozenset({"pending", "deleting"}), value_kind="customer-gateway", group="vpn",
@@ -301,7 +302,7 @@ CUSTOMER_GATEWAYS = ResourceKind(
 )
 
 VPN_GATEWAYS = ResourceKind(
-    name="vpn-gateways", singular="VPN gateway", operation="describe_vpn_gateways",
+    name="vpn-gateways", delete_command="delete-vpn-gateway", singular="VPN gateway", operation="describe_vpn_gateways",
     result_path=("VpnGateways",), id_key="VpnGatewayId", id_prefixes=("vgw-",), id_filter="vpn-gateway-id",
     ids_param="VpnGatewayIds", state=_state, zone=lambda r: str(r.get("AvailabilityZone") or ""),
     sweep_every=SLOW, transitional=frozenset({"pending", "deleting"}), value_kind="vpn-gateway", group="vpn",
@@ -322,7 +323,7 @@ VPN_GATEWAYS = ResourceKind(
 )
 
 VPN_CONNECTIONS = ResourceKind(
-    name="vpn-connections", singular="VPN connection", operation="describe_vpn_connections",
+    name="vpn-connections", delete_command="delete-vpn-connection", singular="VPN connection", operation="describe_vpn_connections",
     # No ID filter: moto 5 answers 500 to vpn-connection-id, so a refresh by ID lists them all.
     result_path=("VpnConnections",), id_key="VpnConnectionId", id_prefixes=("vpn-",), id_filter="",
     ids_param="VpnConnectionIds", state=_state, sweep_every=SLOW,
@@ -344,7 +345,7 @@ VPN_CONNECTIONS = ResourceKind(
 )
 
 VPC_PEERING_CONNECTIONS = ResourceKind(
-    name="vpc-peering-connections", singular="VPC peering connection",
+    name="vpc-peering-connections", delete_command="delete-vpc-peering-connection", singular="VPC peering connection",
     operation="describe_vpc_peering_connections", result_path=("VpcPeeringConnections",),
     id_key="VpcPeeringConnectionId", id_prefixes=("pcx-",), id_filter="vpc-peering-connection-id",
     ids_param="VpcPeeringConnectionIds", state=_pcx_state, sweep_every=SLOW,
@@ -369,6 +370,25 @@ VPC_PEERING_CONNECTIONS = ResourceKind(
     ),
 )
 
+
+# The monitor's Networks view: each VPC, then its subnets indented (rows from cloud/networks.py).
+NETWORKS_VIEW = ResourceKind(
+    name="networks", singular="network", operation="", result_path=(), id_key="", id_prefixes=(),
+    id_filter="", ids_param=None, derived_from=("vpcs", "subnets", "route-tables", "instances"), tree=True,
+    state_classes={"available": GOOD, "pending": BUSY},
+    view=9, label="Networks", short_label="Net", view_words=("network", "net", "vpc", "vpcs"),
+    columns=(
+        col("id", "VPC / subnet", lambda r: "", 26),
+        col("name", "Name", lambda r: ""),
+        col("cidr", "CIDR", lambda r: ""),
+        col("zone", "Zone", lambda r: ""),
+        col("free", "Free", lambda r: ""),
+        col("internet", "Internet", lambda r: ""),
+        col("instances", "Inst", lambda r: ""),
+        col("state", "State", lambda r: ""),
+        col("route_table", "Route table", lambda r: ""),
+    ),
+)
 
 NETWORK_KINDS: tuple[ResourceKind, ...] = (
     VPCS, SUBNETS, INTERNET_GATEWAYS, ROUTE_TABLES, NAT_GATEWAYS, NETWORK_INTERFACES, NETWORK_ACLS, DHCP_OPTIONS,
