@@ -239,8 +239,10 @@ def inside(args: argparse.Namespace) -> None:
         time.sleep(0.5)
         marks["rss_end"] = rss_mib()
         if census:
-            grown = _census() - census[0]
-            marks["garbage"] = f"tracked objects grown since sweep 2 (type: count): {grown.most_common(15)}"
+            now = _census()
+            grown = now - census[0]
+            marks["garbage"] = (f"GC-tracked objects: {sum(census[0].values())} at sweep 2, {sum(now.values())} at the end; "
+                                f"most: {now.most_common(8)}; grown (type: count): {grown.most_common(15)}")
         marks.setdefault("rss_sweep10", marks["rss_after_load"])
         pid = getattr(poller_real, "pid", None)
         child_rss = 0.0

@@ -116,11 +116,11 @@ def _wire(rec: Record) -> tuple:
 
 class PackedRecords(Mapping):
     """One kind's records in the UI process as the wire brought them: an exact tuple of strings,
-    a dict of strings and the raw answer's bytes per ID. The cyclic GC stops walking those after
-    their first young collection (CPython untracks tuples and dicts of atomic values), so 10,000
-    rows add nothing to a full collection's pause (each as a Record: ~3 tracked objects, ~30 ms
-    more per full collection on this machine). A :class:`Record` is made on each lookup: a
-    table reads only the rows on screen, whole-table loops read ``fields_of``."""
+    a dict of strings and the raw answer's bytes per ID. One GC-tracked object per record (the
+    tuple: CPython never untracks a tuple holding a dict; the dict itself is untracked) instead
+    of three (Record, mappingproxy, PackedRaw): measured standalone at 12k records, a full
+    collection 45 → ~25 ms. A :class:`Record` is made on each lookup: a table reads only the
+    rows on screen, whole-table loops read ``fields_of``."""
 
     __slots__ = ("_rows",)
 
