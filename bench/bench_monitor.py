@@ -92,6 +92,13 @@ def inside(args: argparse.Namespace) -> None:
 
     gcs: list[tuple[int, float]] = []
     snaps: list = []
+    census: list = []
+
+    def _census():
+        import gc
+        from collections import Counter
+
+        return Counter(type(o).__name__ for o in gc.get_objects())
     if args.gc_debug:
         import gc
 
@@ -225,10 +232,17 @@ def inside(args: argparse.Namespace) -> None:
         while time.monotonic() < end and (not args.changes or seen["tables"] < args.polls + 1):
             if seen["tables"] == 11 and "rss_sweep10" not in marks:
                 marks["rss_sweep10"] = rss_mib()
+            if args.census and seen["tables"] == 3 and not census:
+                census.append(_census())
             bumped.wait(0.5)
             bumped.clear()
         time.sleep(0.5)
         marks["rss_end"] = rss_mib()
+        if census:
+            now = _census()
+            grown = now - census[0]
+            marks["garbage"] = (f"GC-tracked objects: {sum(census[0].values())} at sweep 2, {sum(now.values())} at the end; "
+                                f"most: {now.most_common(8)}; grown (type: count): {grown.most_common(15)}")
         marks.setdefault("rss_sweep10", marks["rss_after_load"])
         pid = getattr(poller_real, "pid", None)
         child_rss = 0.0
@@ -336,7 +350,7 @@ def outside(args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
-    for flag in ("gc_debug", "trace_memory", "thread_poller"):
+    for flag in ("gc_debug", "trace_memory", "thread_poller", "census"):
         if getattr(args, flag):
             cmd.append("--" + flag.replace("_", "-"))
     for option in ("moto", "profile"):
@@ -391,6 +405,8 @@ def main() -> None:
                         help="instances per run_instances call (moto pages by 100 reservations)")
     parser.add_argument("--trace-memory", action="store_true",
                         help="show what the last two thirds of the polls allocated and kept")
+    parser.add_argument("--census", action="store_true",
+                        help="with --fake-ec2: which kinds of GC-tracked objects grew from sweep 2 to the end")
     parser.add_argument("--profile", help="write the UI thread's profile (top 40 by own time) here")
     parser.add_argument("--moto", help=argparse.SUPPRESS)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -45,10 +46,11 @@ def _instance_xml(n: int, state: int, gen: int) -> str:
         f"<hypervisor>xen</hypervisor><ebsOptimized>false</ebsOptimized></item>")
 
 
-def _volume_xml(n: int, instances: int) -> str:
-    attached = n % 2 == 0 and instances
+def _volume_xml(n: int, instances: int, to: int | None = None) -> str:
+    """Even volumes are attached to an instance (``to``, else instance n), odd ones available."""
+    attached = (n % 2 == 0 or to is not None) and instances
     attachment = (f"<attachmentSet><item><volumeId>vol-{n:017x}</volumeId>"
-                  f"<instanceId>i-{n % instances:017x}</instanceId><device>/dev/sdf</device>"
+                  f"<instanceId>i-{(n if to is None else to) % instances:017x}</instanceId><device>/dev/sdf</device>"
                   f"<status>attached</status><attachTime>2026-01-01T00:00:00.000Z</attachTime>"
                   f"<deleteOnTermination>false</deleteOnTermination></item></attachmentSet>"
                   if attached else "<attachmentSet/>")
@@ -78,6 +80,8 @@ class FakeEc2:
         self.sweeps = 0
         self.requests = 0
         self.lock = threading.Lock()
+        self.acked: dict[str, float] = {}   # volume ID → time.monotonic() its AttachVolume was answered
+        self.say_acks = False               # also print "acked VOL-ID MONOTONIC" on stdout
 
     def sweep(self) -> None:
         for _ in range(min(self.changes, self.instances)):
@@ -108,6 +112,15 @@ class FakeEc2:
                 items, start, more = self._page(self.vol_xml, "vol-", wanted, token, size)
                 return _doc(action, f"<volumeSet>{items}</volumeSet>"
                             + (f"<nextToken>{start}</nextToken>" if more else ""))
+            if action == "AttachVolume":    # in-use at once: the attachment is what a bench waits to see
+                vol, inst = params.get("VolumeId", [""])[0], params.get("InstanceId", [""])[0]
+                n, to = int(vol[4:] or "0", 16), int(inst[2:] or "0", 16)
+                if not (vol.startswith("vol-") and n < self.volumes):
+                    return b""
+                self.vol_xml[n] = _volume_xml(n, self.instances, to)
+                return _doc(action, f"<volumeId>{vol}</volumeId><instanceId>{inst}</instanceId>"
+                            f"<device>{params.get('Device', [''])[0]}</device><status>attaching</status>"
+                            "<attachTime>2026-01-01T00:00:00.000Z</attachTime>")
         if action in EMPTY:
             return _doc(action, EMPTY[action])
         return b""
@@ -165,6 +178,12 @@ def serve(cloud: FakeEc2, port: int = 0) -> ThreadingHTTPServer:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            self.wfile.flush()
+            if params.get("Action", [""])[0] == "AttachVolume":
+                vol = params.get("VolumeId", [""])[0]
+                cloud.acked[vol] = time.monotonic()
+                if cloud.say_acks:    # for a bench in another process: CLOCK_MONOTONIC is the system's
+                    print(f"acked {vol} {cloud.acked[vol]:.6f}", flush=True)
 
         def log_message(self, *_args) -> None:
             pass
@@ -181,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--changes", type=int, default=0, help="instances changed on each sweep")
     ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args(argv)
-    server = serve(FakeEc2(args.instances, args.volumes, args.changes), args.port)
+    cloud = FakeEc2(args.instances, args.volumes, args.changes)
+    cloud.say_acks = True
+    server = serve(cloud, args.port)
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

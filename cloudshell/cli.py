@@ -162,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command[:1] == ["completion"]:
             return _print_completion(args.command)
         face = args.command[0] if args.command else None
-        opener = _opener(args)        # every usage error is found here, before anything starts
+        # Every usage error is found here, before anything starts.
+        opener = _opener(args, early_poller=face is None)
         if face is None:
             from cloudshell.opening import run_monitor_opening
             from cloudshell.terminal_guard import guarded_terminal
@@ -215,11 +216,15 @@ def _open(args: CliArgs):
     return _opener(args)()
 
 
-def _opener(args: CliArgs):
-    """Check every flag and the command now; return what opens the runtime (the demo, the session)."""
+def _opener(args: CliArgs, *, early_poller: bool = False):
+    """Check every flag and the command now; return what opens the runtime (the demo, the session).
+
+    With ``early_poller`` (the monitor on a real endpoint) the poller's child process is started
+    now, before Textual is imported: its interpreter start and first describe run beside the
+    UI's start on the other core, and the runtime adopts it when it opens."""
     from cloudshell.cloud.config import GlobalFlags
     from cloudshell.cloud.errors import UsageError
-    from cloudshell.cloud.runtime import open_runtime
+    from cloudshell.cloud.runtime import open_runtime, start_monitor_poller
 
     v = args.values
     interval = 5.0
@@ -250,8 +255,13 @@ def _opener(args: CliArgs):
         from cloudshell.commands import registry
 
         registry().parse(args.command)
-    return lambda: open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),
-                                interval=interval, read_only=bool(v.get("read_only")), deadline=deadline)
+    demo = bool(v.get("demo") or v.get("demo_activity"))
+    early = start_monitor_poller(flags, interval=interval, deadline=deadline) if early_poller and not demo else None
+    opener = lambda: open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),  # noqa: E731
+                                  interval=interval, read_only=bool(v.get("read_only")), deadline=deadline,
+                                  process_poller=early)
+    opener.poller = early            # the monitor shows it from its first frame on
+    return opener
 
 
 def _print_completion(argv: list[str]) -> int:

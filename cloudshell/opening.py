@@ -127,7 +127,8 @@ def run_monitor_opening(open_runtime: Callable[[], Any], *, demo: bool, read_onl
     try:
         from cloudshell.app import CloudshellApp
 
-        app = CloudshellApp(placeholder, theme=theme)
+        # The poller started before Textual was imported (cli._opener), if any: shown at once.
+        app = CloudshellApp(placeholder, theme=theme, poller=getattr(open_runtime, "poller", None))
     except BaseException:
         if drawn:
             undo_first_frame()
@@ -151,6 +152,8 @@ def run_monitor_opening(open_runtime: Callable[[], Any], *, demo: bool, read_onl
                 opener.join(30)
         if opener.runtime is not None:
             opener.runtime.close()
+        elif getattr(open_runtime, "poller", None) is not None:
+            open_runtime.poller.stop()      # the runtime never adopted it
     if opener.error is not None and not left_early and not isinstance(opener.error, KeyboardInterrupt):
         raise opener.error
     if isinstance(app.return_code, int):

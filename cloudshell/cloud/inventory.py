@@ -8,7 +8,7 @@ yields the change events the timeline shows.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -43,6 +43,13 @@ class Record:
         return self.fields.get(key, "")
 
 
+def fields_getter(records: Mapping[str, Record]) -> Callable[[str], Mapping[str, str]]:
+    """ID → that record's display fields, for loops over a whole table (sort keys, widths):
+    a packed mapping (procpoller.PackedRecords) answers without making a Record each time."""
+    fast = getattr(records, "fields_of", None)
+    return fast if fast is not None else (lambda rid: records[rid].fields)
+
+
 def named(rid: str, name: str = "") -> str:
     """``i-1a2b (web-1)``: an ID and, when it has one besides the ID, its name. The one labeller."""
     return f"{rid} ({name})" if name and name != rid else rid
@@ -72,16 +79,20 @@ class Inventory:
         return kind in self.records
 
     @cached_property
-    def _by_id(self) -> Mapping[str, Record]:
-        index: dict[str, Record] = {}
-        for recs in self.records.values():
-            index.update(recs)
+    def _kind_by_id(self) -> Mapping[str, str]:
+        # ID → kind name, not → record: strings only, a dict the cyclic GC never walks, and
+        # records a packed mapping (procpoller.PackedRecords) makes on demand are not all made.
+        index: dict[str, str] = {}
+        for kind, recs in self.records.items():
+            index.update(dict.fromkeys(recs, kind))
         return index
 
     def get(self, resource_id: str, kind: str | None = None) -> Record | None:
-        if kind is not None:
-            return self.of(kind).get(resource_id)
-        return self._by_id.get(resource_id)
+        if kind is None:
+            kind = self._kind_by_id.get(resource_id)
+            if kind is None:
+                return None
+        return self.of(kind).get(resource_id)
 
     def counts(self) -> dict[str, int]:
         return {kind: len(recs) for kind, recs in self.records.items()}

@@ -114,10 +114,50 @@ def _wire(rec: Record) -> tuple:
             pickle.dumps(dict(rec.raw), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _unwire(t: tuple) -> Record:
-    kind, rid, name, state, zone, fields, blob = t
-    return Record(kind=kind, id=rid, name=name, state=state, zone=zone, fields=MappingProxyType(fields),
-                  raw=PackedRaw(blob))
+class PackedRecords(Mapping):
+    """One kind's records in the UI process as the wire brought them: an exact tuple of strings,
+    a dict of strings and the raw answer's bytes per ID. One GC-tracked object per record (the
+    tuple: CPython never untracks a tuple holding a dict; the dict itself is untracked) instead
+    of three (Record, mappingproxy, PackedRaw): measured standalone at 12k records, a full
+    collection 45 → ~25 ms. A :class:`Record` is made on each lookup: a table reads only the
+    rows on screen, whole-table loops read ``fields_of``."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: dict[str, tuple]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, rid: str) -> Record:
+        rec = object.__new__(Record)   # the frozen dataclass's own __init__ costs 4× as much
+        d = rec.__dict__
+        d["kind"], d["id"], d["name"], d["state"], d["zone"], fields, blob = self._rows[rid]
+        d["fields"], d["raw"] = MappingProxyType(fields), PackedRaw(blob)
+        return rec
+
+    def get(self, rid: str, default: Any = None) -> Any:
+        return self[rid] if rid in self._rows else default
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def fields_of(self, rid: str) -> Mapping[str, str]:
+        return self._rows[rid][5]
+
+    def updated(self, wired: Iterable[tuple], removed: Iterable[str]) -> PackedRecords:
+        rows = dict(self._rows)
+        for rid in removed:
+            rows.pop(rid, None)
+        rows.update((t[1], t) for t in wired)
+        return PackedRecords(rows)
+
+
+NO_ROWS = PackedRecords({})
 
 
 def child_main(conn: Any, endpoint: Any, options: dict[str, Any], parent_pid: int) -> None:
@@ -338,14 +378,11 @@ class ProcessPoller(PollerCore):
         truncated = set(inv.truncated)
         for name, (removed, cut) in done.items():
             # A new child's first word on a kind is the whole kind (what vanished meanwhile goes).
-            recs = dict(inv.of(name)) if name in whole else {}
+            recs = inv.of(name) if name in whole else NO_ROWS
             whole.add(name)
-            for rid in removed:
-                recs.pop(rid, None)
-            for t in pending.get(name, ()):
-                rec = _unwire(t)
-                recs[rec.id] = rec
-            records[name] = MappingProxyType(recs)
+            if not isinstance(recs, PackedRecords):
+                recs = NO_ROWS
+            records[name] = recs.updated(pending.get(name, ()), removed)
             (truncated.add if cut else truncated.discard)(name)
         if done:
             inv = Inventory(MappingProxyType(records), fetched_at, frozenset(truncated))

@@ -74,9 +74,30 @@ class Runtime:
                 self.demo = None
 
 
+def _bounds(deadline: float | None) -> dict[str, float]:
+    # --deadline SECONDS bounds reads; a mutation gets twice as long (an upload, a launch).
+    return {"deadline": deadline, "mutation_deadline": 2 * deadline} if deadline else {}
+
+
+def start_monitor_poller(flags: Any, *, interval: float = 5.0, deadline: float | None = None):
+    """The monitor's process poller, started before the rest of the runtime opens (and before
+    Textual is imported); None when the settings do not resolve (open_runtime then says why)."""
+    from cloudshell.cloud.config import resolve
+    from cloudshell.cloud.errors import CloudshellError
+    from cloudshell.cloud.procpoller import ProcessPoller
+
+    try:
+        endpoint = resolve(flags).endpoint(**_bounds(deadline))
+    except (CloudshellError, OSError, ValueError):
+        return None
+    return ProcessPoller(endpoint, interval=interval, fast_interval=min(1.0, interval)).start()
+
+
 def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
-                 interval: float = 5.0, read_only: bool = False, deadline: float | None = None) -> Runtime:
-    """Resolve settings (starting the demo cloud first if asked) and make the session."""
+                 interval: float = 5.0, read_only: bool = False, deadline: float | None = None,
+                 process_poller: Any = None) -> Runtime:
+    """Resolve settings (starting the demo cloud first if asked) and make the session; a
+    ``process_poller`` already started (start_monitor_poller) becomes its monitor poller."""
     from dataclasses import replace
 
     from cloudshell.cloud.config import resolve
@@ -95,12 +116,18 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
         flags = replace(flags, demo_endpoint=url, demo_bundling=cloud.bundling_settings())
     try:
         settings = resolve(flags)
-        # --deadline SECONDS bounds reads; a mutation gets twice as long (an upload, a launch).
-        bounds = {"deadline": deadline, "mutation_deadline": 2 * deadline} if deadline else {}
-        session = CloudSession(settings.endpoint(**bounds))
+        session = CloudSession(settings.endpoint(**_bounds(deadline)))
     except BaseException:
         if cloud is not None:
             cloud.stop()
+        if process_poller is not None:
+            process_poller.stop()
         raise
-    return Runtime(settings=settings, session=session, demo=cloud, interval=interval,
-                   read_only=read_only, user_config=user_config)
+    runtime = Runtime(settings=settings, session=session, demo=cloud, interval=interval,
+                      read_only=read_only, user_config=user_config)
+    if process_poller is not None:
+        from cloudshell.cloud.idcache import PollWriter
+
+        process_poller.subscribe(PollWriter(session))  # shell completion's IDs
+        runtime._process_poller = process_poller
+    return runtime

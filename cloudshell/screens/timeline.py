@@ -41,13 +41,42 @@ class Entry:
         return out
 
 
+def _pack(entry: Entry) -> tuple:
+    """One flat tuple of strings and numbers (nested tuples would stay tracked a collection longer)."""
+    c = entry.change
+    if c is None:
+        return (entry.at, entry.what, entry.message)
+    return (entry.at, entry.what, entry.message, c.kind, c.id, c.what, c.at, c.name,
+            *(cell for triple in c.fields for cell in triple))
+
+
+def _unpack(t: tuple) -> Entry:
+    if len(t) == 3:
+        return Entry(*t)
+    at, what, message, kind, rid, cwhat, cat, name, *cells = t
+    fields = tuple(tuple(cells[n:n + 3]) for n in range(0, len(cells), 3))
+    return Entry(at, what, message, Change(kind, rid, cwhat, fields, cat, name))
+
+
 class Timeline:
-    """A bounded list of entries with listeners (the open timeline screen)."""
+    """A bounded list of entries with listeners (the open timeline screen).
+
+    Kept as plain tuples of strings and numbers, which the cyclic GC stops walking: 5,000
+    Entry and Change objects, 1,000 new ones every sweep at 500 changes, would each sweep
+    push the UI a step nearer a full collection (a pause as long as the whole heap)."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.entries: deque[Entry] = deque(maxlen=MAX_ENTRIES)
+        self._packed: deque[tuple] = deque(maxlen=MAX_ENTRIES)
         self.clock = clock
         self._listeners: list[Callable[[list[Entry]], None]] = []
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Oldest first."""
+        return [_unpack(t) for t in self._packed]
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
     def add_changes(self, changes: Iterable[Change]) -> None:
         now = self.clock()
@@ -60,7 +89,7 @@ class Timeline:
     def _add(self, new: list[Entry]) -> None:
         if not new:
             return
-        self.entries.extend(new)
+        self._packed.extend(_pack(e) for e in new)
         for fn in list(self._listeners):
             fn(new)
 
@@ -94,7 +123,7 @@ class TimelineScreen(Screen):
 
     def on_mount(self) -> None:
         log = self.query_one(FitLog)
-        if not self.timeline.entries:
+        if not len(self.timeline):
             log.write(Text("nothing yet: changes appear here as the poller sees them"))
         for entry in self.timeline.entries:
             log.write(entry.line())

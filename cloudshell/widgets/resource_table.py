@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from cloudshell.cloud.inventory import Record
+from cloudshell.cloud.inventory import Record, fields_getter
 from cloudshell.cloud.kinds import ResourceKind
 from cloudshell.widgets.table_rows import GAP, STATE_CLASSES, compose_line, last_first_column
 
@@ -31,13 +31,14 @@ CHANGED_FOR = 3.0        # seconds a changed row stays highlighted
 WIDTH_CHUNK = 2000       # rows measured per loop turn on a big first load
 LINE_CACHE = 1000        # rendered rows kept (a few screens' worth)
 MAX_WIDTH = 36           # widest a column grows before it is cut with "…" (never the ID column)
-def _sort_key(value: str) -> tuple:
-    """Numbers by value, words case-insensitively; empty cells last."""
+def _sort_key(value: str, rid: str) -> tuple:
+    """Numbers by value, words case-insensitively; empty cells last; then the ID. One flat tuple
+    of atoms, which the cyclic GC stops walking at its first young collection."""
     if not value:
-        return (2, 0, "")
+        return (2, 0, "", rid)
     if value.isdigit():
-        return (0, int(value), "")
-    return (1, 0, value.lower())
+        return (0, int(value), "", rid)
+    return (1, 0, value.lower(), rid)
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -105,8 +106,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] | None = None
         self._keys: dict[str, tuple] = {}      # sort key by ID for the current sort column
         self._ordered_for: tuple[str, int] | None = None
-        self._widen_queue: list[Record] = []
-        self._lines: dict[tuple, tuple[Record, list[Segment]]] = {}   # rendered rows, by what they depend on
+        self._widen_queue: list[str] = []       # IDs whose cells are still to be measured
+        self._lines: dict[tuple, tuple[tuple, list[Segment]]] = {}   # rendered rows, by what they depend on
         self._highlights = None
         self._state_at = next((i for i, c in enumerate(self.columns) if c.key == "state"), None)
 
@@ -116,7 +117,8 @@ class ResourceTable(ScrollView, can_focus=True):
         if changed is None or not self.loaded:
             self._hay.clear()
             self.widths = [cell_len(c.header) + 1 for c in self.columns]   # + the sort arrow
-            rest = list(records.values())
+            self.records = records
+            rest = list(records)
             self._grow_widths(rest[:WIDTH_CHUNK])
             self._widen_queue = rest[WIDTH_CHUNK:]
             if self._widen_queue:
@@ -124,13 +126,10 @@ class ResourceTable(ScrollView, can_focus=True):
             touched: list[str] = []
         else:
             touched = list(changed)
-            grown = []
             for rid in touched:
                 self._hay.pop(rid, None)
-                rec = records.get(rid)
-                if rec is not None:
-                    grown.append(rec)
-            self._grow_widths(grown)
+            self.records = records
+            self._grow_widths([rid for rid in touched if rid in records])
             until = time.monotonic() + CHANGED_FOR
             for rid in touched:
                 if rid in records:
@@ -144,7 +143,6 @@ class ResourceTable(ScrollView, can_focus=True):
             self.records = records
             return
         before = (list(self.order), list(self.widths), self.cursor_id, round(self.scroll_y))
-        self.records = records
         self.loaded = True
         self._reorder(None if first or changed is None else touched, quiet=not first and changed is not None)
         if not first and changed is not None:
@@ -177,11 +175,14 @@ class ResourceTable(ScrollView, can_focus=True):
         if self._widen_queue:
             self.set_timer(0.001, self._widen_some, name="table-widths")
 
-    def _grow_widths(self, recs: Iterable[Record]) -> None:
+    def _grow_widths(self, ids: Iterable[str]) -> None:
         widths = self.widths
         keys = [c.key for c in self.columns]
-        for rec in recs:
-            fields = rec.fields
+        fields_of = fields_getter(self.records)
+        for rid in ids:
+            if rid not in self.records:
+                continue          # gone since it was queued
+            fields = fields_of(rid)
             for i, key in enumerate(keys):
                 n = len(fields.get(key, ""))
                 if n > widths[i]:
@@ -190,8 +191,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def _haystack(self, rid: str) -> str:
         hay = self._hay.get(rid)
         if hay is None:
-            rec = self.records[rid]
-            hay = self._hay[rid] = "\t".join(rec.fields.values()).lower()
+            hay = self._hay[rid] = "\t".join(fields_getter(self.records)(rid).values()).lower()
         return hay
 
     def _reorder(self, touched: list[str] | None = None, *, quiet: bool = False) -> None:
@@ -206,24 +206,24 @@ class ResourceTable(ScrollView, can_focus=True):
         recs = self.records
         column = self.columns[self.sort_column].key
         keys = self._keys
+        fields_of = fields_getter(recs)
         by_id = column == "id"       # IDs sort as strings: no keys to build (C-speed sort)
         if touched is not None and self._ordered_for == (needle, self.sort_column):
             shown = self._index
             ids = [rid for rid in self.order if rid in recs]
             for rid in touched:
-                rec = recs.get(rid)
-                if rec is None:
+                if rid not in recs:
                     keys.pop(rid, None)
                     continue
                 if not by_id:
-                    keys[rid] = (_sort_key(rec.fields.get(column, "")), rid)
+                    keys[rid] = _sort_key(fields_of(rid).get(column, ""), rid)
                 if rid not in shown:
                     ids.append(rid)
             if needle:
                 ids = [rid for rid in ids if needle in self._haystack(rid)]
         else:
             keys = self._keys = {} if by_id else {
-                rid: (_sort_key(rec.fields.get(column, "")), rid) for rid, rec in recs.items()}
+                rid: _sort_key(fields_of(rid).get(column, ""), rid) for rid in recs}
             ids = [rid for rid in recs if needle in self._haystack(rid)] if needle else list(recs)
         if self.kind.tree:   # parents before their children, as the records come: no sorting
             index = {rid: n for n, rid in enumerate(recs)}
@@ -415,18 +415,19 @@ class ResourceTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         rid = self.order[row]
         rec = self.records[rid]
+        cells = (rec.state, fields_getter(self.records)(rid))   # what the row is drawn from
         cursor = "cursor" if self.has_focus else "cursor-blurred"
         flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), self.stale)
         key = (rid, flags, width, first, tuple(self.widths), base)
         cached = self._lines.get(key)
-        if cached is not None and cached[0] is rec:
+        if cached is not None and cached[0] == cells:   # equal state and fields: the same row
             return Strip(cached[1], width)
         strip = self._render_row(rid, rec, row, flags, width, first, base)
         if len(self._lines) > LINE_CACHE:
             self._lines.clear()
         # Segments, not the Strip: strips carry self-referencing caches, cyclic garbage
         # that a frozen heap (app.py) would keep until its next full collection.
-        self._lines[key] = (rec, list(strip))
+        self._lines[key] = (cells, list(strip))
         return strip
 
     def _render_row(self, rid: str, rec: Record, row: int, flags: tuple, width: int, first: int,

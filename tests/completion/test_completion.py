@@ -278,3 +278,32 @@ def test_awscli_list_options_offer_ids_for_every_word_then_options(demo):
     assert "--output" in texts(f"describe-instances --instance-ids {first} --", inv)
     assert {"--filters", "--max-items", "--no-paginate", "--cli-input-json"} <= \
         set(texts("describe-volumes --", inv))
+
+
+def test_a_sweep_changing_some_records_completes_exactly_as_a_fresh_index():
+    """The next snapshot's index starts from the last one (only the groups changed records
+    left or joined are rebuilt): what it offers equals what a whole rebuild offers."""
+    def instance(n, state, name=None, zone=None):
+        raw = {"InstanceId": f"i-{n:08x}", "State": {"Name": state},
+               "Placement": {"AvailabilityZone": zone or f"zone-{n % 2}"},
+               "Tags": [{"Key": "Name", "Value": name or f"node-{n}"}]}
+        return Record.from_raw(KINDS["instances"], raw)
+
+    first = Inventory().replace_kind("instances", {r.id: r for r in (
+        instance(n, "running" if n % 3 else "stopped") for n in range(600))})
+    prepare(first)
+    changed = {r.id: r for r in (instance(n, "stopped") for n in range(1, 60, 3))}          # running → stopped
+    changed |= {r.id: r for r in (instance(n, "running", zone="zone-9") for n in range(0, 30, 3))}  # new zone
+    changed |= {r.id: r for r in (instance(n, "pending", name=f"ünïcode-{n}") for n in range(600, 605))}
+    second = first.patch("instances", changed, removed=[f"i-{n:08x}" for n in range(100, 110)])
+    fresh = Inventory().replace_kind("instances", {rid: instance(int(rid[2:], 16), r.state, r.name, r.zone)
+                                                   for rid, r in second.of("instances").items()})
+    lines = ["describe-instances ", "start-instances ", "stop-instances ", "describe-instances i-0000006",
+             "describe-instances node-1", "describe-instances ünï", "describe-instances zone-9",
+             "describe-instances i-0000006a", "terminate-instances i-000002"]
+    incremental = {line: texts(line, second) for line in lines}
+    assert "i-00000064" not in incremental["describe-instances i-0000006"]     # removed: not offered
+    assert "i-00000001" in incremental["start-instances "] or len(incremental["start-instances "]) == LIMIT
+    assert incremental["describe-instances ünï"] == [f"i-{n:08x}" for n in range(600, 605)]
+    assert {line: texts(line, fresh) for line in lines} == incremental
+    assert texts("describe-instances ", first) == sorted(first.of("instances"))[:LIMIT]   # the old one unchanged
