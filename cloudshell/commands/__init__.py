@@ -19,7 +19,8 @@ from cloudshell.commands.targets import label, unique
 # One module per group of commands; importing one registers its commands.
 GROUP_MODULES = ("describe", "instances", "images", "bundles", "addresses", "groups", "volumes", "snapshots",
                  "keypairs", "tags", "wait", "ssh", "shell", "publish", "bundle_delete", "instance_info",
-                 "attributes", "image_tasks", "local_tools", "image_bundles", "conversions")
+                 "attributes", "image_tasks", "local_tools", "image_bundles", "conversions", "disk_imports",
+                 "disk_import_tasks", "bundle_vol")
 _loaded = False
 
 

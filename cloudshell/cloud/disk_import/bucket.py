@@ -35,10 +35,10 @@ from cloudshell.cloud.disk_import.manifest import (
 )
 from cloudshell.cloud.errors import CloudError
 
-Progress = Callable[[int, int, int], Any]   # (bytes done, bytes in all, index of the part in hand)
+Progress = Callable[[str, int, int], Any]   # (stage, bytes done, bytes in all), as the bundle engine's
 
 __all__ = ["ensure_bucket", "presign", "resolve_manifest_url", "new_manifest", "fetch_manifest",
-           "upload_image", "delete_keys", "UploadOutcome"]
+           "upload_image", "check_agrees", "delete_keys", "UploadOutcome"]
 
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -169,44 +169,43 @@ def _in_place(session: Any, bucket: str, key: str, data: bytes) -> bool:
     return head.get("ContentLength") == len(data) and bool(_PLAIN_MD5.fullmatch(etag)) and etag == _md5(data)
 
 
-def upload_image(session: Any, bucket: str, manifest_key: str, path: str, *, fresh: ImportManifest | None,
-                 expect: ImportManifest | None = None, progress: Progress | None = None) -> UploadOutcome:
-    """Upload ``path`` as the import whose manifest is ``manifest_key``.
+def check_agrees(manifest: ImportManifest, file_format: str, image_size: int, volume_size: int,
+                 where: str) -> None:
+    """A manifest found in the bucket must describe the task's image, else it is someone else's upload."""
+    if (manifest.file_format, manifest.image_size, manifest.volume_size) != (file_format, image_size, volume_size):
+        raise BadDiskImage(f"{where} describes a {manifest.file_format} image of {manifest.image_size} bytes "
+                           f"for {manifest.volume_size} GiB, the task a {file_format} image of {image_size} "
+                           f"bytes for {volume_size} GiB: not this task's upload, nothing was sent")
 
-    ``fresh``: a new manifest, written first (import-volume, or a resume that found none);
-    None: the manifest in the bucket is read (checked) and must exist. ``expect`` names what
-    the task says (format, image and volume size): a manifest that disagrees is someone else's.
-    Parts in place (same size and MD5) are kept; the others are sent.
+
+def upload_image(session: Any, bucket: str, manifest_key: str, path: str, manifest: ImportManifest, *,
+                 in_bucket: bool, progress: Progress | None = None) -> UploadOutcome:
+    """Upload ``path`` as the parts of ``manifest`` (object ``manifest_key``).
+
+    ``in_bucket``: the manifest was read from the bucket (a resumed upload): it is not written
+    again, and parts already in place (same size and MD5) are kept. Otherwise the manifest is
+    written first, then every part. ``progress("upload", bytes_done, bytes_total)`` after each part.
     """
-    where = f"import manifest s3://{bucket}/{manifest_key}"
-    manifest = fresh if fresh is not None else fetch_manifest(session, bucket, manifest_key)
-    if manifest is None:
-        raise DiskImportError(f"{where} is missing")
     local = file_size(path)
     if manifest.file_size != local:
-        raise BadDiskImage(f"{path} is not the file this import started with: it has {local} bytes, its "
-                           f"manifest's parts {manifest.file_size}")
-    if expect is not None and (manifest.file_format, manifest.image_size, manifest.volume_size) != (
-            expect.file_format, expect.image_size, expect.volume_size):
-        raise BadDiskImage(f"{where} describes a {manifest.file_format} image of {manifest.image_size} bytes "
-                           f"for {manifest.volume_size} GiB, the task a {expect.file_format} image of "
-                           f"{expect.image_size} bytes for {expect.volume_size} GiB: not this task's upload")
-    if fresh is not None:
+        raise BadDiskImage(f"{path} is not the file this import started with: it has {local} bytes, "
+                           f"the manifest's parts {manifest.file_size}")
+    if not in_bucket:
         _put(session, bucket, manifest_key, manifest_xml(manifest))
     uploaded, skipped, done = [], [], 0
     if progress:
-        progress(0, local, 0)
+        progress("upload", 0, local)
     for part in manifest.parts:
         data = read_range(path, part.range)
-        if fresh is None and _in_place(session, bucket, part.key, data):
+        if in_bucket and _in_place(session, bucket, part.key, data):
             skipped.append(part.key)
         else:
             _put(session, bucket, part.key, data)
             uploaded.append(part.key)
         done += part.range.size
         if progress:
-            progress(done, local, part.index)
-    return UploadOutcome(bucket, manifest_key, manifest, fresh is not None, tuple(uploaded), tuple(skipped))
+            progress("upload", done, local)
+    return UploadOutcome(bucket, manifest_key, manifest, not in_bucket, tuple(uploaded), tuple(skipped))
 
 
 def delete_keys(manifest: ImportManifest, manifest_key: str) -> tuple[str, ...]:
