@@ -175,6 +175,8 @@ def send_image(ctx: Context, task_id: str, bucket: str, key: str, plan: dict[str
         pieces = [(f"part {p.index + 1}/{count}", p.range.size) for p in manifest.parts]
         return remote.upload_image(ctx.session, bucket, key, plan["path"], manifest, in_bucket=found is not None,
                                    progress=_PartMeter(ctx, pieces))
+    except remote.BadDiskImage:
+        raise    # refused before a byte was sent (a manifest or file that is not this task's): exit 2
     except (CloudError, remote.DiskImportError) as exc:
         raise remote.DiskImportError(
             f"{exc.message}; the import task {task_id} exists: finish the upload with "
@@ -208,8 +210,8 @@ def _start(ctx: Context, inv: Invocation, operation: str, params_of: Any, cmd: s
     warnings: tuple[str, ...] = ()
     if plan["days"] > 7 and str(ctx.session.s3.meta.endpoint_url).endswith("amazonaws.com"):
         warnings = (f"the presigned URLs last {plan['days']} days, but AWS S3 honours SigV4 URLs for at most 7",)
-    if inv.no_upload:
-        lines.append(f"nothing uploaded (--no-upload): upload it with resume-import -t {task_id} {plan['path']}")
+    if inv.no_upload:   # said on stderr too: euca2ools' records on stdout carry no hint
+        warnings += (f"nothing uploaded (--no-upload): upload it with resume-import -t {task_id} {plan['path']}",)
     else:
         outcome = send_image(ctx, task_id, bucket, key, plan)
         lines += upload_lines(outcome, bucket, key)
