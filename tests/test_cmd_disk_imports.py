@@ -344,3 +344,65 @@ def test_bundle_vol_explains_what_to_use_instead(cloud, tmp_path):
     assert out.returncode == 2 and out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and "bundle-image -i FILE" in out.stderr
     assert _cli(cloud, cloud.url, "bundle-vol", "--help").returncode == 0
+
+
+def test_repl_draws_a_bar_per_part_of_the_upload(cloud, tmp_path):
+    import io
+    import re
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from rich.console import Console
+
+    from cloudshell.cloud.poller import Poller
+    from cloudshell.cloud.runtime import Runtime
+    from cloudshell.cloud.session import CloudSession
+    from cloudshell.repl.session import Repl
+
+    image = _image(tmp_path)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=True, color_system=None)
+    with FaultProxy(cloud.url) as proxy:
+        proxy.inject("canned", action="ImportVolume",
+                     body=_answer("ImportVolume", f"<conversionTask>{_task('import-vol-ffut5xv4', _disk(1))}"
+                                                  "</conversionTask>"))
+        session = CloudSession.for_url(proxy.url)
+        try:
+            with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+                repl = Repl(Runtime(settings=None, session=session), Poller(session), console=console,
+                            history=InMemoryHistory())
+                assert repl.execute(f"import-volume {image} -f raw -z one -b repl-imports --part-size 1")
+        finally:
+            session.close()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())
+    assert "upload" in text and "100%" in text and "part 1/3" in text and "part 3/3" in text
+    assert "import task import-vol-ffut5xv4 active" in text and "uploaded 3 parts and the manifest" in text
+    assert len(_objects(cloud, "repl-imports")) == 4
+
+
+def test_a_manifest_url_resolves_only_on_this_clouds_s3_endpoint():
+    """Eucalyptus serves S3 under a path (…/services/objectstorage): the URL cloudshell signs there
+    resolves back to its bucket and key; another host, port or path is never read or deleted."""
+    import pytest
+
+    from cloudshell.cloud.disk_import.bucket import presign, resolve_manifest_url
+    from cloudshell.cloud.disk_import.disk import BadDiskImage
+    from cloudshell.cloud.session import CloudSession
+
+    session = CloudSession.for_url("http://127.0.0.1:8773/services/objectstorage")
+    try:
+        url = presign(session, "get_object", "imports", "a b/9f0c/disk.img.manifest.xml", 3600)
+        assert url.startswith("http://127.0.0.1:8773/services/objectstorage/imports/a%20b/9f0c/")
+        assert resolve_manifest_url(session, url) == ("imports", "a b/9f0c/disk.img.manifest.xml")
+        for other in ("http://10.0.0.9:8773/services/objectstorage/imports/x/d.manifest.xml",
+                      "http://127.0.0.1:8080/services/objectstorage/imports/x/d.manifest.xml",
+                      "http://127.0.0.1:8773/services/Walrus/imports/x/d.manifest.xml",
+                      "http://127.0.0.1:8773/services/objectstorage/imports/x/../../y/d.manifest.xml",
+                      "http://127.0.0.1:8773/services/objectstorage/imports/x/d.img",
+                      "file:///etc/passwd"):
+            with pytest.raises(BadDiskImage):
+                resolve_manifest_url(session, other)
+    finally:
+        session.close()

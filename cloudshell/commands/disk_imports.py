@@ -252,14 +252,18 @@ def _shared(zone_required: bool) -> tuple[Param, ...]:
     )
 
 
+def _check(cmd: str, inv: Invocation) -> None:
+    """Every value and the image itself, before the REPL or the monitor asks or sends anything."""
+    disk_plan(cmd, inv)
+
+
 def _image(plan: dict[str, Any], url: str) -> dict[str, Any]:
     return {"Image": {"Format": plan["format"], "Bytes": plan["bytes"], "ImportManifestUrl": url},
             "Volume": {"Size": plan["volume"]}}
 
 
 @command("import-volume", "imports", "Import a disk image file as a new volume (uploads it to a bucket first).",
-         params=_shared(zone_required=True), mutates=True,
-         check=lambda ctx, inv: disk_plan("import-volume", inv) and None,
+         params=_shared(zone_required=True), mutates=True, check=lambda ctx, inv: _check("import-volume", inv),
          example="import-volume disk.img -f raw -z one -b imports")
 def import_volume(ctx: Context, inv: Invocation) -> Result:
     def params(plan: dict[str, Any], url: str) -> dict[str, Any]:
@@ -288,7 +292,7 @@ def _launch(inv: Invocation) -> dict[str, Any]:
 def _check_instance(ctx: Context, inv: Invocation) -> None:
     if inv.user_data and inv.user_data_file:
         raise UsageError("import-instance: give --user-data or --user-data-file, not both")
-    disk_plan("import-instance", inv)
+    _check("import-instance", inv)
 
 
 @command("import-instance", "imports", "Import a disk image file as a new instance (uploads it to a bucket first).",
