@@ -311,6 +311,9 @@ def test_bad_input_is_refused_with_one_line_and_nothing_sent(cloud, tmp_path):
                                                                    "--ignore-active-task", "--yes"]):
             out = _cli(cloud, proxy.url, "delete-disk-image", *args)
             assert out.returncode == 2, (args, out.stderr)
+        ro = run_cli(["--endpoint-url", proxy.url, "--read-only", "import-volume", str(image), "-f", "raw",
+                      "-z", "one", "-b", "imports"], cloud.env)
+        assert ro.returncode == 1 and "read-only" in ro.stderr
         assert proxy.count() == 0
 
 
