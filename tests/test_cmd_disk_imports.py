@@ -208,6 +208,12 @@ def test_a_hostile_manifest_or_url_is_refused_before_anything_is_sent(cloud, tmp
         out = _cli(cloud, proxy.url, "delete-disk-image", "-t", "import-vol-ffut5xv4", "--ignore-active-task", "--yes")
         assert out.returncode == 2 and "not this cloud's S3 endpoint" in out.stderr
         assert [h.action for h in proxy.hits()][seen:] == ["DescribeConversionTasks"]
+        proxy.clear()
+        _describe(proxy, "import-vol-ffut5xv4", _disk(image.stat().st_size, fmt="QCOW2", url=url))
+        before = len(_puts(proxy))
+        out = _cli(cloud, proxy.url, "resume-import", str(image), "-t", "import-vol-ffut5xv4")
+        assert out.returncode == 1 and "gives the image format 'QCOW2'" in out.stderr
+        assert len(_puts(proxy)) == before
 
 
 def test_delete_disk_image_names_every_object_asks_and_spares_an_active_task(cloud, tmp_path):

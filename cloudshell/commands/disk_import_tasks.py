@@ -43,13 +43,15 @@ def _location(ctx: Context, url: str) -> tuple[str, str]:
     return remote.resolve_manifest_url(ctx.session, url)
 
 
-def _int(value: Any, what: str, tid: str) -> int:
+def _int(value: Any, what: str, tid: str, high: int) -> int:
+    """A number the task's answer gives (untrusted): whole, 1 to ``high``."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = 0
-    if number < 1:
-        raise Refused(f"conversion task {tid} gives no {what}; the upload cannot be checked against it")
+    if not 1 <= number <= high:
+        raise Refused(f"conversion task {tid} gives no usable {what} ({str(value)[:40]!r}); the upload "
+                      "cannot be checked against it (nothing was sent)")
     return number
 
 
@@ -79,8 +81,11 @@ def resume_import(ctx: Context, inv: Invocation) -> Result:
     image = container.get("Image") or {}
     bucket, key = _location(ctx, str(image["ImportManifestUrl"]))
     fmt = str(image.get("Format") or "").upper()
-    size = _int(image.get("Size"), "image size", tid)
-    volume = _int((container.get("Volume") or {}).get("Size"), "volume size", tid)
+    if fmt not in local.FORMATS:
+        raise Refused(f"conversion task {tid} gives the image format {fmt[:20]!r}, not one of "
+                      f"{', '.join(local.FORMATS)} (nothing was sent)")
+    size = _int(image.get("Size"), "image size", tid, local.MAX_IMAGE_BYTES)
+    volume = _int((container.get("Volume") or {}).get("Size"), "volume size", tid, 16384)
     try:
         found = local.file_size(inv.source)
     except local.BadDiskImage as exc:
