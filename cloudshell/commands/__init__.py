@@ -19,8 +19,9 @@ from cloudshell.commands.targets import label, unique
 # One module per group of commands; importing one registers its commands.
 GROUP_MODULES = ("describe", "instances", "images", "bundles", "addresses", "groups", "volumes", "snapshots",
                  "keypairs", "tags", "wait", "ssh", "shell", "publish", "bundle_delete", "instance_info",
-                 "attributes", "image_tasks", "local_tools", "image_bundles", "conversions",
-                 "vpcs", "routes", "gateways", "vpn", "interfaces", "acls", "peering")
+                 "attributes", "image_tasks", "local_tools", "image_bundles", "conversions", "disk_imports",
+                 "disk_import_tasks", "bundle_vol", "vpcs", "routes", "gateways", "vpn", "interfaces", "acls",
+                 "peering")
 _loaded = False
 
 

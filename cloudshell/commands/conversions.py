@@ -1,6 +1,6 @@
 """Import conversion tasks: describe-conversion-tasks and cancel-conversion-task, as euca2ools
-spells them. (import-volume, import-instance, resume-import and delete-disk-image, the S3 manifest
-upload flow, are not built yet.)"""
+spells them. (import-volume and import-instance, the S3 manifest upload flow, are in disk_imports.py;
+resume-import and delete-disk-image in disk_import_tasks.py.)"""
 
 from __future__ import annotations
 

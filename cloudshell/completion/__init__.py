@@ -156,7 +156,8 @@ def _commands(registry: Registry, raw: str, start: int, extra: Mapping[str, str]
         if not hits and len(text) >= 2:
             pattern = re.compile(".*?".join(re.escape(c) for c in text))
             hits = [n for n in canonical if pattern.search(n)]
-    return [Candidate(n, start, n, _clean(meta(n))) for n in hits[:limit]]
+    # Never cut: the names are a few hundred at most, and a cut list hid commands (and `exit`).
+    return [Candidate(n, start, n, _clean(meta(n))) for n in hits]
 
 
 def _options(cmd: Command, raw: str, values: dict[str, Any]) -> list[Candidate]:

@@ -243,6 +243,10 @@ MORE_PRINTERS: dict[str, Printer] = {
     "unbundle-stream": lambda data, _: [],
     "describe-conversion-tasks": _each("ConversionTasks", _conversion_task),
     "cancel-conversion-task": lambda data, _: [],
+    "import-volume": lambda data, _: _conversion_task(data.get("ConversionTask") or {}),
+    "import-instance": lambda data, _: _conversion_task(data.get("ConversionTask") or {}),
+    "resume-import": lambda data, _: [],       # euca2ools prints nothing (the progress bars go to stderr)
+    "delete-disk-image": lambda data, _: [],
     "install-image": lambda data, _: [("IMAGE", data.get("ImageId"))],
     "confirm-product-instance": lambda data, args: [(args.get("code"), args.get("instance"), data.get("Return"),
                                                      data.get("OwnerId"))],
