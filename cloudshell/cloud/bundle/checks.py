@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
+from typing import Any
 
 from cloudshell.cloud.bundle.errors import BadBundle
 
@@ -30,6 +32,26 @@ _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _XML_DECL = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _ASCII_ENCODINGS = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1",
                               b"latin1"})
+
+
+def read_capped(reply: Any, too_big: Callable[[int], Exception], failed: Callable[[str], Exception],
+                limit: int = MANIFEST_LIMIT) -> bytes:
+    """An S3 object's body read to at most ``limit`` + 1 bytes (the parser refuses the excess).
+
+    ``too_big(length)`` is raised for a declared length past the limit, ``failed(reason)`` for a
+    transport failure mid-body; the body is always closed.
+    """
+    body = reply["Body"]
+    try:
+        length = reply.get("ContentLength")
+        if isinstance(length, int) and length > limit:
+            raise too_big(length)
+        try:
+            return body.read(limit + 1)
+        except Exception as exc:  # noqa: BLE001 - any transport failure mid-body
+            raise failed(type(exc).__name__) from None
+    finally:
+        body.close()
 
 
 def is_plain_prefix(name: str) -> bool:

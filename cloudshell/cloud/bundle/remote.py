@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cloudshell.cloud.bundle.checks import MANIFEST_LIMIT, check_prefix, prefix_of_manifest
+from cloudshell.cloud.bundle.checks import check_prefix, prefix_of_manifest, read_capped
 from cloudshell.cloud.bundle.errors import BadBundle, BundleError
 from cloudshell.cloud.bundle.files import NewFile, exists_refusal, open_regular, write_new
 from cloudshell.cloud.bundle.keys import verify_manifest
@@ -70,18 +70,9 @@ def fetch_manifest(session: Any, bucket: str, key: str, *, verify_with: Any = No
     where = f"manifest s3://{bucket}/{key}"
     prefix = prefix_of_manifest(key.rsplit("/", 1)[-1], where)
     reply = _get(session, bucket, key, f"{where} not found")
-    body = reply["Body"]
-    try:
-        length = reply.get("ContentLength")
-        if isinstance(length, int) and length > MANIFEST_LIMIT:
-            raise BadBundle(f"{where} is too big to be a bundle manifest ({length} bytes)")
-        data = body.read(MANIFEST_LIMIT + 1)
-    except BadBundle:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any transport failure mid-body
-        raise BundleError(f"reading s3://{bucket}/{key} failed ({type(exc).__name__})") from None
-    finally:
-        body.close()
+    data = read_capped(
+        reply, lambda length: BadBundle(f"{where} is too big to be a bundle manifest ({length} bytes)"),
+        lambda reason: BundleError(f"reading s3://{bucket}/{key} failed ({reason})"))
     manifest = parse_manifest(data, where=where, prefix=prefix)
     if verify_with is not None:
         try:

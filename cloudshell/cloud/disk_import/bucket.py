@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from cloudshell.cloud.bundle.checks import MANIFEST_LIMIT
+from cloudshell.cloud.bundle.checks import read_capped
 from cloudshell.cloud.bundle.transfer import ensure_bucket, is_missing
 from cloudshell.cloud.disk_import.disk import (
     PART_SIZE, BadDiskImage, DiskImportError, byte_ranges, file_size, read_range,
@@ -134,18 +134,9 @@ def fetch_manifest(session: Any, bucket: str, key: str) -> ImportManifest | None
         if is_missing(exc):
             return None
         raise
-    body = reply["Body"]
-    try:
-        length = reply.get("ContentLength")
-        if isinstance(length, int) and length > MANIFEST_LIMIT:
-            raise BadDiskImage(f"{where} is too big to be an import manifest ({length} bytes)")
-        data = body.read(MANIFEST_LIMIT + 1)
-    except BadDiskImage:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a transport failure mid-body
-        raise DiskImportError(f"reading {where} failed ({type(exc).__name__}); run it again") from None
-    finally:
-        body.close()
+    data = read_capped(
+        reply, lambda length: BadDiskImage(f"{where} is too big to be an import manifest ({length} bytes)"),
+        lambda reason: DiskImportError(f"reading {where} failed ({reason}); run it again"))
     return parse_manifest(data, where=where, manifest_key=key)
 
 
