@@ -48,11 +48,11 @@ def _current_tab(term: Terminal) -> str:
     return words[0] if words else ""
 
 
-def _steady(term: Terminal) -> str:
-    """The screen once it stays the same for 0.3 s (not a frame caught half drawn)."""
+def _steady(term: Terminal, quiet: float = 0.3) -> str:
+    """The screen once it stays the same for ``quiet`` seconds (not a frame caught half drawn)."""
     def same() -> str:
         before = term.screen()
-        term.pump(0.3)
+        term.pump(quiet)
         return before if term.screen() == before else ""
     return until(same, 15, "a steady screen", step=0.0)
 
@@ -91,7 +91,7 @@ def test_first_frame_then_every_view_exact_marked_and_panned_and_the_detail_whol
             first_header = term.lines()[1]
             for _ in range(len(KINDS[kind].columns)):
                 term.type("l")
-                term.pump(0.2)
+                _steady(term, 0.15)                 # the panned frame whole, not caught half written
                 rows = _rows(term, kind, records)
                 seen |= check_cells(rows, records, kind)
             capped = {c.key for c in KINDS[kind].columns

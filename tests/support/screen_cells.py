@@ -48,7 +48,7 @@ def cells_under_headers(lines: list[str], columns, rows: int) -> dict[str, dict[
         for n, (start, column) in enumerate(found):
             end = found[n + 1][0] if n + 1 < len(found) else len(line)
             cells[column.key] = line[start:end].rstrip()
-        out[cells["id"].lstrip(">*~ ")] = cells
+        out[cells["id"].lstrip(">*~ ").removeprefix("├ ").removeprefix("└ ")] = cells   # tree rows: their ID
     return out
 
 
