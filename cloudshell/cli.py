@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cloudshell.cloud.protocols import FaceRuntime
+    from cloudshell.cloud.runtime import Runtime
     from cloudshell.commands.registry import Command
 
 # Global flags that take a value → GlobalFlags field.
@@ -209,12 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
-def _open(args: CliArgs):
+def _open(args: CliArgs) -> Runtime:
     """Check the flags and open the runtime now (the REPL and one-shot faces)."""
     return _opener(args)()
 
 
-def _opener(args: CliArgs):
+def _opener(args: CliArgs) -> Callable[[], Runtime]:
     """Check every flag and the command now; return what opens the runtime (the demo, the session)."""
     from cloudshell.cloud.config import GlobalFlags
     from cloudshell.cloud.errors import UsageError
@@ -257,12 +261,13 @@ def _print_completion(argv: list[str]) -> int:
     """`completion SHELL`: the script, with no session (it needs no credentials)."""
     from cloudshell.commands import Context, registry, run
 
-    result = run(Context(session=None), registry().parse(argv))
+    # The scripts are text the command holds: it never reads the session it is not given.
+    result = run(Context(session=None), registry().parse(argv))  # type: ignore[arg-type]
     print(result.raw_text)
     return result.exit_code
 
 
-def run_one_shot(runtime, argv: list[str]) -> int:
+def run_one_shot(runtime: FaceRuntime, argv: list[str]) -> int:
     """Run one command and print its result: table on a terminal, else as asked."""
     from rich.console import Console
 
@@ -283,7 +288,7 @@ def run_one_shot(runtime, argv: list[str]) -> int:
     return result.exit_code
 
 
-def default_output(runtime, euca: bool = False) -> str:
+def default_output(runtime: FaceRuntime, euca: bool = False) -> str:
     """euca2ools' records under a ``euca-`` name (what its scripts read); else table on a terminal
     and tsv for pipes, one line per record (grep/awk friendly), unless configured."""
     from cloudshell.commands.registry import OUTPUT_FORMATS
