@@ -91,6 +91,7 @@ class ProgressBars:
         self.enabled = bool(console.is_terminal) and not console.is_dumb_terminal
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
+        self._labels: dict[str, str] = {}          # the part each stage shows
         self._lock = threading.Lock()
 
     def __enter__(self) -> ProgressBars:
@@ -122,7 +123,11 @@ class ProgressBars:
             part_key = f"{stage}\0part"
             if part is not None and not finished:
                 label, pdone, ptotal = part
+                new_part = self._labels.get(stage) != label
+                self._labels[stage] = label
                 self._bar(progress, part_key, f"  └ {label}", pdone, ptotal)
+                if new_part:
+                    progress.refresh()      # every part is drawn at least once, however fast it goes
             elif part_key in self._tasks:
                 progress.remove_task(self._tasks.pop(part_key))
 

@@ -52,7 +52,11 @@ def tab_until(term: Repl, accept: Callable[[str], bool], what: str, tries: int =
     for _ in range(tries):
         before = term.highlighted()
         term.keys("Tab")
-        row = term.wait(lambda s, before=before: term.highlighted() not in ("", before), 10, f"Tab ({what})")
+        try:
+            term.wait(lambda s, before=before: term.highlighted() not in ("", before), 5, f"Tab ({what})")
+        except AssertionError:
+            # A Tab that came before the menu did only opens it (nothing selected yet): Tab again.
+            continue
         row = term.highlighted()
         if accept(row):
             return row.split()[0]
