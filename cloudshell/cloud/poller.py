@@ -210,6 +210,8 @@ class Poller(PollerCore):
         update: PollUpdate | None = None
         changed = False
         for name in asked:
+            if update is not None:
+                self._serve_pending_ids()   # an action's refresh does not wait for the rest of the sweep
             try:
                 recs, cut = self._fetch(name)
             except CloudshellError as exc:
@@ -259,6 +261,21 @@ class Poller(PollerCore):
         log.warning("poller: %s failed on its own: %s", name, reason)
         self._kind_health[name] = KindHealth(state=state, reason=reason, failures=failures,
                                              since=prev.since if prev else time.time(), retry_at=retry_at)
+
+    def _serve_pending_ids(self) -> None:
+        """Between two kinds of a sweep: re-read the IDs an action asked for, and publish them now.
+
+        Run after a kind's answer is stored, so no answer fetched before the refresh
+        can overwrite it; a failure here is left to the sweep's next kind to show."""
+        with self._lock:
+            ids, self._pending_ids = self._pending_ids, set()
+        if ids:
+            try:
+                self._refresh_ids(ids)
+            except CloudshellError as exc:
+                log.warning("poller: a refresh between kinds failed: %s", exc)
+                with self._lock:
+                    self._pending_ids |= ids   # tried again after the sweep
 
     def _refresh_ids(self, ids: set[str]) -> PollUpdate:
         inv = self._inventory

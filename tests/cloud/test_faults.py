@@ -387,3 +387,27 @@ def test_repl_answers_while_the_poller_hangs_and_its_toolbar_tells(cloud, proxy)
                 thread.join(5)
             runtime.close()
     assert box.get("code") == 0
+
+
+def test_an_actions_refresh_lands_between_kinds_while_a_slow_sweep_is_in_flight(seeded, proxy):
+    """The by-ID refresh after an action is served at the sweep's next kind, not after its last one."""
+    cloud, facts = seeded
+    session = CloudSession.for_url(proxy.url, connect_timeout=1.0, read_timeout=15.0, max_attempts=1)
+    poller = Poller(session, interval=60, fast_interval=60, kinds=("instances", "volumes", "snapshots"))
+    try:
+        poller.start()
+        poller.wait_until(lambda inv: inv.has("instances") and inv.has("snapshots"), timeout=15)
+        volumes = proxy.inject("latency", action="DescribeVolumes", delay=1.0, times=1)
+        proxy.inject("latency", action="DescribeSnapshots", delay=4.0, times=1)
+        began = time.monotonic()
+        poller.refresh_now(kinds=["volumes", "snapshots"])
+        _wait(lambda: volumes.hits == 1, what="the slow volumes request in flight")
+        target = facts.instances_where(state="running")[0].id
+        cloud.session.call("stop_instances", InstanceIds=[target], mutating=True)
+        poller.refresh_now(ids=[target])
+        poller.wait_until(lambda inv: inv.get(target).state in ("stopping", "stopped"), timeout=10)
+        assert not proxy.hits("DescribeSnapshots", since=began), "the refresh waited for the whole sweep"
+    finally:
+        poller.stop()
+        session.close()
+    assert not poller.running
