@@ -129,8 +129,12 @@ def inside(args: argparse.Namespace) -> None:
         poller = poller_real
     else:
         poller = FedPoller()
-    runtime = SimpleNamespace(label="bench", session=SimpleNamespace(region="bench"), settings=None,
-                              user_config={}, read_only=False, demo=None)
+    from cloudshell.cloud.session import Endpoint
+
+    # What the monitor reads of a runtime (cloud/protocols.py FaceRuntime); the poller is handed in.
+    runtime = SimpleNamespace(label="bench", session=SimpleNamespace(region="bench", endpoint=Endpoint()),
+                              settings=None, user_config={}, read_only=False, demo=None, interval=args.interval,
+                              phase="")
     app = CloudshellApp(runtime, poller=poller, start_poller=False)
 
     cpu_lags: list[tuple[float, float]] = []   # (when, UI-thread CPU seconds spent in that tick)

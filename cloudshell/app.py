@@ -17,10 +17,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from cloudshell.cloud.errors import CloudshellError, UsageError
 from cloudshell.cloud.inventory import EMPTY, Inventory
@@ -33,6 +34,11 @@ from cloudshell.screens.messages import (
     SshResolved,
 )
 from cloudshell.screens.timeline import Timeline
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.protocols import FaceRuntime, LivePoller
+    from cloudshell.commands import Context
+    from cloudshell.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +58,9 @@ def theme_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "themes"
 
 
-def load_themes() -> dict[str, Any]:
+def load_themes() -> dict[str, Theme]:
     """Every ``themes/*.toml`` as a Textual Theme, by file name (dark, light, high-contrast…)."""
     import tomllib
-
-    from textual.theme import Theme
 
     out = {}
     for path in sorted(theme_folder().glob("*.toml")):
@@ -79,18 +83,16 @@ class CloudshellApp(App):
         Binding("ctrl+c", "quit", "Quit", show=False),
     ]
 
-    def __init__(self, runtime: Any, *, poller: Any = None, theme: str | None = None,
+    def __init__(self, runtime: FaceRuntime, *, poller: LivePoller | None = None, theme: str | None = None,
                  clock: Callable[[], float] = time.time, start_poller: bool = True) -> None:
         super().__init__()
         self.runtime = runtime
-        if poller is None:   # the poller in its own process, else (a plain runtime) in a thread
-            pick = getattr(runtime, "monitor_poller", None) or runtime.poller
-            poller = pick(start=False)
-        self.poller = poller
+        # The runtime's monitor poller (in its own process) unless a test hands one in.
+        self.poller: LivePoller = poller if poller is not None else runtime.monitor_poller(start=False)
         self.clock = clock
         self.start_poller = start_poller
         self.themes = load_themes()
-        wanted = theme or (getattr(runtime, "user_config", None) or {}).get("theme") or DEFAULT_THEME
+        wanted = theme or runtime.user_config.get("theme") or DEFAULT_THEME
         if wanted not in self.themes:
             raise UsageError(f"unknown theme {wanted!r} (expected one of {', '.join(self.themes)})")
         self.theme_name = wanted
@@ -120,17 +122,17 @@ class CloudshellApp(App):
             # After the first paint: its imports and the demo's start would hold the GIL before it.
             self.call_after_refresh(self.opener.start)
 
-    def runtime_opened(self, runtime: Any, error: BaseException | None) -> None:
+    def runtime_opened(self, runtime: FaceRuntime | None, error: BaseException | None) -> None:
         """The opener's thread: the runtime is open (or failed); the UI adopts it."""
         self.post_message(RuntimeOpened(runtime, error))
 
     def on_runtime_opened(self, message: RuntimeOpened) -> None:
-        if message.error is not None:
-            self.exit(return_code=int(getattr(message.error, "exit_code", 1) or 1))
+        if message.error is not None or message.runtime is None:
+            error = message.error
+            self.exit(return_code=error.exit_code if isinstance(error, CloudshellError) else 1)
             return
         self.runtime = message.runtime
-        pick = getattr(message.runtime, "monitor_poller", None) or message.runtime.poller
-        self.poller = pick(start=False)   # the child process poller of a real runtime
+        self.poller = message.runtime.monitor_poller(start=False)   # the child process poller
         self.inventory, self.health = self.poller.inventory, self.poller.health
         self.bridge.attach(self.poller)     # and no longer the placeholder's
         if self.start_poller:
@@ -154,7 +156,7 @@ class CloudshellApp(App):
         if main is not None:
             main.apply_update(update.inventory, update.health, None if taken.overflowed else taken.changes)
 
-    def _main(self):
+    def _main(self) -> MainScreen | None:
         from cloudshell.screens.main import MainScreen
 
         if self._exit:
@@ -167,7 +169,7 @@ class CloudshellApp(App):
         return None
 
     # -- running commands (in the runner's workers) -------------------------------------
-    def context(self, action_id: int):
+    def context(self, action_id: int) -> Context:
         """The command context of this face: confirmations and progress go through messages."""
         return self.runner.context(action_id)
 
@@ -177,7 +179,7 @@ class CloudshellApp(App):
         """Run ``argv`` through the registry in a worker; returns the action's number."""
         action_id = next(self._action_ids)
         started = ActionStarted(action_id, label or " ".join(argv), targets)
-        if getattr(self.runtime, "phase", None):
+        if self.runtime.phase:
             self.running_actions[action_id] = started
             self.post_message(ActionFinished(action_id, False, f"not connected yet: {self.runtime.phase}",
                                              show_output=show_output))
@@ -256,12 +258,10 @@ class CloudshellApp(App):
         self.refresh(layout=True)
 
 
-def run_monitor(runtime: Any, theme: str | None = None) -> int:
+def run_monitor(runtime: FaceRuntime, theme: str | None = None) -> int:
     """The monitor on a runtime already open until the user quits; returns the exit code
     (``cloudshell`` itself opens the runtime behind the frame: opening.run_monitor_opening)."""
-    # The poller's child starts now, while Textual sets up: first data sooner.
-    pick = getattr(runtime, "monitor_poller", None) or runtime.poller
-    pick(start=True)
+    runtime.monitor_poller(start=True)  # its child starts now, while Textual sets up: first data sooner
     app = CloudshellApp(runtime, theme=theme)
     app.run()
     if isinstance(app.return_code, int):

@@ -11,6 +11,14 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cloudshell.cloud.protocols import FaceRuntime
+    from cloudshell.cloud.runtime import Runtime
+    from cloudshell.commands.registry import Command
 
 # Global flags that take a value → GlobalFlags field.
 VALUE_FLAGS = {
@@ -75,61 +83,56 @@ class CliArgs:
     command: list[str] = field(default_factory=list)
 
 
-def split_argv(argv: Sequence[str]) -> CliArgs:
-    """Pull global flags out of argv wherever they stand (as awscli does), up to a ``--``."""
-    from cloudshell.cloud.errors import UsageError
+def _global_grammar() -> tuple[Command, Command]:
+    """cloudshell's own flags as two nameless commands of the registry's grammar: one for the
+    words before the command (every flag), one for those after it (the flags that stand anywhere)."""
+    from cloudshell.commands.registry import Command, Param
 
+    def params(flags: dict[str, str], action: str = "store") -> list[Param]:
+        by_dest: dict[str, list[str]] = {}
+        for flag, dest in flags.items():
+            by_dest.setdefault(dest, []).append(flag)
+        return [Param(dest, tuple(names), action=action, metavar="VALUE", help="see cloudshell --help")
+                for dest, names in by_dest.items()]
+
+    def nameless(ps: list[Param]) -> Command:
+        return Command(name="", group="", summary="cloudshell's own flags", handler=lambda *_: None,
+                       params=tuple(ps), common=False)
+    anywhere = params(VALUE_FLAGS) + params(BOOL_FLAGS, "flag")
+    before = (params({**VALUE_FLAGS, **LEADING_FLAGS}) + params(BOOL_FLAGS, "flag")
+              + [Param(flag, (flag,), action="store" if takes else "flag", metavar="VALUE",
+                       help="moved behind the command") for flag, takes in CARRIED_FLAGS.items()]
+              + params({"--version": "version", "-V": "version", "--help": "help", "-h": "help"}, "flag"))
+    return nameless(before), nameless(anywhere)
+
+
+def split_argv(argv: Sequence[str]) -> CliArgs:
+    """Pull global flags out of argv wherever they stand (as awscli does), up to a ``--``.
+
+    The registry's one scan reads them: before the command every flag, after it only those that
+    stand anywhere (the rest are the command's own words, handed on in order)."""
+    from cloudshell.cloud.errors import UsageError
+    from cloudshell.commands.registry import scan
+
+    before, anywhere = _global_grammar()
+    words = list(argv)
+    head = scan(before, words, until_word=True)
+    tail = scan(anywhere, words[head.stopped:], words=True) if head.stopped is not None else None
     out = CliArgs()
     carried: list[str] = []
-    i = 0
-    args = list(argv)
-    while i < len(args):
-        tok = args[i]
-        if tok == "--":
-            out.command.extend(args[i:])
-            break
-        name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
-        if name in VALUE_FLAGS:
-            if eq:
-                value, i = inline, i + 1
-            elif i + 1 < len(args):
-                value, i = args[i + 1], i + 2
-            else:
-                raise UsageError(f"{name} needs a value (see cloudshell --help)")
-            out.values[VALUE_FLAGS[name]] = value
-            continue
-        if not out.command and tok in LEADING_FLAGS:
-            if i + 1 >= len(args):
-                raise UsageError(f"{tok} needs a value (see cloudshell --help)")
-            out.values[LEADING_FLAGS[tok]] = args[i + 1]
-            i += 2
-            continue
-        if name in BOOL_FLAGS and not eq:
-            out.values[BOOL_FLAGS[name]] = True
-            i += 1
-            continue
-        if not out.command and name in CARRIED_FLAGS:
-            takes = CARRIED_FLAGS[name]
-            carried.append(tok)
-            if takes and not eq:
-                if i + 1 >= len(args):
-                    raise UsageError(f"{name} needs a value")
-                carried.append(args[i + 1])
-                i += 1
-            i += 1
-            continue
-        if not out.command and tok in ("--version", "-V"):
-            out.values["version"] = True
-            i += 1
-            continue
-        if not out.command and tok in ("--help", "-h"):
-            out.values["help"] = True
-            i += 1
-            continue
-        if not out.command and tok.startswith("-"):
-            raise UsageError(f"unknown flag {tok} (see cloudshell --help)")
-        out.command.append(tok)
-        i += 1
+    for what, p, raw, flag in [*head.items, *(tail.items if tail is not None else ())]:
+        if what == "problem" or p is None:
+            if what == "word":
+                out.command.append(raw)
+                continue
+            raise UsageError(raw)
+        if p.dest in CARRIED_FLAGS:
+            carried += [flag] if what == "flag" else [flag, raw]
+        else:
+            out.values[p.dest] = True if what == "flag" else raw
+    for read in (head, tail):
+        if read is not None and read.rest is not None:
+            out.command += ["--", *read.rest]
     if carried and out.command:
         out.command[1:1] = carried   # with no command (the monitor) they have nothing to shape
     return out
@@ -211,12 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
-def _open(args: CliArgs):
+def _open(args: CliArgs) -> Runtime:
     """Check the flags and open the runtime now (the REPL and one-shot faces)."""
     return _opener(args)()
 
 
-def _opener(args: CliArgs, *, early_poller: bool = False):
+def _opener(args: CliArgs, *, early_poller: bool = False) -> Callable[[], Runtime]:
     """Check every flag and the command now; return what opens the runtime (the demo, the session).
 
     With ``early_poller`` (the monitor on a real endpoint) the poller's child process is started
@@ -268,12 +271,13 @@ def _print_completion(argv: list[str]) -> int:
     """`completion SHELL`: the script, with no session (it needs no credentials)."""
     from cloudshell.commands import Context, registry, run
 
-    result = run(Context(session=None), registry().parse(argv))
+    # The scripts are text the command holds: it never reads the session it is not given.
+    result = run(Context(session=None), registry().parse(argv))  # type: ignore[arg-type]
     print(result.raw_text)
     return result.exit_code
 
 
-def run_one_shot(runtime, argv: list[str]) -> int:
+def run_one_shot(runtime: FaceRuntime, argv: list[str]) -> int:
     """Run one command and print its result: table on a terminal, else as asked."""
     from rich.console import Console
 
@@ -294,7 +298,7 @@ def run_one_shot(runtime, argv: list[str]) -> int:
     return result.exit_code
 
 
-def default_output(runtime, euca: bool = False) -> str:
+def default_output(runtime: FaceRuntime, euca: bool = False) -> str:
     """euca2ools' records under a ``euca-`` name (what its scripts read); else table on a terminal
     and tsv for pipes, one line per record (grep/awk friendly), unless configured."""
     from cloudshell.commands.registry import OUTPUT_FORMATS

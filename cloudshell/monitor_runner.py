@@ -43,16 +43,12 @@ class CommandRunner:
         from cloudshell.progress import MeterLines
 
         app = self.app
-        runtime = app.runtime
 
         def post(line: str) -> None:
             app.post_message(ActionProgressed(action_id, line))
-        return Context(session=runtime.session, poller=app.poller,
-                       settings=getattr(runtime, "settings", None),
-                       user_config=getattr(runtime, "user_config", None) or {},
-                       read_only=bool(getattr(runtime, "read_only", False)), interactive=True,
-                       confirm=self.ask_from_worker, progress=post,
-                       meter=MeterLines(post))  # a bundle's bar, in the status bar's action slot
+        return Context.for_runtime(app.runtime, interactive=True, poller=app.poller,
+                                   confirm=self.ask_from_worker, progress=post,
+                                   meter=MeterLines(post))  # a bundle's bar, in the status bar's action slot
 
     # -- a command line ------------------------------------------------------------------
     def run(self, action_id: int, argv: list[str], expect: Callable[[Inventory], bool] | None,

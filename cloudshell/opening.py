@@ -13,8 +13,15 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.config import Settings
+    from cloudshell.cloud.demo import DemoCloud
+    from cloudshell.cloud.poller import Poller
+    from cloudshell.cloud.protocols import FaceRuntime
+    from cloudshell.cloud.session import CloudSession
 
 STARTING_DEMO = "starting demo cloud…"
 CONNECTING = "connecting…"
@@ -23,18 +30,19 @@ CONNECTING = "connecting…"
 class Opening:
     """Stands for the runtime until it is open: a poller that never polls, no session."""
 
-    session = None
-    settings = None
-    demo = None
+    session: CloudSession | None = None
+    settings: Settings | None = None
+    demo: DemoCloud | None = None
+    interval = 5.0
 
-    def __init__(self, *, demo: bool, read_only: bool, user_config: dict) -> None:
+    def __init__(self, *, demo: bool, read_only: bool, user_config: dict[str, Any]) -> None:
         self.read_only = read_only
         self.user_config = user_config
         self.label = "demo" if demo else ""
         self.phase = STARTING_DEMO if demo else CONNECTING
-        self._poller: Any = None
+        self._poller: Poller | None = None
 
-    def poller(self, *, start: bool = True):
+    def poller(self, *, start: bool = True) -> Poller:
         from cloudshell.cloud.poller import Poller
 
         class NotYet(Poller):
@@ -43,12 +51,14 @@ class Opening:
             def start(self) -> NotYet:
                 return self
 
-            def refresh_now(self, ids=(), kinds=()) -> None:
+            def refresh_now(self, ids: Iterable[str] = (), kinds: Iterable[str] = ()) -> None:
                 pass
 
         if self._poller is None:
             self._poller = NotYet(None)
         return self._poller
+
+    monitor_poller = poller    # the monitor asks for its own: the same one that never polls
 
     def close(self) -> None:
         pass
@@ -57,23 +67,25 @@ class Opening:
 class Opener(threading.Thread):
     """Runs ``open_runtime`` off the UI; hands the runtime (or the error) to ``done``."""
 
-    def __init__(self, open_runtime: Callable[[], Any], done: Callable[[Any, BaseException | None], None]) -> None:
+    def __init__(self, open_runtime: Callable[[], FaceRuntime],
+                 done: Callable[[FaceRuntime | None, BaseException | None], None]) -> None:
         super().__init__(name="cloudshell-open", daemon=True)
         self.open_runtime, self.done = open_runtime, done
-        self.runtime: Any = None
+        self.runtime: FaceRuntime | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
             runtime = self.open_runtime()
-            runtime.session.ec2  # noqa: B018 - load the service model here, not on the UI thread
+            if runtime.session is not None:
+                runtime.session.ec2  # noqa: B018 - load the service model here, not on the UI thread
             self.runtime = runtime
         except BaseException as exc:  # noqa: BLE001 - handed to the UI, re-raised by run_monitor_opening
             self.error = exc
         self.done(self.runtime, self.error)
 
 
-def first_frame(label: str, phase: str, out: Any = None) -> bool:
+def first_frame(label: str, phase: str, out: TextIO | None = None) -> bool:
     """Draw the monitor's frame before Textual is even imported (that alone takes ~0.5 s of CPU):
     the alternate screen, the title, and the status bar's words; Textual then draws over it.
     Only on a terminal; returns whether it drew."""
@@ -93,7 +105,7 @@ def first_frame(label: str, phase: str, out: Any = None) -> bool:
     return True
 
 
-def undo_first_frame(out: Any = None) -> None:
+def undo_first_frame(out: TextIO | None = None) -> None:
     """Back to the main screen, the cursor shown (the monitor never started)."""
     out = out or sys.stdout
     try:
@@ -103,7 +115,7 @@ def undo_first_frame(out: Any = None) -> None:
         pass
 
 
-def check_theme(theme: str | None, user_config: dict) -> None:
+def check_theme(theme: str | None, user_config: Mapping[str, Any]) -> None:
     """An unknown theme is a usage error found before anything is drawn or started."""
     from pathlib import Path
 
@@ -116,7 +128,7 @@ def check_theme(theme: str | None, user_config: dict) -> None:
         raise UsageError(f"unknown theme {wanted!r} (expected one of {', '.join(names)})")
 
 
-def run_monitor_opening(open_runtime: Callable[[], Any], *, demo: bool, read_only: bool,
+def run_monitor_opening(open_runtime: Callable[[], FaceRuntime], *, demo: bool, read_only: bool,
                         theme: str | None = None) -> int:
     """``cloudshell`` (the monitor): the frame first, the runtime opened behind it; closes it at the end."""
     from cloudshell.cloud.userconfig import load_user_config

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.config import GlobalFlags, Settings
+    from cloudshell.cloud.demo import DemoCloud
+    from cloudshell.cloud.poller import Poller
+    from cloudshell.cloud.procpoller import ProcessPoller
+    from cloudshell.cloud.session import CloudSession
 
 log = logging.getLogger(__name__)
 
@@ -18,20 +25,25 @@ THREAD_PAGE_SIZE = 50
 class Runtime:
     """One endpoint's settings, session and (once asked for) poller; ``close()`` ends them all."""
 
-    settings: Any                    # config.Settings
-    session: Any                     # session.CloudSession
-    demo: Any = None                 # demo.DemoCloud while --demo runs
+    settings: Settings | None        # None: a test's runtime on a bare session
+    session: CloudSession
+    demo: DemoCloud | None = None    # while --demo runs
     interval: float = 5.0
     read_only: bool = False
-    user_config: dict = field(default_factory=dict)
-    _poller: Any = None
-    _process_poller: Any = None
+    user_config: dict[str, Any] = field(default_factory=dict)
+    _poller: Poller | None = None
+    _process_poller: ProcessPoller | None = None
 
     @property
     def label(self) -> str:
         return "demo" if self.demo is not None else self.session.endpoint.label
 
-    def poller(self, *, start: bool = True):
+    @property
+    def phase(self) -> str:
+        """Nothing left to do: this runtime is open (the monitor's placeholder says what it waits for)."""
+        return ""
+
+    def poller(self, *, start: bool = True) -> Poller:
         """The one poller of this session, created and started on first use."""
         if self._poller is None:
             from cloudshell.cloud.poller import Poller
@@ -47,7 +59,7 @@ class Runtime:
             self._poller.start()
         return self._poller
 
-    def monitor_poller(self, *, start: bool = True):
+    def monitor_poller(self, *, start: bool = True) -> ProcessPoller:
         """The monitor's poller: the same sweeps in a child process (cloud/procpoller.py); the
         ``r`` drop into the REPL shares it. The endpoint's page size: parsing stalls nobody there."""
         if self._process_poller is None:
@@ -63,9 +75,10 @@ class Runtime:
         return self._process_poller
 
     def close(self) -> None:
-        for poller in (self._poller, self._process_poller):
-            if poller is not None:
-                poller.stop()
+        if self._poller is not None:
+            self._poller.stop()
+        if self._process_poller is not None:
+            self._process_poller.stop()
         try:
             self.session.close()
         finally:
@@ -93,7 +106,7 @@ def start_monitor_poller(flags: Any, *, interval: float = 5.0, deadline: float |
     return ProcessPoller(endpoint, interval=interval, fast_interval=min(1.0, interval)).start()
 
 
-def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
+def open_runtime(flags: GlobalFlags, *, demo: bool = False, demo_activity: bool = False,
                  interval: float = 5.0, read_only: bool = False, deadline: float | None = None,
                  process_poller: Any = None) -> Runtime:
     """Resolve settings (starting the demo cloud first if asked) and make the session; a

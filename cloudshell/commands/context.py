@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudshell.cloud import idcache
-from cloudshell.cloud.errors import CloudError, Refused
+from cloudshell.cloud.errors import CloudError, CloudshellError, Refused
 from cloudshell.cloud.inventory import Change, Inventory, Record, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.config import Settings
+    from cloudshell.cloud.protocols import FaceRuntime, PollerView
+    from cloudshell.cloud.session import CloudSession
 
 
 class DryRunDone(Exception):
@@ -56,9 +61,9 @@ def truncation_warning(pages: Any) -> tuple[str, ...]:
 class Context:
     """Everything a command handler may use. Faces build one; handlers never see a UI."""
 
-    session: Any                                   # CloudSession
-    poller: Any = None                             # Poller, when a face keeps one
-    settings: Any = None                           # config.Settings, for `config` and bundling defaults
+    session: CloudSession
+    poller: PollerView | None = None               # when a face keeps one
+    settings: Settings | None = None               # for `config` and bundling defaults
     user_config: Mapping[str, Any] = field(default_factory=dict)
     confirm: Callable[[str], bool] = lambda question: False
     progress: Callable[[str], None] = lambda line: None
@@ -73,12 +78,21 @@ class Context:
     _fetched: Inventory = field(default_factory=Inventory)
 
     @classmethod
-    def for_runtime(cls, runtime: Any, *, interactive: bool, poller: Any = None,
-                    **handlers: Callable[..., Any]) -> Context:
-        """The context every face builds for one runtime; ``handlers``: confirm, progress, meter."""
-        return cls(session=runtime.session, poller=poller, settings=runtime.settings,
-                   user_config=runtime.user_config or {}, read_only=runtime.read_only,
-                   interactive=interactive, **{k: v for k, v in handlers.items() if v is not None})
+    def for_runtime(cls, runtime: FaceRuntime, *, interactive: bool, poller: PollerView | None = None,
+                    confirm: Callable[[str], bool] | None = None, progress: Callable[[str], None] | None = None,
+                    meter: Callable[..., None] | None = None) -> Context:
+        """The context every face builds for one runtime, with its own confirm, progress and meter."""
+        if runtime.session is None:     # the monitor's placeholder, while the real one opens
+            raise CloudshellError(f"not connected yet: {runtime.phase}")
+        ctx = cls(session=runtime.session, poller=poller, settings=runtime.settings,
+                  user_config=runtime.user_config or {}, read_only=runtime.read_only, interactive=interactive)
+        if confirm is not None:
+            ctx.confirm = confirm
+        if progress is not None:
+            ctx.progress = progress
+        if meter is not None:
+            ctx.meter = meter
+        return ctx
 
     # -- reading the cloud -----------------------------------------------------------
     def inventory(self, *kinds: str) -> Inventory:

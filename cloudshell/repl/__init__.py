@@ -11,16 +11,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prompt_toolkit.history import History
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+    from rich.console import Console
+
+    from cloudshell.cloud.protocols import FaceRuntime, LivePoller
+    from cloudshell.commands.registry import Registry
 
 
-def run_repl(runtime: Any) -> int:
+def run_repl(runtime: FaceRuntime) -> int:
     """``cloudshell repl``: start the runtime's poller and read commands until Ctrl-D or ``exit``."""
     return run_repl_on(runtime, runtime.poller())
 
 
-def run_repl_on(runtime: Any, poller: Any, *, registry: Any = None, console: Any = None,
-                input: Any = None, output: Any = None, history: Any = None) -> int:  # noqa: A002
+def run_repl_on(runtime: FaceRuntime, poller: LivePoller, *, registry: Registry | None = None,
+                console: Console | None = None, input: Input | None = None,  # noqa: A002
+                output: Output | None = None, history: History | None = None) -> int:
     """Run the REPL over an existing runtime and (started) poller; returns the exit code.
 
     ``input``/``output`` (prompt_toolkit's) and ``console`` (rich's) are for tests

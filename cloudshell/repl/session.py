@@ -19,15 +19,16 @@ import threading
 import time
 from collections import deque
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
 from prompt_toolkit.filters import Condition
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.lexers import PygmentsLexer
-from prompt_toolkit.styles import Style, merge_styles, style_from_pygments_dict
+from prompt_toolkit.styles import BaseStyle, Style, merge_styles, style_from_pygments_dict
 from rich.console import Console
 from rich.text import Text
 
@@ -44,6 +45,11 @@ from cloudshell.repl.keys import MAX_LINE, build_key_bindings
 from cloudshell.repl.lexer import STYLES, lexer_for
 from cloudshell.repl.longline import LongLineWindow
 from cloudshell.repl.toolbar import toolbar_fragments
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.poller import PollUpdate
+    from cloudshell.cloud.protocols import FaceRuntime, LivePoller
+    from cloudshell.commands.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +86,8 @@ def _loop_running() -> bool:
 class Repl:
     """The interactive command line. ``run()`` returns the exit code when the user leaves."""
 
-    def __init__(self, runtime: Any, poller: Any, *, registry: Any = None, console: Console | None = None,
-                 history: History | None = None) -> None:
+    def __init__(self, runtime: FaceRuntime, poller: LivePoller, *, registry: Registry | None = None,
+                 console: Console | None = None, history: History | None = None) -> None:
         self.runtime = runtime
         self.poller = poller
         self.registry = registry if registry is not None else full_registry()
@@ -100,8 +106,7 @@ class Repl:
             completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
             complete_while_typing=True,
             lexer=PygmentsLexer(lexer_for(self.registry.names())),
-            style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE]
-                               + ([MONOCHROME_STYLE] if os.environ.get("NO_COLOR") else [])),
+            style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE, *self._monochrome()]),
             bottom_toolbar=self.toolbar,
             history=self.history,
             key_bindings=build_key_bindings(self),
@@ -132,21 +137,26 @@ class Repl:
         return completer
 
     # -- what the user sees ------------------------------------------------------------
+    @staticmethod
+    def _monochrome() -> list[BaseStyle]:
+        return [MONOCHROME_STYLE] if os.environ.get("NO_COLOR") else []
+
     def _region(self) -> str:
+        session = self.runtime.session
         try:
-            return str(getattr(self.runtime.session, "region", "") or "")
+            return str(session.region or "") if session is not None else ""
         except CloudshellError:
             return ""
 
-    def prompt_message(self) -> list[tuple[str, str]]:
+    def prompt_message(self) -> StyleAndTextTuples:
         return [("class:prompt.where", f"{self.runtime.label} {self.region}".strip()), ("class:prompt", "> ")]
 
-    def toolbar(self) -> list[tuple[str, str]]:
+    def toolbar(self) -> StyleAndTextTuples:
         app = self.session.app
         width = app.output.get_size().columns if app.is_running else 80
-        return toolbar_fragments(label=self.runtime.label, region=self.region,
-                                 inventory=self.poller.inventory, health=self.poller.health, width=width,
-                                 interval=getattr(self.runtime, "interval", 5.0), note=self.note)
+        return [*toolbar_fragments(label=self.runtime.label, region=self.region,
+                                   inventory=self.poller.inventory, health=self.poller.health, width=width,
+                                   interval=self.runtime.interval, note=self.note)]
 
     def error(self, message: str) -> None:
         self.console.print(Text(clean(" ".join(message.split())), style="red"))
@@ -165,7 +175,7 @@ class Repl:
         return answer.strip().lower() in ("y", "yes")
 
     # -- the poller's side (its thread) --------------------------------------------------
-    def _on_update(self, update: Any) -> None:
+    def _on_update(self, update: PollUpdate) -> None:
         # Swap first (the next keystroke must see this snapshot), then build its indexes here
         # rather than on a keystroke.
         self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from cloudshell.cloud.inventory import Inventory, age_text
 from cloudshell.cloud.kinds import COUNT_LABELS
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.poller import Health
 
 SHORT = tuple(COUNT_LABELS.items())
 SEP = " │ "
@@ -17,7 +21,7 @@ def _health_style(state: str) -> str:
             "stale": "class:toolbar.bad"}.get(state, "class:toolbar.warn")
 
 
-def toolbar_fragments(*, label: str, region: str, inventory: Inventory, health, width: int,
+def toolbar_fragments(*, label: str, region: str, inventory: Inventory, health: Health | None, width: int,
                       interval: float = 5.0, note: str = "", now: float | None = None) -> Fragments:
     """The toolbar's text, fitted to ``width``: endpoint and region, counts, data age, health."""
     now = time.time() if now is None else now
@@ -29,7 +33,7 @@ def toolbar_fragments(*, label: str, region: str, inventory: Inventory, health, 
     else:
         counts = [f"{len(inventory.of(kind))} {short}" for kind, short in SHORT if inventory.has(kind)]
         what = ""
-    state = getattr(health, "state", "starting")
+    state = health.state if health is not None else "starting"
     health_text = health.describe(now) if health is not None else "connecting…"
     old = age is not None and age > max(3 * interval, 30)
     tail = [(_health_style(state), health_text)]

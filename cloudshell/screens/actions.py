@@ -2,18 +2,25 @@
 
 Everything here reads the inventory snapshot (no network) and hands a command
 line to the app, which runs it in a worker through the one safety pipeline.
-Each action says what the poller must see before it counts as done.
+Each action says what the poller must see before it counts as done. The main
+screen keeps one :class:`ResourceActions` and hands each action key to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.inventory import label as _who  # the one labeller
 from cloudshell.cloud.kinds import KINDS
+
+if TYPE_CHECKING:
+    from cloudshell.app import CloudshellApp
+    from cloudshell.screens.main import MainScreen
 
 DEVICE_LETTERS = "fghijklmnop"
 
@@ -47,7 +54,7 @@ def _instance_label(i: Record) -> str:
 
 
 class ResourceActions:
-    """Mixin for the main screen: one ``action_*`` per key, enabled per view."""
+    """What the main screen's action keys do: one method per key, each enabled in some views."""
 
     ACTION_BINDINGS = [
         Binding("a", "attach", "Attach"),
@@ -63,25 +70,37 @@ class ResourceActions:
         Binding("n", "create_volume", "New volume", show=False),
     ]
 
-    view: str
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    @property
+    def view(self) -> str:
+        return self.screen.view
+
+    @property
+    def app(self) -> CloudshellApp:
+        return self.screen.app
+
+    @staticmethod
+    def enabled(action: str, view: str) -> bool:
+        """Whether ``action`` works in ``view`` (an action not listed here works everywhere)."""
         views = ACTION_VIEWS.get(action)
-        if views is None:
-            return True
-        return self.view in views
+        return views is None or view in views
 
     # -- shared ------------------------------------------------------------------------
+    def notify(self, message: str, *, severity: SeverityLevel = "information") -> None:
+        self.screen.notify(message, severity=severity)
+
     def _current(self, kind: str) -> Record | None:
-        rec = self.table.current  # type: ignore[attr-defined]
+        rec = self.screen.table.current
         if rec is None or rec.kind != kind:
-            self.notify(f"no {kind[:-1]} selected", severity="warning")  # type: ignore[attr-defined]
+            self.notify(f"no {kind[:-1]} selected", severity="warning")
             return None
         return rec
 
     def _run(self, argv: list[str], targets: tuple[str, ...],
              expect: Callable[[Inventory], bool] | None, expect_text: str) -> None:
-        self.app.start_command(argv, label=" ".join(argv), targets=targets,  # type: ignore[attr-defined]
+        self.app.start_command(argv, label=" ".join(argv), targets=targets,
                                expect=expect, expect_text=expect_text)
 
     def _ask(self, question: str, then: Callable[[str], None], *, yes: str = "Yes",
@@ -91,15 +110,15 @@ class ResourceActions:
         def answered(choice: str | None) -> None:
             if choice and choice != "no":
                 then(choice)
-        self.app.push_screen(ConfirmScreen(question, yes=yes, danger=danger, extra=extra),  # type: ignore[attr-defined]
+        self.app.push_screen(ConfirmScreen(question, yes=yes, danger=danger, extra=extra),
                              callback=answered)
 
     @property
     def inv(self) -> Inventory:
-        return self.app.inventory  # type: ignore[attr-defined]
+        return self.app.inventory
 
     # -- attach / detach ---------------------------------------------------------------
-    def action_attach(self) -> None:
+    def attach(self) -> None:
         from cloudshell.screens.picker import PickerScreen
 
         inv = self.inv
@@ -110,31 +129,39 @@ class ResourceActions:
             vols = sorted((v for v in inv.of("volumes").values()
                            if v.state == "available" and v.zone == inst.zone), key=lambda v: (v.name, v.id))
             if not vols:
-                self.notify(f"no available volume in {inst.zone} to attach to {inst.id}",  # type: ignore[attr-defined]
+                self.notify(f"no available volume in {inst.zone} to attach to {inst.id}",
                             severity="warning")
                 return
             device = free_device(inv, inst.id)
             picker = PickerScreen(f"Attach a volume to {_who(inst)} in {inst.zone}",
                                   [(v.id, _volume_label(v)) for v in vols], field="Device",
                                   suggest=lambda _vid: device)
-            self.app.push_screen(picker, callback=lambda got: got and self._do_attach(got[0], inst.id, got[1]))  # type: ignore[attr-defined]
+
+            def picked_volume(got: tuple[str, str] | None) -> None:
+                if got:
+                    self._do_attach(got[0], inst.id, got[1])
+            self.app.push_screen(picker, callback=picked_volume)
             return
         vol = self._current("volumes")
         if vol is None:
             return
         if vol.state != "available":
-            self.notify(f"{vol.id} is {vol.state}: only an available volume can be attached",  # type: ignore[attr-defined]
+            self.notify(f"{vol.id} is {vol.state}: only an available volume can be attached",
                         severity="warning")
             return
         insts = sorted((i for i in inv.of("instances").values()
                         if i.state == "running" and i.zone == vol.zone), key=lambda i: (i.name, i.id))
         if not insts:
-            self.notify(f"no running instance in {vol.zone} for {vol.id}", severity="warning")  # type: ignore[attr-defined]
+            self.notify(f"no running instance in {vol.zone} for {vol.id}", severity="warning")
             return
         picker = PickerScreen(f"Attach {_who(vol)} ({vol['size']} GiB) to a running instance in {vol.zone}",
                               [(i.id, _instance_label(i)) for i in insts], field="Device",
                               suggest=lambda iid: free_device(self.inv, iid))
-        self.app.push_screen(picker, callback=lambda got: got and self._do_attach(vol.id, got[0], got[1]))  # type: ignore[attr-defined]
+
+        def picked_instance(got: tuple[str, str] | None) -> None:
+            if got:
+                self._do_attach(vol.id, got[0], got[1])
+        self.app.push_screen(picker, callback=picked_instance)
 
     def _do_attach(self, vol_id: str, inst_id: str, device: str) -> None:
         argv = ["attach-volume", "-i", inst_id, "-d", device or free_device(self.inv, inst_id), vol_id]
@@ -144,13 +171,13 @@ class ResourceActions:
             return v is not None and v["instance"] == inst_id and v.state == "in-use"
         self._run(argv, (vol_id, inst_id), attached, f"{vol_id} in-use on {inst_id}")
 
-    def action_detach(self) -> None:
+    def detach(self) -> None:
         vol = self._current("volumes")
         if vol is None:
             return
         inst_id = vol["instance"]
         if not inst_id:
-            self.notify(f"{vol.id} is not attached ({vol.state})", severity="warning")  # type: ignore[attr-defined]
+            self.notify(f"{vol.id} is not attached ({vol.state})", severity="warning")
             return
         inst = self.inv.get(inst_id, "instances")
         state = f", {inst.state}" if inst is not None else ""
@@ -177,7 +204,7 @@ class ResourceActions:
         self._run(argv, (vol_id, inst_id), detached, f"{vol_id} available")
 
     # -- volumes -----------------------------------------------------------------------
-    def action_snapshot(self) -> None:
+    def snapshot(self) -> None:
         from cloudshell.screens.form import FormScreen
 
         vol = self._current("volumes")
@@ -193,10 +220,10 @@ class ResourceActions:
             def appeared(inv: Inventory) -> bool:
                 return any(s["volume"] == vol.id and s.id not in before for s in inv.of("snapshots").values())
             self._run(argv, (vol.id,), appeared, f"a new snapshot of {vol.id}")
-        self.app.push_screen(FormScreen(f"Snapshot {_who(vol)}", [("description", "Description", "")]),  # type: ignore[attr-defined]
+        self.app.push_screen(FormScreen(f"Snapshot {_who(vol)}", [("description", "Description", "")]),
                              callback=submit)
 
-    def action_delete(self) -> None:
+    def delete(self) -> None:
         kind = self.view
         rec = self._current(kind)
         if rec is None:
@@ -208,10 +235,10 @@ class ResourceActions:
         # Destructive: the command layer asks (a dialog) and refuses what is in use, naming it.
         self._run([KINDS[kind].delete_command, rec.id], (rec.id,), gone, f"{rec.id} gone")
 
-    def action_create_volume(self) -> None:
+    def create_volume(self) -> None:
         from cloudshell.screens.form import FormScreen
 
-        rec = self.table.current  # type: ignore[attr-defined]
+        rec = self.screen.table.current
         zones = sorted(self.inv.of("zones")) or sorted({v.zone for v in self.inv.of("volumes").values()})
         zone = rec.zone if rec is not None and rec.zone else (zones[0] if zones else "")
         before = set(self.inv.of("volumes"))
@@ -228,7 +255,7 @@ class ResourceActions:
             def appeared(inv: Inventory) -> bool:
                 return any(vid not in before for vid in inv.of("volumes"))
             self._run(argv, (), appeared, "the new volume")
-        self.app.push_screen(FormScreen("Create a volume", [  # type: ignore[attr-defined]
+        self.app.push_screen(FormScreen("Create a volume", [
             ("size", "Size (GiB)", "1"), ("zone", f"Zone ({', '.join(zones)})", zone),
             ("snapshot", "From snapshot (optional)", "")]), callback=submit)
 
@@ -239,7 +266,7 @@ class ResourceActions:
             return (rec is None and "gone" in states) or (rec is not None and rec.state in states)
         return check
 
-    def action_reboot(self) -> None:
+    def reboot(self) -> None:
         inst = self._current("instances")
         if inst is None:
             return
@@ -247,7 +274,7 @@ class ResourceActions:
             ["reboot-instances", inst.id], (inst.id,), lambda inv: True, f"{inst.id} re-read"),
             yes="Reboot", danger=True)
 
-    def action_power(self) -> None:
+    def power(self) -> None:
         inst = self._current("instances")
         if inst is None:
             return
@@ -259,10 +286,10 @@ class ResourceActions:
             self._run(["start-instances", inst.id], (inst.id,), self._state_is(inst.id, "running"),
                       f"{inst.id} running")
         else:
-            self.notify(f"{inst.id} is {inst.state}: stop a running one, start a stopped one",  # type: ignore[attr-defined]
+            self.notify(f"{inst.id} is {inst.state}: stop a running one, start a stopped one",
                         severity="warning")
 
-    def action_terminate(self) -> None:
+    def terminate(self) -> None:
         inst = self._current("instances")
         if inst is None:
             return
@@ -270,7 +297,7 @@ class ResourceActions:
         self._run(["terminate-instances", inst.id], (inst.id,),
                   self._state_is(inst.id, "terminated", "gone"), f"{inst.id} terminated")
 
-    def action_associate(self) -> None:
+    def associate(self) -> None:
         from cloudshell.screens.picker import PickerScreen
 
         inst = self._current("instances")
@@ -278,7 +305,7 @@ class ResourceActions:
             return
         free = sorted(a.id for a in self.inv.of("addresses").values() if a.state == "free")
         if not free:
-            self.notify("no free address: allocate one with :allocate-address", severity="warning")  # type: ignore[attr-defined]
+            self.notify("no free address: allocate one with :allocate-address", severity="warning")
             return
 
         def chosen(got: tuple[str, str] | None) -> None:
@@ -291,22 +318,22 @@ class ResourceActions:
                 return rec is not None and rec["instance"] == inst.id
             self._run(["associate-address", "-i", inst.id, ip], (inst.id, ip), associated,
                       f"{ip} on {inst.id}")
-        self.app.push_screen(PickerScreen(f"Associate an address with {_who(inst)}",  # type: ignore[attr-defined]
+        self.app.push_screen(PickerScreen(f"Associate an address with {_who(inst)}",
                                           [(ip, ip) for ip in free]), callback=chosen)
 
-    def action_console(self) -> None:
+    def console(self) -> None:
         from cloudshell.screens.detail import DetailScreen
 
         inst = self._current("instances")
         if inst is not None:
-            self.app.push_screen(DetailScreen(inst, console_first=True))  # type: ignore[attr-defined]
+            self.app.push_screen(DetailScreen(inst, console_first=True))
 
-    def action_ssh(self) -> None:
+    def ssh(self) -> None:
         inst = self._current("instances")
         if inst is not None:
-            self.app.prepare_ssh(["ssh", inst.id])  # type: ignore[attr-defined]
+            self.app.prepare_ssh(["ssh", inst.id])
 
-    def action_repl(self) -> None:
+    def repl(self) -> None:
         from cloudshell.screens.terminal import run_repl
 
-        run_repl(self.app)  # type: ignore[attr-defined]
+        run_repl(self.app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.table import Table
@@ -19,6 +19,11 @@ from cloudshell.cloud.kinds import KINDS
 from cloudshell.output import clean
 from cloudshell.screens.messages import TextLoaded
 from cloudshell.widgets.fit_log import FitLog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cloudshell.app import CloudshellApp
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -82,6 +87,9 @@ def attachments(rec: Record, inv: Inventory) -> list[tuple[str, str]]:
 
 class DetailScreen(Screen):
     """Opened with Enter on a row (``c`` on an instance jumps to its console output)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CloudshellApp)
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -16,6 +17,11 @@ from cloudshell.cloud.kinds import VIEW_KINDS
 from cloudshell.screens.actions import ACTION_VIEWS, ResourceActions
 from cloudshell.widgets.resource_table import ResourceTable
 from cloudshell.widgets.fit_log import FitLog
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from cloudshell.screens.main import MainScreen
 
 EXTRA_KEYS = {
     "Command bar (:)": [
@@ -38,9 +44,9 @@ EXTRA_KEYS = {
 }
 
 
-def _rows(app: Any, bindings: list[Binding], skip: set[str] = frozenset()) -> list[tuple[str, str]]:
+def _rows(app: App[Any], bindings: Iterable[BindingType], skip: Collection[str] = ()) -> list[tuple[str, str]]:
     out: dict[str, list[str]] = {}
-    for b in bindings:
+    for b in _only_bindings(bindings):
         if b.action in skip:
             continue
         # "pagedown,ctrl+f,space" is one binding of three keys: each shown the way the footer shows keys.
@@ -49,11 +55,16 @@ def _rows(app: Any, bindings: list[Binding], skip: set[str] = frozenset()) -> li
     return [(" ".join(dict.fromkeys(keys)), what) for what, keys in out.items()]
 
 
-def help_sections(app: Any, main_bindings: list[Binding]) -> list[tuple[str, list[tuple[str, str]]]]:
+def _only_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
+    """A class's BINDINGS (every one here is a Binding, never a bare tuple)."""
+    return [b for b in bindings if isinstance(b, Binding)]
+
+
+def help_sections(app: App[Any], main_bindings: list[Binding]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(title, [(keys, what)]) for every context; also what the tests check against."""
     action_names = {b.action for b in ResourceActions.ACTION_BINDINGS}
     sections = [
-        ("Everywhere", _rows(app, list(app.BINDINGS)) + _rows(app, main_bindings, action_names)),
+        ("Everywhere", _rows(app, app.BINDINGS) + _rows(app, main_bindings, action_names)),
         ("Tables", _rows(app, ResourceTable.BINDINGS)),
     ]
     for kind in (k for k in VIEW_KINDS if k.actions):
@@ -72,9 +83,9 @@ class HelpScreen(Screen):
 
     BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Back")]
 
-    def __init__(self, main: Any) -> None:
+    def __init__(self, main: MainScreen) -> None:
         super().__init__()
-        self.main_bindings = list(type(main).BINDINGS)
+        self.main_bindings = _only_bindings(type(main).BINDINGS)
 
     def compose(self) -> ComposeResult:
         yield Static(" Keys (Esc to go back)", id="title")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,12 +21,20 @@ from cloudshell.widgets.resource_table import ResourceTable
 from cloudshell.widgets.status_bar import StatusBar
 from cloudshell.widgets.view_tabs import VIEWS, ViewTabs
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cloudshell.app import CloudshellApp
+
 # Words the command bar takes for a view: the kind's name and its other words.
 VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {w: k.name for k in VIEW_KINDS for w in k.view_words}
 
 
-class MainScreen(ResourceActions, Screen):
+class MainScreen(Screen):
     """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs, Zones, Networks."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CloudshellApp)
 
     BINDINGS = [
         *(Binding(str(n), f"view('{kind}')", label, show=False)
@@ -50,8 +59,9 @@ class MainScreen(ResourceActions, Screen):
         self.busy_rows: dict[int, tuple[str, ...]] = {}
         self.last_progress: dict[int, str] = {}
         self.region_name: str | None = None
-        self._tabs_shown: tuple | None = None
+        self._tabs_shown: tuple[str, str, int] | None = None
         self._derived_from: dict[str, tuple[int, ...]] = {}   # a derived view's sources, by identity
+        self.actions = ResourceActions(self)
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(id="tabs")
@@ -105,27 +115,26 @@ class MainScreen(ResourceActions, Screen):
             actions = running[0] if len(running) == 1 else f"{len(running)} actions: {running[-1]}"
         runtime = app.runtime
         region = self._region(inv)
-        label = str(getattr(runtime, "label", ""))
-        if getattr(runtime, "demo", None) is not None:
+        label = runtime.label
+        if runtime.demo is not None and runtime.session is not None:
             # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
             label = f"demo {runtime.session.endpoint.label}"
-        phase = getattr(runtime, "phase", "")      # the runtime is still opening (opening.py)
+        phase = runtime.phase      # the runtime is still opening (opening.py)
         self.query_one(StatusBar).show(
             label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
             age=inv.age(app.clock()), health_state=health.state,
             health=phase or health.describe(app.clock()), actions=actions,
-            read_only=bool(getattr(runtime, "read_only", False)))
+            read_only=runtime.read_only)
 
     def _region(self, inv: Inventory) -> str:
         """The session's region; read once the poller has built the client (never build it here)."""
-        if self.region_name is None:
-            session = getattr(self.app.runtime, "session", None)
-            endpoint = getattr(session, "endpoint", None)
-            if getattr(endpoint, "region", None):
-                self.region_name = endpoint.region
+        session = self.app.runtime.session
+        if self.region_name is None and session is not None:
+            if session.endpoint.region:
+                self.region_name = session.endpoint.region
             elif not inv.empty:
-                self.region_name = str(getattr(session, "region", "") or "")
+                self.region_name = str(session.region or "")
         return self.region_name or ""
 
     # -- feeding the tables ------------------------------------------------------------
@@ -257,9 +266,52 @@ class MainScreen(ResourceActions, Screen):
         if record is not None:
             self.app.push_screen(DetailScreen(record))
 
+    # -- the action keys (ResourceActions does them) ----------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return ResourceActions.enabled(action, self.view)
+
+    def action_attach(self) -> None:
+        self.actions.attach()
+
+    def action_detach(self) -> None:
+        self.actions.detach()
+
+    def action_ssh(self) -> None:
+        self.actions.ssh()
+
+    def action_snapshot(self) -> None:
+        self.actions.snapshot()
+
+    def action_reboot(self) -> None:
+        self.actions.reboot()
+
+    def action_power(self) -> None:
+        self.actions.power()
+
+    def action_terminate(self) -> None:
+        self.actions.terminate()
+
+    def action_associate(self) -> None:
+        self.actions.associate()
+
+    def action_console(self) -> None:
+        self.actions.console()
+
+    def action_delete(self) -> None:
+        self.actions.delete()
+
+    def action_create_volume(self) -> None:
+        self.actions.create_volume()
+
+    def action_repl(self) -> None:
+        self.actions.repl()
+
     # -- the command bar ------------------------------------------------------------------
     def action_command_bar(self) -> None:
         self.query_one(CommandBar).open()
+
+    def on_command_bar_closed(self, _event: CommandBar.Closed) -> None:
+        self.table.focus()
 
     def on_command_bar_submitted(self, event: CommandBar.Submitted) -> None:
         self.table.focus()

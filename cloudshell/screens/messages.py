@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from cloudshell.cloud.protocols import FaceRuntime
+    from cloudshell.commands import Result
 
 
 class InventoryUpdated(Message):
@@ -23,7 +28,7 @@ class InventoryUpdated(Message):
 class RuntimeOpened(Message):
     """The runtime the monitor was started without is open (the demo cloud is up), or failed."""
 
-    def __init__(self, runtime, error: BaseException | None = None) -> None:
+    def __init__(self, runtime: FaceRuntime | None, error: BaseException | None = None) -> None:
         super().__init__()
         self.runtime = runtime
         self.error = error
@@ -65,7 +70,7 @@ class ActionProgressed(Message):
 class ActionFinished(Message):
     """A command ended: ``ok``, the one-line outcome, and its result (for the output panel)."""
 
-    def __init__(self, action_id: int, ok: bool, outcome: str, result=None, *,
+    def __init__(self, action_id: int, ok: bool, outcome: str, result: Result | None = None, *,
                  show_output: bool = False, fmt: str | None = None, query: str | None = None) -> None:
         super().__init__()
         self.action_id, self.ok, self.outcome, self.result = action_id, ok, outcome, result

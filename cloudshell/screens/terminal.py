@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cloudshell.app import CloudshellApp
 
 
-def run_repl(app: Any) -> None:
+def run_repl(app: CloudshellApp) -> None:
     """Suspend the monitor and run the REPL on the same session and poller; back on Ctrl-D."""
     try:
         from cloudshell.repl import run_repl_on
     except ImportError:
         app.notify("the REPL is not available in this build", severity="error")
         return
+    if app.runtime.phase:       # the REPL needs the session the monitor is still opening
+        app.notify(f"the REPL: not connected yet: {app.runtime.phase}", severity="warning")
+        return
     app.timeline.add_action("REPL opened")
     app.run_in_terminal(lambda: run_repl_on(app.runtime, app.poller), "the REPL")
     app.timeline.add_action("REPL closed")
 
 
-def run_ssh_argv(app: Any, target: str, argv: list[str]) -> None:
+def run_ssh_argv(app: CloudshellApp, target: str, argv: list[str]) -> None:
     """Suspend the monitor, run the registry's ssh command line (resolved in a worker), come back."""
     app.timeline.add_action(f"ssh {target}: {' '.join(argv[:1] + argv[-2:])}")
     outcome: dict[str, int] = {}

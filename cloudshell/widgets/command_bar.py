@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -11,10 +11,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, RichLog
+from textual.timer import Timer
 from textual.widgets.option_list import Option
 
 from cloudshell.widgets.completion_adapter import Suggestion, suggest
 from cloudshell.widgets.fit_log import FitLog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cloudshell.app import CloudshellApp
 
 MAX_SUGGESTIONS = 8
 MAX_OUTPUT_LINES = 2000
@@ -31,26 +37,34 @@ class CommandInput(Input):
     ]
 
     def action_complete(self) -> None:
-        self.parent.complete()  # type: ignore[union-attr]
+        if isinstance(self.parent, CommandBar):
+            self.parent.complete()
 
     def action_suggestion(self, step: int) -> None:
-        self.parent.move(step)  # type: ignore[union-attr]
+        if isinstance(self.parent, CommandBar):
+            self.parent.move(step)
 
 
 class CommandBar(Vertical):
     """``:`` opens it; Enter runs the line; Tab completes; Esc closes; ↑↓ walk suggestions or history."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CloudshellApp)
 
     class Submitted(Message):
         def __init__(self, line: str) -> None:
             super().__init__()
             self.line = line
 
+    class Closed(Message):
+        """Esc closed the bar: the screen gives the focus back to its table."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.history: list[str] = []
         self._history_at = 0
         self._suggestions: list[Suggestion] = []
-        self._pending = None
+        self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="suggestions", classes="-hidden")
@@ -77,7 +91,7 @@ class CommandBar(Vertical):
         if event.key == "escape":
             event.stop()
             self.close()
-            self.screen.table.focus()  # type: ignore[attr-defined]
+            self.post_message(self.Closed())
 
     # -- suggestions ------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -92,7 +106,7 @@ class CommandBar(Vertical):
             self._pending.stop()
             self._pending = None
         before = self.input.value[: self.input.cursor_position]
-        self._suggestions = suggest(before, self.app.inventory, limit=MAX_SUGGESTIONS)  # type: ignore[attr-defined]
+        self._suggestions = suggest(before, self.app.inventory, limit=MAX_SUGGESTIONS)
         box = self.query_one("#suggestions", OptionList)
         box.clear_options()
         if not self._suggestions:

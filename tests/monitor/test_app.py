@@ -164,6 +164,8 @@ async def test_command_bar_completes_and_reports_bad_input_in_one_line():
         await pilot.press("colon", *"describe-vol", "tab")
         assert app.screen.query_one("#command-input").value.startswith("describe-volumes")
         await pilot.press("escape")
+        await until(pilot, lambda: app.focused is app.screen.table, what="the table focused again")
+        assert app.screen.query_one("#command").has_class("-hidden")
         await pilot.press("colon", *"attach-volume nonsense", "enter")
         panel = app.screen.query_one("#output")
         await until(pilot, lambda: any("nonsense" in line.text for line in panel.lines), what="usage error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from monitor_harness import FedPoller, small_cloud, synthetic_runtime, until
+from monitor_harness import FedPoller, screen_text, small_cloud, synthetic_runtime, until
 
 from cloudshell import cli
 from cloudshell.app import CloudshellApp
@@ -20,8 +20,7 @@ def status(app) -> str:
 async def test_the_frame_says_starting_then_connecting_then_the_first_sweep_replaces_it():
     release = threading.Event()
     poller = FedPoller()
-    runtime = synthetic_runtime()
-    runtime.poller = lambda start=True: poller
+    runtime = synthetic_runtime(poller=poller)      # its monitor_poller: the monitor asks for that one
     runtime.session.ec2 = object()
 
     def open_runtime():
@@ -78,3 +77,22 @@ def test_the_placeholder_never_polls():
     poller = opening.poller(start=False)
     assert poller.start() is poller and poller.inventory.empty and poller.health.state == "starting"
     assert opening.label == "demo" and opening.read_only
+
+
+async def test_the_repl_and_ssh_say_not_connected_yet_while_the_runtime_opens(monkeypatch):
+    from cloudshell import repl
+
+    entered = []
+    monkeypatch.setattr(repl, "run_repl_on", lambda *a, **k: entered.append(a) or 0)
+    app = CloudshellApp(Opening(demo=False, read_only=False, user_config={}))   # never opened here
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query("#status") and "connecting…" in status(app), what="frame")
+        await pilot.press("r")
+        await until(pilot, lambda: any(n.message == "the REPL: not connected yet: connecting…"
+                                       for n in app._notifications), what="the REPL refused")
+        await pilot.press("colon", *"ssh i-0123456789abcdef0", "enter")
+        await until(pilot, lambda: any(n.message == "not connected yet: connecting…" for n in app._notifications),
+                    what="ssh refused")
+        await pilot.pause()
+        assert "Traceback" not in screen_text(app) and "Error" not in screen_text(app)
+    assert entered == []

@@ -85,6 +85,7 @@ from cloudshell.cloud.errors import CloudError  # noqa: E402
 from cloudshell.cloud.inventory import Inventory, Record  # noqa: E402
 from cloudshell.cloud.kinds import KINDS  # noqa: E402
 from cloudshell.cloud.poller import Poller  # noqa: E402
+from cloudshell.cloud.session import Endpoint  # noqa: E402
 
 FIXED_NOW = 1_700_000_000.0   # 2023-11-14 22:13:20 UTC
 
@@ -152,10 +153,35 @@ def small_cloud(at: float = FIXED_NOW) -> Inventory:
     return synthetic_inventory(instances, volumes, at=at, zones=zones)
 
 
-def synthetic_runtime(*, read_only: bool = False):
-    session = SimpleNamespace(region="demo-region", endpoint=SimpleNamespace(endpoint_url="http://cloud.example:8773/services/compute"))
-    return SimpleNamespace(label="cloud.example:8773", session=session, settings=None, user_config={},
-                           read_only=read_only, demo=None)
+class SyntheticRuntime:
+    """A runtime with no endpoint behind it, for an app handed a FedPoller: every member the
+    faces use of a runtime (cloud.protocols.FaceRuntime), nothing they could probe for instead."""
+
+    def __init__(self, *, read_only: bool = False, poller: Poller | None = None) -> None:
+        self._poller = poller
+        self.label = "cloud.example:8773"
+        self.session = SimpleNamespace(region="demo-region",
+                                       endpoint=Endpoint(endpoint_url="http://cloud.example:8773/services/compute"))
+        self.settings = None
+        self.demo = None
+        self.user_config: dict = {}
+        self.read_only = read_only
+        self.interval = 5.0
+        self.phase = ""
+
+    def poller(self, *, start: bool = True) -> Poller:
+        if self._poller is None:
+            raise AssertionError("this synthetic runtime has no poller: hand the app a FedPoller")
+        return self._poller
+
+    monitor_poller = poller      # the monitor's is the same one
+
+    def close(self) -> None:
+        pass
+
+
+def synthetic_runtime(*, read_only: bool = False, poller: Poller | None = None) -> SyntheticRuntime:
+    return SyntheticRuntime(read_only=read_only, poller=poller)
 
 
 @asynccontextmanager
