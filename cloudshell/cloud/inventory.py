@@ -148,7 +148,8 @@ def request_for(kind: ResourceKind, *, aws: bool) -> dict[str, Any]:
 
 
 def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = None,
-               page_cap: int = 50, page_size: int | None = None) -> tuple[dict[str, Record], bool]:
+               page_cap: int = 50, page_size: int | None = None,
+               between_pages: Callable[[], None] | None = None) -> tuple[dict[str, Record], bool]:
     """Fetch one kind (all, or only ``ids``) through the session; returns (records, truncated).
 
     Selecting by ID uses the kind's filter, not its ID parameter, so an ID that
@@ -156,14 +157,16 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
     A listing asks once per scope of the kind (own, launchable…) on every endpoint
     and merges the answers; ``page_size`` asks the endpoint for pages that small.
     Off AWS, a kind's ``rich_request`` (Eucalyptus' ``verbose``) is tried first; its
-    plain request follows where that is refused or answers nothing.
+    plain request follows where that is refused or answers nothing. ``between_pages``
+    is called after each page (the poller serves an action's refresh there).
     """
     aws = session.endpoint.endpoint_url is None
     params = request_for(kind, aws=aws)
     scopes: tuple[Mapping[str, Any], ...] = kind.scopes or ({},)
     if ids is None and kind.rich_request and not aws:
         try:
-            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, scopes, page_cap, page_size)
+            out, cut = _fetch_pages(session, kind, {**params, **kind.rich_request}, scopes, page_cap, page_size,
+                                    between_pages)
         except CloudError as exc:
             if exc.retryable:   # throttled or unreachable: the plain request would fare no better
                 raise
@@ -175,15 +178,16 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
         if not ids:
             return {}, False
         if not kind.id_filter:   # no filter selects this kind by ID: list it whole, keep those asked
-            whole, cut = _fetch_pages(session, kind, params, scopes, page_cap, page_size)
+            whole, cut = _fetch_pages(session, kind, params, scopes, page_cap, page_size, between_pages)
             return {rid: whole[rid] for rid in ids if rid in whole}, cut
         params[kind.filter_key] = [{"Name": kind.id_filter, "Values": ids}]
         scopes = ({},)   # the IDs asked for were in scope when they were listed
-    return _fetch_pages(session, kind, params, scopes, page_cap, page_size)
+    return _fetch_pages(session, kind, params, scopes, page_cap, page_size, between_pages)
 
 
 def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any], scopes: tuple[Mapping[str, Any], ...],
-                 page_cap: int, page_size: int | None) -> tuple[dict[str, Record], bool]:
+                 page_cap: int, page_size: int | None,
+                 between_pages: Callable[[], None] | None = None) -> tuple[dict[str, Record], bool]:
     if page_size:
         params = {**params, "PaginationConfig": {"PageSize": page_size}}
     out: dict[str, Record] = {}
@@ -195,6 +199,8 @@ def _fetch_pages(session: Any, kind: ResourceKind, params: dict[str, Any], scope
             for raw in kind.fold(raws) if kind.fold else raws:
                 rec = Record.from_raw(kind, raw)
                 out[rec.id] = rec
+            if between_pages is not None:
+                between_pages()
         truncated = truncated or pages.truncated
     return out, truncated
 

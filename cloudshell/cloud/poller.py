@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from cloudshell.cloud.errors import CloudError, CloudshellError
@@ -98,6 +98,7 @@ class Poller(PollerCore):
         self._kind_health: dict[str, KindHealth] = {}   # touched by the poller thread only
         self.requests = 0                        # API calls made, for benchmarks and tests
         self._unpaged: set[str] = set()          # kinds whose endpoint refused a page size
+        self._fresh: dict[str, dict[str, Record | None]] = {}   # re-read by ID while a kind's sweep ran
 
     # -- control -------------------------------------------------------------------
     def start(self) -> Poller:
@@ -210,8 +211,11 @@ class Poller(PollerCore):
         update: PollUpdate | None = None
         changed = False
         for name in asked:
+            if update is not None:
+                self._serve_pending_ids()   # an action's refresh does not wait for the rest of the sweep
+            self._fresh = {}
             try:
-                recs, cut = self._fetch(name)
+                recs, cut = self._fetch(name, between_pages=self._serve_pending_ids)
             except CloudshellError as exc:
                 if update is None:
                     failed[name] = exc
@@ -219,6 +223,7 @@ class Poller(PollerCore):
                     self._kind_failed(name, exc)
                 continue
             self._kind_health.pop(name, None)
+            recs = self._newer(name, recs)
             inv = with_kind(self._inventory, name, recs, cut)
             changed = changed or inv.of(name) is not self._inventory.of(name)
             update = self._publish(inv, (name,))
@@ -232,19 +237,33 @@ class Poller(PollerCore):
             self._quiet = 0 if changed else self._quiet + 1
         return update
 
-    def _fetch(self, name: str, ids: set[str] | None = None) -> tuple[dict, bool]:
+    def _newer(self, name: str, recs: dict[str, Record]) -> dict[str, Record]:
+        """The sweep's answer for a kind, with what was re-read by ID during it (newer) laid over it."""
+        fresh, self._fresh = self._fresh.get(name), {}
+        if not fresh:
+            return recs
+        recs = dict(recs)
+        for rid, rec in fresh.items():
+            if rec is None:
+                recs.pop(rid, None)
+            else:
+                recs[rid] = rec
+        return recs
+
+    def _fetch(self, name: str, ids: set[str] | None = None, *,
+               between_pages: Callable[[], None] | None = None) -> tuple[dict, bool]:
         self.requests += 1
         kind = KINDS[name]
         size = None if name in self._unpaged else self.page_size
         cap = self.page_cap * max(1, SERVER_PAGE // size) if size else self.page_cap
         try:
-            return fetch_kind(self.session, kind, ids=ids, page_cap=cap, page_size=size)
+            return fetch_kind(self.session, kind, ids=ids, page_cap=cap, page_size=size, between_pages=between_pages)
         except CloudError as exc:
             if size is None or exc.code not in PAGE_SIZE_REFUSED_CODES:
                 raise
             log.warning("poller: the endpoint refused a page size for %s (%s): asked without", name, exc.code)
             self._unpaged.add(name)
-            return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap)
+            return fetch_kind(self.session, kind, ids=ids, page_cap=self.page_cap, between_pages=between_pages)
 
     def _kind_failed(self, name: str, exc: CloudshellError) -> None:
         prev = self._kind_health.get(name)
@@ -260,6 +279,22 @@ class Poller(PollerCore):
         self._kind_health[name] = KindHealth(state=state, reason=reason, failures=failures,
                                              since=prev.since if prev else time.time(), retry_at=retry_at)
 
+    def _serve_pending_ids(self) -> None:
+        """Between two pages or kinds of a sweep: re-read the IDs an action asked for, publish them now.
+
+        What is re-read while a kind's pages come in is laid over that kind's answer
+        (``_newer``), so a page fetched before the refresh cannot undo it. A failure
+        here puts the IDs back for the loop to retry after the sweep."""
+        with self._lock:
+            ids, self._pending_ids = self._pending_ids, set()
+        if ids:
+            try:
+                self._refresh_ids(ids)
+            except CloudshellError as exc:
+                log.warning("poller: a refresh between kinds failed: %s", exc)
+                with self._lock:
+                    self._pending_ids |= ids   # tried again after the sweep
+
     def _refresh_ids(self, ids: set[str]) -> PollUpdate:
         inv = self._inventory
         by_kind: dict[str, set[str]] = {}
@@ -272,6 +307,9 @@ class Poller(PollerCore):
                 by_kind.setdefault(kind.name, set()).add(rid)
         for name, wanted in by_kind.items():
             recs, _ = self._fetch(name, wanted)
+            seen = self._fresh.setdefault(name, {})
+            seen.update(dict.fromkeys(wanted - set(recs)))
+            seen.update(recs)
             inv = inv.patch(name, recs, removed=wanted - set(recs), at=time.time())
         return self._publish(inv, tuple(by_kind))
 

@@ -387,3 +387,56 @@ def test_repl_answers_while_the_poller_hangs_and_its_toolbar_tells(cloud, proxy)
                 thread.join(5)
             runtime.close()
     assert box.get("code") == 0
+
+
+def test_an_actions_refresh_lands_between_kinds_while_a_slow_sweep_is_in_flight(seeded, proxy):
+    """The by-ID refresh after an action is served at the sweep's next kind, not after its last one."""
+    cloud, facts = seeded
+    session = CloudSession.for_url(proxy.url, connect_timeout=1.0, read_timeout=15.0, max_attempts=1)
+    poller = Poller(session, interval=60, fast_interval=60, kinds=("instances", "volumes", "snapshots"))
+    try:
+        poller.start()
+        poller.wait_until(lambda inv: inv.has("instances") and inv.has("snapshots"), timeout=15)
+        volumes = proxy.inject("latency", action="DescribeVolumes", delay=1.0, times=1)
+        proxy.inject("latency", action="DescribeSnapshots", delay=4.0, times=1)
+        began = time.monotonic()
+        poller.refresh_now(kinds=["volumes", "snapshots"])
+        _wait(lambda: volumes.hits == 1, what="the slow volumes request in flight")
+        target = facts.instances_where(state="running")[0].id
+        cloud.session.call("stop_instances", InstanceIds=[target], mutating=True)
+        poller.refresh_now(ids=[target])
+        poller.wait_until(lambda inv: inv.get(target).state in ("stopping", "stopped"), timeout=10)
+        assert not proxy.hits("DescribeSnapshots", since=began), "the refresh waited for the whole sweep"
+    finally:
+        poller.stop()
+        session.close()
+    assert not poller.running
+
+
+def test_an_actions_refresh_lands_between_pages_and_a_page_read_before_it_does_not_undo_it(seeded, proxy):
+    cloud, facts = seeded
+    session = CloudSession.for_url(proxy.url, connect_timeout=1.0, read_timeout=15.0, max_attempts=1)
+    poller = Poller(session, interval=60, fast_interval=60, kinds=("instances",), page_size=5)
+    target = facts.instances_where(state="running")[0].id
+    seen: list[tuple[float, str]] = []
+    poller.subscribe(lambda u: seen.append((time.monotonic(), u.inventory.get(target).state)))
+    try:
+        poller.start()
+        poller.wait_until(lambda inv: target in inv.of("instances"), timeout=15)
+        pages = proxy.inject("latency", action="DescribeInstances", delay=1.0, times=1)
+        began, asked = time.monotonic(), len(proxy.queries)
+        poller.refresh_now(kinds=["instances"])
+        _wait(lambda: pages.hits == 1, what="the first page in flight")
+        cloud.session.call("stop_instances", InstanceIds=[target], mutating=True)
+        poller.refresh_now(ids=[target])
+        _wait(lambda: len(proxy.hits("DescribeInstances", since=began)) >= 3, what="page, refresh, page")
+        last_page = proxy.hits("DescribeInstances", since=began)[2].at
+        poller.wait_until(lambda inv: inv.fetched_at and seen[-1][0] > last_page, timeout=10)
+    finally:
+        poller.stop()
+        session.close()
+    after = [(at, state) for at, state in seen if at > began]
+    first_stopped = next(at for at, state in after if state in ("stopping", "stopped"))
+    listed = [q for q in proxy.queries[asked:] if q.get("Action") == ["DescribeInstances"]]
+    assert listed[1].get("Filter.1.Value.1") == [target], "the refresh waited for the kind's last page"
+    assert [state for at, state in after if at > first_stopped and state == "running"] == []
