@@ -24,6 +24,9 @@ class Runtime:
     interval: float = 5.0
     read_only: bool = False
     user_config: dict = field(default_factory=dict)
+    name: str | None = None          # the cloud's name when several are open (cloud/clouds.py)
+    short: str = ""                  # … and its Cloud column abbreviation
+    origin: str = ""                 # … and where it was defined ("config [clouds.prod]")
     _poller: Any = None
     _process_poller: Any = None
 
@@ -75,7 +78,8 @@ class Runtime:
 
 
 def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
-                 interval: float = 5.0, read_only: bool = False, deadline: float | None = None) -> Runtime:
+                 interval: float = 5.0, read_only: bool = False, deadline: float | None = None,
+                 random_seed: int = 0, user_config: dict | None = None) -> Runtime:
     """Resolve settings (starting the demo cloud first if asked) and make the session."""
     from dataclasses import replace
 
@@ -83,12 +87,13 @@ def open_runtime(flags: Any, *, demo: bool = False, demo_activity: bool = False,
     from cloudshell.cloud.session import CloudSession
     from cloudshell.cloud.userconfig import load_user_config
 
-    user_config = load_user_config()  # first: a bad config.toml is refused before any demo or network work
+    if user_config is None:
+        user_config = load_user_config()  # first: a bad config.toml is refused before any demo or network work
     cloud = None
     if demo or demo_activity:
         from cloudshell.cloud.demo import DemoCloud
 
-        cloud = DemoCloud()
+        cloud = DemoCloud(random_seed=random_seed)
         url = cloud.start()  # stops its child itself if start fails
         if demo_activity:
             cloud.activity()
