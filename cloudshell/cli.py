@@ -301,6 +301,13 @@ def _several_clouds(args: CliArgs, flags, interval: float, deadline: float | Non
             return None
         if demo:
             raise UsageError("--demo starts its own clouds: with several, give --demo-clouds N, not --cloud")
+        if len(specs) == 1:   # one cloud by name: the one-cloud faces and output, that cloud's settings
+            def open_one():
+                from cloudshell.cloud.cloudset import open_cloud_set
+
+                return open_cloud_set(specs, interval=interval, read_only=bool(v.get("read_only")),
+                                      deadline=deadline, user_config=user_config).current
+            return open_one
 
     def open_clouds():
         from cloudshell.cloud.cloudset import open_cloud_set
