@@ -128,6 +128,24 @@ class CloudSet:
                 log.exception("closing cloud %s", runtime.name)
 
 
+def health_word(health: Any) -> str:
+    """One cloud's health in a few characters: ``ok``, ``retrying``, ``stale 12:03:04``, ``connecting``."""
+    import time
+
+    state = getattr(health, "state", "starting")
+    if state == "starting":
+        return "connecting"
+    if state == "stale":
+        since = getattr(health, "stale_since", None) or time.time()
+        return f"stale {time.strftime('%H:%M:%S', time.localtime(since))}"
+    return state
+
+
+def clouds_health(names: Sequence[str], health_of: Callable[[str], Any]) -> str:
+    """``prod ok · aws-eu stale 12:03:04``: every cloud's health, in order."""
+    return " · ".join(f"{name} {health_word(health_of(name))}" for name in names)
+
+
 def ids_in(values: Mapping[str, Any]) -> list[str]:
     """The resource IDs among a parsed command's values (``i-…``, ``vol-…``; not names or IPs)."""
     from cloudshell.cloud.kinds import kind_of_id

@@ -16,11 +16,15 @@ from typing import Any
 
 def run_repl(runtime: Any) -> int:
     """``cloudshell repl``: start the runtime's poller and read commands until Ctrl-D or ``exit``."""
+    if hasattr(runtime, "runtimes"):   # several clouds (cloud/cloudset.py): a poller each
+        pollers = {name: rt.poller() for name, rt in runtime.runtimes.items()}
+        return run_repl_on(runtime, pollers[runtime.current_name], pollers=pollers)
     return run_repl_on(runtime, runtime.poller())
 
 
 def run_repl_on(runtime: Any, poller: Any, *, registry: Any = None, console: Any = None,
-                input: Any = None, output: Any = None, history: Any = None) -> int:  # noqa: A002
+                input: Any = None, output: Any = None, history: Any = None,  # noqa: A002
+                pollers: Any = None) -> int:
     """Run the REPL over an existing runtime and (started) poller; returns the exit code.
 
     ``input``/``output`` (prompt_toolkit's) and ``console`` (rich's) are for tests
@@ -34,7 +38,7 @@ def run_repl_on(runtime: Any, poller: Any, *, registry: Any = None, console: Any
         if input is not None or output is not None:
             stack.enter_context(create_app_session(input=input, output=output))
         stack.enter_context(_log_to_file())
-        return Repl(runtime, poller, registry=registry, console=console, history=history).run()
+        return Repl(runtime, poller, registry=registry, console=console, history=history, pollers=pollers).run()
 
 
 @contextmanager
