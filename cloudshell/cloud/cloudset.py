@@ -26,6 +26,7 @@ class CloudSet:
         self.runtimes: dict[str, Any] = {rt.name: rt for rt in runtimes}
         self.current_name: str = runtimes[0].name
         self.warnings = tuple(warnings)
+        self._clouds_poller: Any = None
 
     # -- which cloud -----------------------------------------------------------------
     @property
@@ -117,15 +118,38 @@ class CloudSet:
         return self.current.poller(start=start)
 
     def monitor_poller(self, *, start: bool = True) -> Any:
-        return self.current.monitor_poller(start=start)
+        """Every cloud's child-process poller (one process per cloud: one cloud stalling or dying
+        never holds another's sweeps), merged into one for the monitor (cloud/cloudspoller.py)."""
+        if self._clouds_poller is None:
+            from cloudshell.cloud.cloudspoller import CloudsPoller
+
+            self._clouds_poller = CloudsPoller(
+                {name: rt.monitor_poller(start=False) for name, rt in self.runtimes.items()},
+                {name: rt.short or name for name, rt in self.runtimes.items()})
+        if start:
+            self._clouds_poller.start()
+        return self._clouds_poller
+
+    def shorts(self) -> dict[str, str]:
+        return {name: rt.short or name for name, rt in self.runtimes.items()}
 
     def close(self) -> None:
         """Close every cloud; one failing to close never keeps the others open."""
+        if self._clouds_poller is not None:
+            self._clouds_poller.stop()   # all at once, not one cloud's stop after another
+            self._clouds_poller.close()
         for runtime in self.runtimes.values():
             try:
                 runtime.close()
             except Exception:  # noqa: BLE001 - the others still close
                 log.exception("closing cloud %s", runtime.name)
+
+
+# Error codes that say the credentials are wrong (not that the cloud is away).
+CREDENTIAL_CODES = frozenset({
+    "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+    "InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", "InvalidToken", "UnauthorizedOperation",
+})
 
 
 def health_word(health: Any) -> str:
@@ -135,6 +159,10 @@ def health_word(health: Any) -> str:
     state = getattr(health, "state", "starting")
     if state == "starting":
         return "connecting"
+    error = str(getattr(health, "last_error", "") or "")
+    code = error.split(":", 1)[0]
+    if state in ("retrying", "stale") and code in CREDENTIAL_CODES:
+        return f"failing ({code})"     # waiting will not help: the keys are wrong or expired
     if state == "stale":
         since = getattr(health, "stale_since", None) or time.time()
         return f"stale {time.strftime('%H:%M:%S', time.localtime(since))}"
