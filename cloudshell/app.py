@@ -2,10 +2,11 @@
 
 The poller runs in a child process (cloud/procpoller.py): this process gets
 already-diffed records from its bridge thread, never parses an API answer for
-polling and so needs no tricks with the heap. Updates reach the UI as
-:class:`InventoryUpdated` messages that supersede older queued ones. Every
-command runs in a thread worker that only posts messages; the handlers on the
-UI thread own all state. Nothing here blocks the event loop on the network.
+polling and so needs no tricks with the heap. Updates reach the UI through the
+poller bridge (poller_bridge.py) as :class:`InventoryUpdated` wake-ups. Every
+command runs in a thread worker of the command runner (monitor_runner.py) that
+only posts messages; the handlers here, on the UI thread, own all state.
+Nothing here blocks the event loop on the network.
 """
 
 from __future__ import annotations
@@ -18,26 +19,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import get_current_worker
 
-from cloudshell.cloud.errors import CloudshellError, UsageError, one_line
-from cloudshell.cloud.inventory import EMPTY, Change, Inventory
+from cloudshell.cloud.errors import CloudshellError, UsageError
+from cloudshell.cloud.inventory import EMPTY, Inventory
 from cloudshell.cloud.poller import Health, PollUpdate
 from cloudshell.cloud.userconfig import write_crash_log
+from cloudshell.monitor_runner import CommandRunner
+from cloudshell.poller_bridge import PollerBridge
 from cloudshell.screens.messages import (
-    ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, Question,
-    RuntimeOpened, SshResolved,
+    ActionFinished, ActionProgressed, ActionStarted, ConfirmationRequested, InventoryUpdated, RuntimeOpened,
+    SshResolved,
 )
 from cloudshell.screens.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "dark"
-BACKLOG_LIMIT = 20_000      # changes kept while the UI is busy or suspended
-SETTLE_TIMEOUT = 90.0       # seconds an action waits for the poller to see its effect
 
 
 def theme_folder() -> Path:
@@ -98,11 +97,8 @@ class CloudshellApp(App):
         self.timeline = Timeline()
         self.inventory: Inventory = self.poller.inventory
         self.health: Health = self.poller.health
-        self._bridge_lock = threading.Lock()
-        self._pending: list[Change] = []
-        self._overflowed = False
-        self._latest: PollUpdate | None = None
-        self._unsubscribe: Callable[[], None] | None = None
+        self.bridge = PollerBridge(lambda: self.post_message(InventoryUpdated()))
+        self.runner = CommandRunner(self)
         self._action_ids = itertools.count(1)
         self.running_actions: dict[int, ActionStarted] = {}
         self.opener: threading.Thread | None = None   # opens the runtime behind the frame (opening.py)
@@ -115,11 +111,11 @@ class CloudshellApp(App):
         from cloudshell.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        self._unsubscribe = self.poller.subscribe(self._on_poll)
+        self.bridge.attach(self.poller)
         if self.start_poller:
             self.poller.start()
         if not self.poller.inventory.empty:
-            self._on_poll(PollUpdate(self.poller.inventory, (), self.poller.health))
+            self.bridge.put(PollUpdate(self.poller.inventory, (), self.poller.health))
         if self.opener is not None:
             # After the first paint: its imports and the demo's start would hold the GIL before it.
             self.call_after_refresh(self.opener.start)
@@ -132,13 +128,11 @@ class CloudshellApp(App):
         if message.error is not None:
             self.exit(return_code=int(getattr(message.error, "exit_code", 1) or 1))
             return
-        if self._unsubscribe is not None:
-            self._unsubscribe()
         self.runtime = message.runtime
         pick = getattr(message.runtime, "monitor_poller", None) or message.runtime.poller
         self.poller = pick(start=False)   # the child process poller of a real runtime
         self.inventory, self.health = self.poller.inventory, self.poller.health
-        self._unsubscribe = self.poller.subscribe(self._on_poll)
+        self.bridge.attach(self.poller)     # and no longer the placeholder's
         if self.start_poller:
             self.poller.start()
         main = self._main()
@@ -146,32 +140,19 @@ class CloudshellApp(App):
             main.refresh_status()
 
     def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self.bridge.detach()
 
     # -- the poller bridge (poller thread → UI) ----------------------------------------
-    def _on_poll(self, update: PollUpdate) -> None:
-        """Runs on the poller's thread: record, then wake the UI (the message carries nothing)."""
-        with self._bridge_lock:
-            self._pending.extend(update.changes)
-            if len(self._pending) > BACKLOG_LIMIT:
-                del self._pending[:-BACKLOG_LIMIT]
-                self._overflowed = True
-            self._latest = update
-        self.post_message(InventoryUpdated())
-
     def on_inventory_updated(self, _message: InventoryUpdated) -> None:
-        with self._bridge_lock:
-            update, changes, overflowed = self._latest, self._pending, self._overflowed
-            self._pending, self._overflowed, self._latest = [], False, None
-        if update is None:
+        taken = self.bridge.take()
+        if taken is None:
             return
+        update = taken.update
         self.inventory, self.health = update.inventory, update.health
-        self.timeline.add_changes(changes)
+        self.timeline.add_changes(taken.changes)
         main = self._main()
         if main is not None:
-            main.apply_update(update.inventory, update.health, None if overflowed else changes)
+            main.apply_update(update.inventory, update.health, None if taken.overflowed else taken.changes)
 
     def _main(self):
         from cloudshell.screens.main import MainScreen
@@ -185,20 +166,10 @@ class CloudshellApp(App):
                 return screen
         return None
 
-    # -- running commands ------------------------------------------------------------
+    # -- running commands (in the runner's workers) -------------------------------------
     def context(self, action_id: int):
         """The command context of this face: confirmations and progress go through messages."""
-        from cloudshell.commands import Context
-        from cloudshell.progress import MeterLines
-
-        def post(line: str) -> None:
-            self.post_message(ActionProgressed(action_id, line))
-        return Context(session=self.runtime.session, poller=self.poller,
-                       settings=getattr(self.runtime, "settings", None),
-                       user_config=getattr(self.runtime, "user_config", None) or {},
-                       read_only=bool(getattr(self.runtime, "read_only", False)), interactive=True,
-                       confirm=self._ask_from_worker, progress=post,
-                       meter=MeterLines(post))  # a bundle's bar, in the status bar's action slot
+        return self.runner.context(action_id)
 
     def start_command(self, argv: list[str], *, label: str | None = None, targets: tuple[str, ...] = (),
                       expect: Callable[[Inventory], bool] | None = None, expect_text: str = "",
@@ -216,65 +187,8 @@ class CloudshellApp(App):
         main = self._main()
         if main is not None:
             main.action_started(started)
-        self._command_worker(action_id, list(argv), expect, expect_text, show_output)
+        self.runner.run(action_id, list(argv), expect, expect_text, show_output)
         return action_id
-
-    @work(thread=True, exit_on_error=False, group="actions", description="run a command")
-    def _command_worker(self, action_id: int, argv: list[str], expect: Callable[[Inventory], bool] | None,
-                        expect_text: str, show_output: bool) -> None:
-        from cloudshell.commands import registry, run
-
-        fmt = query = None
-        try:
-            invocation = registry().parse(argv)
-            fmt, query = invocation.output, invocation.query
-            sent_at = time.time()
-            result = run(self.context(action_id), invocation)
-        except CloudshellError as exc:
-            self.post_message(ActionFinished(action_id, False, str(exc), show_output=show_output))
-            return
-        except Exception as exc:  # noqa: BLE001 - a face shows one line, the log keeps the rest
-            log.exception("command failed: %s", argv[:1])
-            self.post_message(ActionFinished(action_id, False, one_line(f"internal error: {type(exc).__name__}: {exc}"),
-                                             show_output=show_output))
-            return
-        ok = result.exit_code == 0
-        outcome = "; ".join(result.lines) or ("done" if ok else f"exit {result.exit_code}")
-        dry = any(line.startswith("dry run") for line in result.lines)
-        if ok and not dry and invocation.command.mutates and expect is not None:
-            self.post_message(ActionProgressed(action_id, f"waiting until {expect_text or 'seen'}"))
-            outcome = self._settle(expect, expect_text, sent_at, outcome)
-        self.post_message(ActionFinished(action_id, ok, outcome, result, show_output=show_output,
-                                         fmt=fmt, query=query))
-
-    def _settle(self, expect: Callable[[Inventory], bool], expect_text: str, sent_at: float,
-                outcome: str) -> str:
-        """Wait (in the worker) until the poller's inventory shows the effect."""
-        worker = get_current_worker()
-        deadline = time.monotonic() + SETTLE_TIMEOUT
-
-        def seen(inv: Inventory) -> bool:
-            try:
-                return inv.fetched_at >= sent_at and bool(expect(inv))
-            except Exception:  # noqa: BLE001 - a predicate over odd data is just "not yet"
-                return False
-        while not worker.is_cancelled:
-            try:
-                self.poller.wait_until(seen, timeout=min(1.0, max(0.01, deadline - time.monotonic())))
-                return f"{outcome}; seen: {expect_text}" if expect_text else outcome
-            except TimeoutError:
-                if time.monotonic() >= deadline:
-                    return f"{outcome}; not seen after {SETTLE_TIMEOUT:.0f}s: {expect_text}"
-        return f"{outcome}; stopped waiting"
-
-    def _ask_from_worker(self, text: str) -> bool:
-        question = Question(text)
-        self.post_message(ConfirmationRequested(question))
-        worker = get_current_worker()
-        while not question.answered.wait(0.2):
-            if worker.is_cancelled or not self.is_running:
-                return False
-        return question.answer
 
     def on_confirmation_requested(self, message: ConfirmationRequested) -> None:
         from cloudshell.screens.confirm import ConfirmScreen
@@ -313,26 +227,9 @@ class CloudshellApp(App):
         self._close_messages_no_wait()
 
     # -- leaving the screen for the terminal --------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ssh", description="resolve ssh target")
     def prepare_ssh(self, line: list[str]) -> None:
-        """The registry's ssh argv for ``ssh INSTANCE …`` (it may read images from the cloud:
-        never on the UI thread)."""
-        from cloudshell.commands import registry
-        from cloudshell.commands.ssh import ssh_argv
-
-        target = line[1] if len(line) > 1 else "?"
-        try:
-            invocation = registry().parse(line)
-            target = invocation.instance
-            argv = ssh_argv(self.context(0), invocation)
-        except CloudshellError as exc:
-            self.post_message(SshResolved(target, None, str(exc)))
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.exception("ssh resolve failed")
-            self.post_message(SshResolved(target, None, f"ssh: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(SshResolved(target, argv))
+        """Resolve ``ssh INSTANCE …`` in a worker; :meth:`on_ssh_resolved` runs it."""
+        self.runner.resolve_ssh(line)
 
     def on_ssh_resolved(self, message: SshResolved) -> None:
         from cloudshell.screens.terminal import run_ssh_argv

@@ -163,7 +163,10 @@ def fetch_kind(session: Any, kind: ResourceKind, *, ids: Iterable[str] | None = 
         ids = sorted(set(ids))
         if not ids:
             return {}, False
-        params["Filters"] = [{"Name": kind.id_filter, "Values": ids}]
+        if not kind.id_filter:   # no filter selects this kind by ID: list it whole, keep those asked
+            whole, cut = _fetch_pages(session, kind, params, scopes, page_cap, page_size)
+            return {rid: whole[rid] for rid in ids if rid in whole}, cut
+        params[kind.filter_key] = [{"Name": kind.id_filter, "Values": ids}]
         scopes = ({},)   # the IDs asked for were in scope when they were listed
     return _fetch_pages(session, kind, params, scopes, page_cap, page_size)
 

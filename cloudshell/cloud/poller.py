@@ -13,15 +13,17 @@ their own loop (post a message, invalidate).
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 
 from cloudshell.cloud.errors import CloudError, CloudshellError
-from cloudshell.cloud.inventory import EMPTY, Change, Inventory, Record, diff, fetch_kind
+from cloudshell.cloud.inventory import Inventory, Record, diff, fetch_kind
 from cloudshell.cloud.kinds import KINDS, kind_of_id
+from cloudshell.cloud.pollcore import (  # noqa: F401 - Health, KindHealth, PollUpdate: this module's old names
+    Health, KindHealth, PollerCore, PollUpdate, Subscriber, backoff, wait_for_inventory,
+)
 from cloudshell.cloud.session import THROTTLING_CODES
 
 log = logging.getLogger(__name__)
@@ -43,63 +45,6 @@ PAGE_SIZE_REFUSED_CODES = frozenset({
 SERVER_PAGE = 1000
 QUIET_SWEEPS = 3        # full sweeps without a change before the interval stretches
 ACTED_FOR = 15.0        # seconds a resource just acted on is re-read at the fast interval
-
-
-@dataclass(frozen=True)
-class KindHealth:
-    """One kind's own trouble while the others go on updating (its last data is kept)."""
-
-    state: str                      # retrying | stale | not permitted
-    reason: str
-    failures: int = 1
-    since: float = 0.0              # wall clock of the first failure in a row
-    retry_at: float = 0.0           # monotonic: a not-permitted kind is asked again after this
-
-    def describe(self, kind: str) -> str:
-        if self.state == "not permitted":
-            return f"{kind} not permitted ({self.reason})"
-        if self.state == "retrying":
-            return f"{kind} retrying ({self.failures}×): {self.reason}"
-        return f"{kind} stale since {time.strftime('%H:%M:%S', time.localtime(self.since))}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Health:
-    """How fresh the data is. ``state``: starting | ok | retrying | stale."""
-
-    state: str = "starting"
-    last_success: float | None = None     # wall clock
-    last_error: str | None = None
-    last_error_at: float | None = None
-    stale_since: float | None = None      # wall clock of the first failure in a row
-    failures: int = 0                     # consecutive
-    next_attempt_in: float | None = None  # seconds, while retrying
-    kinds: tuple[tuple[str, KindHealth], ...] = ()  # kinds failing on their own, the rest are fine
-
-    def describe(self, now: float | None = None) -> str:
-        """``ok``, ``ok · addresses not permitted (…)``, ``retrying (3×): Throttling…`` or
-        ``stale since 12:03:04: reason``."""
-        if self.state == "ok":
-            return " · ".join(["ok", *(k.describe(name) for name, k in self.kinds)])
-        if self.state == "starting":
-            return "connecting…"
-        reason = f": {self.last_error}" if self.last_error else ""
-        if self.state == "retrying":
-            return f"retrying ({self.failures}×){reason}"
-        since = time.strftime("%H:%M:%S", time.localtime(self.stale_since or time.time()))
-        return f"stale since {since}{reason}"
-
-
-@dataclass(frozen=True)
-class PollUpdate:
-    """What subscribers receive: the new snapshot, what changed, and the health."""
-
-    inventory: Inventory
-    changes: tuple[Change, ...]
-    health: Health
-
-
-Subscriber = Callable[[PollUpdate], None]
 
 
 def with_kind(inv: Inventory, name: str, recs: dict[str, Record], truncated: bool) -> Inventory:
@@ -124,27 +69,14 @@ def sweep_order(kinds: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(kinds, key=lambda k: (KINDS[k].sweep_every, rank.get(k, len(rank)))))
 
 
-def wait_for_inventory(changed: threading.Condition, current: Callable[[], Inventory],
-                       predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
-    """Wait on ``changed`` (notified after each publish) until ``predicate(current())``, at most
-    ``timeout`` seconds; raises TimeoutError. Both pollers' ``wait_until``."""
-    deadline = time.monotonic() + timeout
-    with changed:
-        while not predicate(current()):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("condition not reached in time")
-            changed.wait(min(left, 0.5))
-    return current()
-
-
-class Poller:
+class Poller(PollerCore):
     """Keeps an :class:`Inventory` fresh in a daemon thread. ``stop()`` joins it."""
 
     def __init__(self, session, *, interval: float = 5.0, fast_interval: float = 1.0,
                  kinds: Iterable[str] = tuple(KINDS), page_cap: int = 50,
                  max_backoff: float = 60.0, stale_after_failures: int = 3,
                  page_size: int | None = None, max_interval: float | None = None) -> None:
+        super().__init__()
         self.session = session
         self.page_size = page_size                 # None: the endpoint decides
         self.interval = interval
@@ -157,11 +89,6 @@ class Poller:
         self.page_cap = page_cap
         self.max_backoff = max_backoff
         self.stale_after_failures = stale_after_failures
-        self._inventory: Inventory = EMPTY
-        self._health = Health()
-        self._subscribers: list[Subscriber] = []
-        self._lock = threading.Lock()            # guards subscriber list and pending sets
-        self._changed = threading.Condition()    # notified after each publish
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._pending_ids: set[str] = set()
@@ -171,25 +98,6 @@ class Poller:
         self._kind_health: dict[str, KindHealth] = {}   # touched by the poller thread only
         self.requests = 0                        # API calls made, for benchmarks and tests
         self._unpaged: set[str] = set()          # kinds whose endpoint refused a page size
-
-    # -- what readers see --------------------------------------------------------
-    @property
-    def inventory(self) -> Inventory:
-        return self._inventory
-
-    @property
-    def health(self) -> Health:
-        return self._health
-
-    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers.append(fn)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if fn in self._subscribers:
-                    self._subscribers.remove(fn)
-        return unsubscribe
 
     # -- control -------------------------------------------------------------------
     def start(self) -> Poller:
@@ -227,10 +135,6 @@ class Poller:
         QUIET_SWEEPS sweeps that changed nothing, up to ``max_interval``."""
         stretch = max(0, self._quiet - QUIET_SWEEPS + 1)
         return min(self.max_interval, self.interval * (2 ** min(stretch, 8)))
-
-    def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
-        """Block (not on a UI thread!) until ``predicate(inventory)``; raises TimeoutError."""
-        return wait_for_inventory(self._changed, lambda: self._inventory, predicate, timeout)
 
     def sweep_once(self) -> PollUpdate:
         """One full sweep now, on the caller's thread (one-shot use and tests)."""
@@ -374,40 +278,10 @@ class Poller:
     def _publish(self, inv: Inventory, kinds: Iterable[str] | None = None) -> PollUpdate:
         old = self._inventory
         changes = tuple(diff(old, inv, kinds=kinds)) if not old.empty else ()
-        health = Health(state="ok", last_success=time.time(), last_error=self._health.last_error,
-                        last_error_at=self._health.last_error_at,
-                        kinds=tuple(sorted(self._kind_health.items())))
-        update = PollUpdate(inv, changes, health)
-        with self._changed:
-            self._inventory, self._health = inv, health
-            self._changed.notify_all()
-        self._notify(update)
-        return update
+        return self._store(inv, changes, self._health.succeeded(sorted(self._kind_health.items())))
 
     def _failed(self, exc: BaseException) -> float:
-        prev = self._health
-        failures = prev.failures + 1
         throttled = isinstance(exc, CloudError) and exc.code in THROTTLING_CODES
-        base = self.interval * (2.0 if throttled else 1.0)
-        delay = min(self.max_backoff, base * (2 ** (failures - 1)))
-        delay = delay * random.uniform(0.5, 1.0)  # full-ish jitter keeps many clients apart
-        now = time.time()
-        state = "stale" if failures >= self.stale_after_failures else "retrying"
-        health = replace(prev, state=state, last_error=str(exc) or type(exc).__name__,
-                         last_error_at=now,
-                         stale_since=prev.stale_since if prev.failures else now,
-                         failures=failures, next_attempt_in=delay)
-        with self._changed:
-            self._health = health
-            self._changed.notify_all()
-        self._notify(PollUpdate(self._inventory, (), health))
+        delay = backoff(self._health.failures + 1, self.interval * (2.0 if throttled else 1.0), self.max_backoff)
+        self._set_health(self._health.failed(str(exc) or type(exc).__name__, delay, self.stale_after_failures))
         return delay
-
-    def _notify(self, update: PollUpdate) -> None:
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for fn in subscribers:
-            try:
-                fn(update)
-            except Exception:  # noqa: BLE001 - one bad subscriber must not stop polling
-                log.exception("poll subscriber failed")

@@ -31,14 +31,14 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from cloudshell.cloud.inventory import EMPTY, Inventory, Record
+from cloudshell.cloud.inventory import Inventory, Record
 from cloudshell.cloud.kinds import KINDS
-from cloudshell.cloud.poller import Health, PollUpdate, Subscriber, wait_for_inventory
+from cloudshell.cloud.pollcore import Health, PollerCore, PollUpdate, backoff
 
 log = logging.getLogger(__name__)
 
 CHUNK = 250                 # records per message: each unpickles in a few ms on the bridge thread
-RESTART_BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+RESTART_FIRST, RESTART_MAX = 0.5, 30.0   # seconds before restarting a dead child: doubling
 STOP_TIMEOUT = 5.0
 
 # "spawn", deliberately: the UI process is threaded (Textual's loop, botocore's deadline workers,
@@ -200,23 +200,19 @@ def _tracker_running() -> None:
             sys.stderr = saved
 
 
-class ProcessPoller:
+class ProcessPoller(PollerCore):
     """The poller, in a child process; the same face as :class:`~cloudshell.cloud.poller.Poller`."""
 
     def __init__(self, endpoint: Any, *, interval: float = 5.0, fast_interval: float = 1.0,
                  kinds: Iterable[str] = tuple(KINDS), page_cap: int = 50, page_size: int | None = None,
                  max_interval: float | None = None, keep_stdio: bool = False) -> None:
+        super().__init__()
         self.endpoint = endpoint
         self.interval = interval
         self.kinds = tuple(kinds)
         self.options = dict(interval=interval, fast_interval=fast_interval, kinds=self.kinds,
                             page_cap=page_cap, page_size=page_size, max_interval=max_interval,
                             keep_stdio=keep_stdio)
-        self._inventory: Inventory = EMPTY
-        self._health = Health()
-        self._subscribers: list[Subscriber] = []
-        self._lock = threading.Lock()
-        self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._send_lock = threading.Lock()
         self._conn: Any = None
@@ -226,31 +222,9 @@ class ProcessPoller:
         self.restarts = 0
         self._atexit = False
 
-    # -- what readers see (as the thread poller) ------------------------------------------
-    @property
-    def inventory(self) -> Inventory:
-        return self._inventory
-
-    @property
-    def health(self) -> Health:
-        return self._health
-
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
-
-    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers.append(fn)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if fn in self._subscribers:
-                    self._subscribers.remove(fn)
-        return unsubscribe
-
-    def wait_until(self, predicate: Callable[[Inventory], bool], timeout: float) -> Inventory:
-        return wait_for_inventory(self._changed, lambda: self._inventory, predicate, timeout)
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> ProcessPoller:
@@ -303,14 +277,12 @@ class ProcessPoller:
                 break
             if time.monotonic() - began > 60:
                 failures = 0            # it ran a good while: a fresh crash starts the backoff over
-            delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)]
             failures += 1
+            delay = backoff(failures, RESTART_FIRST, RESTART_MAX, jitter=False)
             self.restarts += 1
             log.warning("poller process exited (%s); restarting in %.1f s", code, delay)
-            self._set_health(replace(self._health, state="retrying" if failures < 3 else "stale",
-                                     last_error=f"poller process exited ({code}); restarting in {delay:g} s",
-                                     last_error_at=time.time(), failures=failures, next_attempt_in=delay,
-                                     stale_since=self._health.stale_since or time.time()))
+            self._set_health(self._health.failed(f"poller process exited ({code}); restarting in {delay:g} s",
+                                                 delay, stale_after=3))
             self._stopping.wait(delay)
 
     def _serve_one(self) -> str:
@@ -380,26 +352,7 @@ class ProcessPoller:
         elif fetched_at and fetched_at != inv.fetched_at:
             inv = replace(inv, fetched_at=fetched_at)
         self.requests = requests
-        update = PollUpdate(inv, changes, health)
-        with self._changed:
-            self._inventory, self._health = inv, health
-            self._changed.notify_all()
-        self._notify(update)
-
-    def _set_health(self, health: Health) -> None:
-        with self._changed:
-            self._health = health
-            self._changed.notify_all()
-        self._notify(PollUpdate(self._inventory, (), health))
-
-    def _notify(self, update: PollUpdate) -> None:
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for fn in subscribers:
-            try:
-                fn(update)
-            except Exception:  # noqa: BLE001 - one bad subscriber must not stop the bridge
-                log.exception("poll subscriber failed")
+        self._store(inv, changes, health)
 
     # -- tests ----------------------------------------------------------------------------------
     def _inject(self, what: str) -> None:

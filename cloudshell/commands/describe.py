@@ -205,7 +205,7 @@ def _ids_request(kind: ResourceKind, inv: Invocation) -> dict[str, Any]:
         params[str(kind.ids_param)] = given
     for flag, key, _what, _checked in spec.options:
         params[key] = params.get(key, []) + list(inv.values.get(_dest(flag)) or ())
-    return {**params, "Filters": filters_of(inv)}
+    return {**params, kind.filter_key: filters_of(inv)}
 
 
 def _dest(flag: str) -> str:

@@ -30,6 +30,7 @@ from cloudshell.commands.registry import (
 )
 
 LIMIT = 100              # candidates returned at most
+COMMANDS_LIMIT = 1000    # command names (every one, with the face's own words)
 
 # "KIND[:NARROWING]" of a Param → the inventory kind it completes from: kinds.VALUE_KINDS.
 FIRST_NOT_ONLY = frozenset({"image:machine"})  # the narrowed ones first, then the rest
@@ -96,7 +97,9 @@ def complete(line_before_cursor: str, inventory: Inventory, registry: Registry, 
     """
     words, raw = _split(line_before_cursor)
     if not words:
-        return _commands(registry, raw, -len(raw), extra or {}, limit)
+        # Command names are bounded by the registry, not by the cloud: the default cap is for values
+        # (a face asking for fewer still gets fewer).
+        return _commands(registry, raw, -len(raw), extra or {}, limit if limit < LIMIT else COMMANDS_LIMIT)
     cmd = registry.resolve(words[0])
     if cmd is None:
         return []

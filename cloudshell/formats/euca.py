@@ -308,10 +308,13 @@ PRINTERS["describe-group"] = PRINTERS["describe-groups"]   # euca2ools' name of 
 
 
 def _more() -> None:
-    """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py)."""
+    """The records of the commands euca2ools has beyond the everyday ones (formats/euca_more.py) and
+    of the network describes (formats/euca_network.py)."""
     from cloudshell.formats.euca_more import MORE_PRINTERS
+    from cloudshell.formats.euca_network import NETWORK_PRINTERS
 
     PRINTERS.update(MORE_PRINTERS)
+    PRINTERS.update(NETWORK_PRINTERS)
 
 
 _more()
