@@ -167,9 +167,10 @@ class CloudshellApp(App):
         return None
 
     # -- running commands (in the runner's workers) -------------------------------------
-    def context(self, action_id: int):
-        """The command context of this face: confirmations and progress go through messages."""
-        return self.runner.context(action_id)
+    def context(self, action_id: int, invocation: Any = None):
+        """The command context of this face: confirmations and progress go through messages
+        (with several clouds, in the cloud of ``invocation``'s IDs)."""
+        return self.runner.context(action_id, invocation)
 
     def start_command(self, argv: list[str], *, label: str | None = None, targets: tuple[str, ...] = (),
                       expect: Callable[[Inventory], bool] | None = None, expect_text: str = "",

@@ -114,6 +114,8 @@ class CloudSet:
     def label(self) -> str:
         return self.current_name
 
+    phase = ""   # open: the monitor's placeholder has one while it opens (opening.py)
+
     def poller(self, *, start: bool = True) -> Any:
         return self.current.poller(start=start)
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from cloudshell.cloud.cloudset import clouds_health
-from cloudshell.cloud.inventory import EMPTY, Inventory, Record
+from cloudshell.cloud.inventory import EMPTY, Change, Inventory, Record
 from cloudshell.cloud.poller import Health, PollUpdate, wait_for_inventory
 
 Subscriber = Callable[[PollUpdate], None]
@@ -138,11 +138,13 @@ class CloudsPoller:
     # -- merging (each cloud's bridge thread) --------------------------------------------------
     def _on_update(self, name: str, update: PollUpdate) -> None:
         with self._lock:
-            self._rebuild()
+            arrived = self._rebuild()
             merged, health, subscribers = self._inventory, self._health, list(self._subscribers)
         with self._changed:
             self._changed.notify_all()
-        out = PollUpdate(merged, update.changes, health)
+        # A cloud's first records of a kind are no change to its poller (nothing to diff against),
+        # but they are new rows of a table the other clouds already fill.
+        out = PollUpdate(merged, (*update.changes, *arrived), health)
         for fn in subscribers:
             try:
                 fn(out)
@@ -151,10 +153,11 @@ class CloudsPoller:
 
                 logging.getLogger(__name__).exception("subscriber failed")
 
-    def _rebuild(self) -> None:
+    def _rebuild(self) -> list[Change]:
         """The merged inventory: each cloud's kinds tagged once per new mapping (a kind swept
         unchanged keeps its mapping, so its tagged copy is reused, and so is the merged kind)."""
         parts: dict[str, list[Mapping[str, Record]]] = {}
+        arrived: list[Change] = []
         truncated: set[str] = set()
         fetched = []
         for name, poller in self.pollers.items():
@@ -165,6 +168,9 @@ class CloudsPoller:
             for kind, recs in inv.records.items():
                 key = (name, kind)
                 cached = self._tagged.get(key)
+                if cached is None:
+                    arrived.extend(Change(kind, rid, "added", at=inv.fetched_at, name=rec.name)
+                                   for rid, rec in recs.items())
                 if cached is None or cached[0] is not recs:
                     cached = self._tagged[key] = (recs, _tag(recs, self.shorts[name]))
                 parts.setdefault(kind, []).append(cached[1])
@@ -184,6 +190,7 @@ class CloudsPoller:
         self._inventory = (Inventory(records=MappingProxyType(records), fetched_at=max(fetched) if fetched else 0.0,
                                      truncated=frozenset(truncated)) if records else before if before.empty else EMPTY)
         self._health = combined({n: p.health for n, p in self.pollers.items()})
+        return arrived
 
     def close(self) -> None:
         for unsubscribe in self._unsubscribe:

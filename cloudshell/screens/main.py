@@ -14,6 +14,7 @@ from cloudshell.cloud.inventory import Change, Inventory
 from cloudshell.cloud.kinds import KINDS, VIEW_KINDS
 from cloudshell.cloud.poller import Health
 from cloudshell.screens.actions import ResourceActions
+from cloudshell.screens.clouds import CloudViews
 from cloudshell.screens.messages import ActionFinished, ActionProgressed, ActionStarted
 from cloudshell.widgets.command_bar import CommandBar, OutputPanel
 from cloudshell.widgets.resource_table import ResourceTable
@@ -24,7 +25,7 @@ from cloudshell.widgets.view_tabs import VIEWS, ViewTabs
 VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {w: k.name for k in VIEW_KINDS for w in k.view_words}
 
 
-class MainScreen(ResourceActions, Screen):
+class MainScreen(CloudViews, ResourceActions, Screen):
     """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs."""
 
     BINDINGS = [
@@ -41,6 +42,7 @@ class MainScreen(ResourceActions, Screen):
         Binding("r", "repl", "REPL"),
         Binding("f5,ctrl+l", "refresh", "Refresh", show=False),
         Binding("o", "toggle_output", "Output", show=False),
+        *CloudViews.CLOUD_BINDINGS,
         *ResourceActions.ACTION_BINDINGS,
     ]
 
@@ -109,6 +111,7 @@ class MainScreen(ResourceActions, Screen):
             # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
             label = f"demo {runtime.session.endpoint.label}"
         phase = getattr(runtime, "phase", "")      # the runtime is still opening (opening.py)
+        label, region = self.cloud_place(label, str(region))   # several clouds: which are shown
         self.query_one(StatusBar).show(
             label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
@@ -134,6 +137,7 @@ class MainScreen(ResourceActions, Screen):
         for change in changes or ():
             changed.setdefault(change.kind, set()).add(change.id)
         stale = health.state == "stale"
+        self.show_clouds()
         with self.app.batch_update():
             for table in self.tables():
                 table.stale = stale
@@ -265,6 +269,9 @@ class MainScreen(ResourceActions, Screen):
             return
         if word == "ssh":
             self.app.prepare_ssh(argv)
+            return
+        if word == "cloud":
+            self.cloud_command(argv)
             return
         if len(argv) == 1 and word == "repl":
             self.action_repl()
