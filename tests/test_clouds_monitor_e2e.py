@@ -107,6 +107,16 @@ def test_two_clouds_in_one_monitor_live_filtered_and_never_attached_across(two_c
         volume = t.b_session.call("describe_volumes", VolumeIds=[vol_b.id])["Volumes"][0]
         assert volume["State"] == "available" and not volume["Attachments"]
         assert "Traceback" not in term.screen()
+        # r: the REPL over the same clouds, in the current one (b: the last c filtered it), use switches.
+        term.keys("Escape")
+        term.wait(lambda s: "one command acts" not in s, 10, "the output closed")
+        term.type("r")
+        term.wait(lambda s: "b:us-east-1>" in s, 30, "the REPL in cloud b")
+        term.type("use a")
+        term.keys("Enter")
+        term.wait(lambda s: "now in cloud a" in s and "a:us-east-1>" in s, 20, "use a")
+        term.keys("C-d")
+        term.wait(lambda s: "2 clouds" in status(s), 30, "back in the monitor")
         term.keys("C-q")
         assert term.wait_exit(30) == 0
     finally:

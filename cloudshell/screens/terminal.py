@@ -14,7 +14,12 @@ def run_repl(app: Any) -> None:
         app.notify("the REPL is not available in this build", severity="error")
         return
     app.timeline.add_action("REPL opened")
-    app.run_in_terminal(lambda: run_repl_on(app.runtime, app.poller), "the REPL")
+    pollers = getattr(app.poller, "pollers", None)   # several clouds: the REPL gets each one's poller
+    if pollers is not None and hasattr(app.runtime, "current_name"):
+        poller = pollers[app.runtime.current_name]
+        app.run_in_terminal(lambda: run_repl_on(app.runtime, poller, pollers=pollers), "the REPL")
+    else:
+        app.run_in_terminal(lambda: run_repl_on(app.runtime, app.poller), "the REPL")
     app.timeline.add_action("REPL closed")
 
 
