@@ -38,10 +38,17 @@ class CloudViews:
         return self._cloud_filter
 
     def show_clouds(self) -> None:
-        """The Cloud column in every table once several clouds are open (after the opening)."""
-        several = self.cloud_filter is not None
+        """The Cloud column in every table once several clouds are open (after the opening), and
+        which clouds' rows are stale."""
+        chosen = self.cloud_filter
+        stale: frozenset[str] = frozenset()
+        if chosen is not None:   # a cloud its poller cannot reach: its rows drawn stale, the others live
+            health = getattr(self.app.poller, "cloud_health", {})  # type: ignore[attr-defined]
+            shorts = chosen.clouds.shorts()
+            stale = frozenset(shorts[n] for n, h in health.items() if h.state == "stale" and n in shorts)
         for table in self.tables():  # type: ignore[attr-defined]
-            table.show_clouds(several)
+            table.show_clouds(chosen is not None)
+            table.set_stale_clouds(stale)
 
     def action_cycle_cloud(self) -> None:
         chosen = self.cloud_filter

@@ -98,6 +98,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.pinned = 1                        # columns that never pan: the ID (the Cloud too, with several)
         self.first_column = 1                  # the first column after the pinned ones
         self.cloud_filter: str | None = None   # a cloud's short name: only its rows (several clouds)
+        self.stale_clouds: frozenset[str] = frozenset()   # short names whose rows are drawn stale
         self.sort_reverse = False
         self.filter_text = ""
         self.cursor_row = 0
@@ -276,6 +277,12 @@ class ResourceTable(ScrollView, can_focus=True):
         self.filter_text = text
         self._reorder()
 
+    def set_stale_clouds(self, shorts: frozenset[str]) -> None:
+        """Draw the rows of these clouds stale (their poller cannot reach them); the others as live."""
+        if shorts != self.stale_clouds:
+            self.stale_clouds = shorts
+            self.refresh()
+
     def set_cloud_filter(self, short: str | None) -> None:
         """Only the rows of one cloud (its short name), or of all (None)."""
         if short != self.cloud_filter:
@@ -448,7 +455,8 @@ class ResourceTable(ScrollView, can_focus=True):
         rid = self.order[row]
         rec = self.records[rid]
         cursor = "cursor" if self.has_focus else "cursor-blurred"
-        flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), self.stale)
+        stale = self.stale or (bool(self.stale_clouds) and rec.fields.get("cloud") in self.stale_clouds)
+        flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), stale)
         key = (rid, flags, width, first, tuple(self.widths), base)
         cached = self._lines.get(key)
         if cached is not None and cached[0] is rec:
@@ -465,7 +473,8 @@ class ResourceTable(ScrollView, can_focus=True):
                     base: Style) -> Strip:
         style = base
         mark = " "
-        if self.stale:
+        stale = flags[3]
+        if stale:
             style = style + self._style("stale")
         if rid in self._changed:
             style = style + self._style("changed")
@@ -478,7 +487,7 @@ class ResourceTable(ScrollView, can_focus=True):
             mark = ">"
         state_at = self._state_at
         state_style = None
-        if state_at is not None and not self.stale:
+        if state_at is not None and not stale:
             klass = STATE_CLASSES.get(rec.state)
             state_style = self._style(f"state-{klass}") if klass else None
         values = [rec.fields.get(c.key, "") for c in self.columns]
