@@ -78,3 +78,26 @@ async def test_one_cloud_has_no_cloud_column_and_c_is_the_console():
         assert app.screen.table.pinned == 1
         await pilot.press("c")
         await until(pilot, lambda: "console" in screen_text(app).lower(), what="the console (detail) screen")
+
+
+async def test_command_bar_offers_every_cloud_until_an_id_names_one():
+    from cloudshell.widgets.command_bar import CommandBar
+
+    pa, pb = FedPoller(), FedPoller()
+    clouds = CloudSet([cloud_runtime("prod"), cloud_runtime("aws-eu")])
+    app = CloudshellApp(clouds, poller=CloudsPoller({"prod": pa, "aws-eu": pb}), clock=lambda: FIXED_NOW + 3)
+    inv_a, inv_b = two_inventories()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pa.feed(inv_a)
+        pb.feed(inv_b)
+        await until(pilot, lambda: app.screen.query("#view-instances") and len(app.screen.table.order) == 6,
+                    what="both clouds' rows")
+        bar = app.screen.query_one(CommandBar)
+        await pilot.press("colon")
+        await pilot.press(*"create-tags i-")
+        offered = await until(pilot, lambda: bar._suggestions, what="suggestions")
+        assert {s.meta.split(" · ")[0] for s in offered} == {"prod", "aws-eu"}   # the cloud first in each
+        first_a = sorted(inv_a.of("instances"))[0]
+        await pilot.press(*first_a[2:], "space", *"i-")
+        await until(pilot, lambda: bar._suggestions and all(s.meta.startswith("prod") for s in bar._suggestions)
+                    and len(bar._suggestions) == 2, what="only prod's other instances")

@@ -225,3 +225,22 @@ def open_cloud_set(specs: Sequence[Any], *, demo_clouds: int = 0, demo_activity:
         raise
     warnings = [] if demo_clouds else same_endpoints({rt.name: rt.settings for rt in opened})
     return CloudSet(opened, warnings)
+
+
+def one_cloud_view(words: Sequence[str], inventory: Any) -> Any:
+    """A merged inventory (records tagged with their cloud) cut to the one cloud the IDs among
+    ``words`` belong to, so Tab offers only that cloud's resources; otherwise unchanged."""
+    from types import MappingProxyType
+
+    from cloudshell.cloud.inventory import Inventory
+    from cloudshell.cloud.kinds import kind_of_id
+
+    named = {rec["cloud"] for w in words if kind_of_id(w) and (rec := inventory.get(w)) is not None}
+    named.discard("")
+    if len(named) != 1:
+        return inventory
+    (cloud,) = named
+    records = {kind: MappingProxyType({rid: r for rid, r in recs.items() if r["cloud"] == cloud})
+               for kind, recs in inventory.records.items()}
+    return Inventory(records=MappingProxyType(records), fetched_at=inventory.fetched_at,
+                     truncated=inventory.truncated)
