@@ -97,3 +97,16 @@ def test_two_demo_clouds_with_different_seeds(tmp_path):
     assert list(doc) == ["demo1", "demo2"]
     ids = [{i["InstanceId"] for r in doc[n]["Reservations"] for i in r["Instances"]} for n in doc]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
+
+
+def test_a_read_only_cloud_refuses_changes_and_the_other_does_not(two_clouds):
+    from two_clouds import write_clouds_config
+
+    t = two_clouds
+    write_clouds_config(t.env, {"a": {"endpoint_url": t.a.url}, "b": {"endpoint_url": t.b_url, "read_only": True}})
+    before = len(t.b_session.call("describe_volumes")["Volumes"])
+    refused = run_cli(["--cloud", "b", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
+    assert refused.returncode == 1 and "refused" in refused.stderr and "nothing was sent" in refused.stderr
+    assert len(t.b_session.call("describe_volumes")["Volumes"]) == before
+    done = run_cli(["--cloud", "a", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
+    assert done.returncode == 0, done.stderr
