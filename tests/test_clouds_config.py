@@ -174,3 +174,15 @@ def test_short_names():
     assert short_name("staging-eu-long") == "staging-"
     with pytest.raises(UsageError, match="no \\[clouds.NAME\\] table"):
         choose_clouds(GlobalFlags(), ["all"], {})
+
+
+def test_a_cloud_that_cannot_be_set_up_is_named_and_nothing_starts(env, tmp_path):
+    from clirun import run_cli
+
+    write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n'
+                      f'[clouds.dev]\neucarc = "{tmp_path / "missing" / "eucarc"}"\n')
+    out = run_cli(["--cloud", "prod,dev", "describe-instances"], env)
+    assert out.returncode == 2
+    assert out.stderr.strip() == (f"cloudshell: cloud dev (config [clouds.dev]): eucarc not found: "
+                                  f"{tmp_path / 'missing' / 'eucarc'}")
+    assert out.stdout == ""
