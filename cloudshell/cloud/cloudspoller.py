@@ -63,6 +63,7 @@ class CloudsPoller:
         self.pollers = dict(pollers)
         self.shorts = {name: (shorts or {}).get(name) or name for name in self.pollers}
         self._lock = threading.Lock()
+        self._serial = threading.Lock()    # one cloud's update merged and published at a time
         self._changed = threading.Condition()
         self._subscribers: list[Subscriber] = []
         self._tagged: dict[tuple[str, str], tuple[Mapping[str, Record], Mapping[str, Record]]] = {}
@@ -137,6 +138,12 @@ class CloudsPoller:
 
     # -- merging (each cloud's bridge thread) --------------------------------------------------
     def _on_update(self, name: str, update: PollUpdate) -> None:
+        # One cloud's update at a time, merged and handed on in order: two bridge threads
+        # interleaved could otherwise hand an older merge on after a newer one.
+        with self._serial:
+            self._publish(update)
+
+    def _publish(self, update: PollUpdate) -> None:
         with self._lock:
             arrived = self._rebuild()
             merged, health, subscribers = self._inventory, self._health, list(self._subscribers)
