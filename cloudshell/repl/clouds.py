@@ -96,11 +96,15 @@ class CloudsCompleter(Completer):
     """Tab over several clouds: every cloud's IDs until the line holds one, then only its cloud's;
     ``use <Tab>`` offers the clouds' names. Plain data, rebuilt whole when any cloud's snapshot changes."""
 
-    def __init__(self, sources: dict[str, Any], registry: Any, extra: dict[str, str]) -> None:
+    def __init__(self, sources: dict[str, Any], registry: Any, extra: dict[str, str],
+                 previous: CloudsCompleter | None = None) -> None:
         from cloudshell.repl.completer import InventoryCompleter
 
         self.sources = sources                       # cloud → its inventory as polled (identity = version)
-        self.by_cloud = {name: InventoryCompleter(tagged(inv, name), registry, extra) for name, inv in sources.items()}
+        self.by_cloud = {}
+        for name, inv in sources.items():            # a cloud whose snapshot did not change: as before
+            kept = previous.by_cloud.get(name) if previous is not None and previous.sources.get(name) is inv else None
+            self.by_cloud[name] = kept or InventoryCompleter(tagged(inv, name), registry, extra)
         self.all = InventoryCompleter(merged([c.inventory for c in self.by_cloud.values()]), registry, extra)
         self.inventory = self.all.inventory
 

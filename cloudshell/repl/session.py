@@ -135,7 +135,9 @@ class Repl:
             sources = {n: p.inventory for n, p in self.clouds.pollers.items()}
             built = self.completer
             if not isinstance(built, CloudsCompleter) or any(built.sources[n] is not i for n, i in sources.items()):
-                built = self.completer = CloudsCompleter(sources, self.registry, {**EXTRA_WORDS, "use": USE_HELP})
+                built = self.completer = CloudsCompleter(
+                    sources, self.registry, {**EXTRA_WORDS, "use": USE_HELP},
+                    previous=built if isinstance(built, CloudsCompleter) else None)
             return built
         inventory = self.poller.inventory
         completer = self.completer
