@@ -101,7 +101,7 @@ class CloudsCompleter(Completer):
         from cloudshell.repl.completer import InventoryCompleter
 
         self.sources = sources                       # cloud → its inventory as polled (identity = version)
-        self.by_cloud = {}
+        self.by_cloud: dict[str, Any] = {}
         for name, inv in sources.items():            # a cloud whose snapshot did not change: as before
             kept = previous.by_cloud.get(name) if previous is not None and previous.sources.get(name) is inv else None
             self.by_cloud[name] = kept or InventoryCompleter(tagged(inv, name), registry, extra)
