@@ -148,3 +148,29 @@ def test_one_server_down_is_stale_alone_and_comes_back(two_clouds):
         term.close()
         if not t.b_server.running:
             t.b_server.start(timeout=60)
+
+
+def test_broken_credentials_in_one_cloud_show_it_failing_while_the_other_works(two_clouds):
+    from faultproxy import FaultProxy
+    from two_clouds import write_clouds_config
+
+    t = two_clouds
+    with FaultProxy(t.b_url) as proxy:
+        proxy.auth_failure()
+        write_clouds_config(t.env, {"a": {"endpoint_url": t.a.url}, "b": {"endpoint_url": proxy.url}})
+        term = monitor(t)
+        try:
+            screen = term.wait(lambda s: "a ok · b failing (AuthFailure)" in status(s) and rows(s), 90,
+                               "a's rows, b failing")
+            assert {r[1] for r in rows(screen)} == {"a"}
+            ia = t.facts_a.instances[2].id
+            rename(t.a.session, ia, "a-goes-on")
+            term.type("/")
+            term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
+            term.type("a-goes-on")
+            term.keys("Enter")
+            term.wait(lambda s: re.search(rf"a\s+{ia}\s+a-goes-on", s), 30, "a still live")
+            term.keys("C-q")
+            assert term.wait_exit(30) == 0
+        finally:
+            term.close()
