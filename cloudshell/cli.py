@@ -155,7 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["__complete"]:  # a shell's Tab: the local ID cache only, no session, no network
         from cloudshell.completion.shell import complete_main
 
-        return complete_main(argv[1:], value_flags=VALUE_FLAGS, bool_flags=BOOL_FLAGS, carried=CARRIED_FLAGS)
+        return complete_main(argv[1:], value_flags={**VALUE_FLAGS, **LIST_FLAGS}, bool_flags=BOOL_FLAGS,
+                             carried=CARRIED_FLAGS)
     from cloudshell.cloud.errors import CloudshellError, one_line
 
     runtime = None

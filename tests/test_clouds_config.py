@@ -186,3 +186,13 @@ def test_a_cloud_that_cannot_be_set_up_is_named_and_nothing_starts(env, tmp_path
     assert out.stderr.strip() == (f"cloudshell: cloud dev (config [clouds.dev]): eucarc not found: "
                                   f"{tmp_path / 'missing' / 'eucarc'}")
     assert out.stdout == ""
+
+
+def test_shell_completion_offers_the_configured_clouds_and_knows_cloud_takes_a_value(env):
+    from clirun import run_cli
+
+    write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n[clouds.aws-eu]\nregion = "eu-west-1"\n')
+    names = run_cli(["__complete", "bash", "", "cloudshell --cloud "], env)
+    assert names.stdout.split() == ["aws-eu", "prod", "all"]
+    after = run_cli(["__complete", "bash", "describe-vol", "cloudshell --cloud prod describe-vol"], env)
+    assert after.stdout.split() == ["describe-volumes"]   # prod was --cloud's value, not the command
