@@ -5,7 +5,10 @@
   side (issue 10 target: ≤ 1.2× the script);
 - ``--idle N``: bench/fake_ec2.py with N instances and no changes; after ``--settle`` seconds,
   the CPU used over ``--window`` seconds by the UI process and by the poller child
-  (targets: UI ≤ 1 % of one core, UI plus child ≤ 5 %).
+  (targets: UI ≤ 1 % of one core, UI plus child ≤ 5 %);
+- ``--idle-clouds C`` (with ``--idle N``): C fake endpoints of N instances each as C clouds
+  (``--cloud all`` over [clouds.NAME] tables), one poller child per cloud (issue 17 targets:
+  UI ≤ 1 %, UI plus every child ≤ 10 %).
 
     python bench/bench_face.py --first-data 100 --idle 1000
 
@@ -33,6 +36,7 @@ from report import figure  # noqa: E402
 ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[a-zA-Z]|\x1b[()][0-9A-Za-z]|\x1b\][^\x07]*\x07")
 FIRST_DATA_RATIO = 1.2
 IDLE_UI, IDLE_ALL = 1.0, 5.0
+IDLE_ALL_CLOUDS = 10.0
 BOTO3_SCRIPT = """
 import sys, boto3
 ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="us-east-1")
@@ -53,7 +57,8 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _monitor(url: str, interval: float = 5.0):
+def _monitor(url: str | None, interval: float = 5.0, *, args: list[str] | None = None,
+             env: dict[str, str] | None = None):
     import fcntl
     import pty
     import struct
@@ -61,8 +66,9 @@ def _monitor(url: str, interval: float = 5.0):
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
-    proc = subprocess.Popen([sys.executable, "-m", "cloudshell", "--endpoint-url", url, "--interval", str(interval)],
-                            stdin=slave, stdout=slave, stderr=slave, env=_env(), close_fds=True,
+    where = args if args is not None else ["--endpoint-url", url]
+    proc = subprocess.Popen([sys.executable, "-m", "cloudshell", *where, "--interval", str(interval)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env or _env(), close_fds=True,
                             start_new_session=True)
     os.close(slave)
     return proc, master
@@ -135,14 +141,58 @@ def _children(pid: int) -> list[int]:
 
 
 def _poller_child(pid: int) -> int | None:
+    children = _poller_children(pid)
+    return children[0] if children else None
+
+
+def _poller_children(pid: int) -> list[int]:
+    out = []
     for child in _children(pid):
         try:
             cmd = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
         if b"multiprocessing" in cmd and b"resource_tracker" not in cmd:
-            return child
-    return None
+            out.append(child)
+    return out
+
+
+def idle_clouds(clouds: int, count: int, settle: float, window: float) -> None:
+    """C clouds of N instances each, idle: the UI process and every poller child."""
+    import tempfile
+
+    fakes = [subprocess.Popen([sys.executable, str(HERE / "fake_ec2.py"), "--instances", str(count), "--volumes", "0",
+                               "--changes", "0", "--id-base", str(c * 1_000_000)], stdout=subprocess.PIPE, text=True)
+             for c in range(clouds)]
+    urls = [fake.stdout.readline().strip() for fake in fakes]
+    folder = tempfile.mkdtemp(prefix="bench-clouds-")
+    config = Path(folder) / "config.toml"
+    config.write_text("".join(f'[clouds.c{c + 1}]\nendpoint_url = "{url}"\n\n' for c, url in enumerate(urls)))
+    env = {**_env(), "CLOUDSHELL_CONFIG": str(config)}
+    proc, master = _monitor(None, args=["--cloud", "all"], env=env)
+    try:
+        _drain(master, settle)
+        children = _poller_children(proc.pid)
+        ui0, ch0, t0 = _cpu(proc.pid), sum(map(_cpu, children)), time.monotonic()
+        _drain(master, window)
+        ui1, ch1, t1 = _cpu(proc.pid), sum(map(_cpu, children)), time.monotonic()
+    finally:
+        _quit(proc, master)
+        for fake in fakes:
+            fake.kill()
+            fake.wait()
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    ui = (ui1 - ui0) / (t1 - t0) * 100
+    both = ui + (ch1 - ch0) / (t1 - t0) * 100
+    print(f"idle at {clouds} clouds x {count} instances, {window:.0f} s after {settle:.0f} s: UI {ui:.2f} % of a "
+          f"core, UI + {len(children)} poller children {both:.2f} %; load {os.getloadavg()[0]:.1f}")
+    figure(f"idle CPU, UI process ({clouds} clouds x {count} inst.)", round(ui, 2), "% core", f"<= {IDLE_UI:g} %",
+           ui <= IDLE_UI)
+    figure(f"idle CPU, UI + poller children ({clouds} clouds x {count} inst.)", round(both, 2), "% core",
+           f"<= {IDLE_ALL_CLOUDS:g} %", both <= IDLE_ALL_CLOUDS and len(children) == clouds,
+           f"{len(children)} children of {clouds}" if len(children) != clouds else "")
 
 
 def idle(count: int, settle: float, window: float) -> None:
@@ -173,12 +223,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--first-data", type=int, nargs="*", default=[], metavar="N")
     ap.add_argument("--idle", type=int, default=0, metavar="N")
+    ap.add_argument("--idle-clouds", type=int, default=0, metavar="C")
     ap.add_argument("--settle", type=float, default=30.0)
     ap.add_argument("--window", type=float, default=60.0)
     args = ap.parse_args()
     for n in args.first_data:
         first_data(n)
-    if args.idle:
+    if args.idle and args.idle_clouds:
+        idle_clouds(args.idle_clouds, args.idle, args.settle, args.window)
+    elif args.idle:
         idle(args.idle, args.settle, args.window)
     return 0
 

@@ -25,10 +25,10 @@ PAGE = 1000
 STATES = (("running", 16), ("stopped", 80))
 
 
-def _instance_xml(n: int, state: int, gen: int) -> str:
+def _instance_xml(n: int, state: int, gen: int, base: int = 0) -> str:
     name, code = STATES[state]
     return (
-        f"<item><instanceId>i-{n:017x}</instanceId><imageId>emi-00000001</imageId>"
+        f"<item><instanceId>i-{n + base:017x}</instanceId><imageId>emi-00000001</imageId>"
         f"<instanceState><code>{code}</code><name>{name}</name></instanceState>"
         f"<privateDnsName>ip-10-0-{n // 256 % 256}-{n % 256}.internal</privateDnsName><dnsName/>"
         f"<reason/><keyName>bench</keyName><amiLaunchIndex>0</amiLaunchIndex><productCodes/>"
@@ -70,11 +70,12 @@ def _doc(action: str, body: str) -> bytes:
 class FakeEc2:
     """The cloud's state as rendered strings; ``sweep()`` changes ``changes`` instances."""
 
-    def __init__(self, instances: int, volumes: int, changes: int) -> None:
+    def __init__(self, instances: int, volumes: int, changes: int, id_base: int = 0) -> None:
         self.instances, self.volumes, self.changes = instances, volumes, changes
+        self.id_base = id_base   # instance IDs start here: several fakes as several clouds, IDs apart
         self.state = [0] * instances
         self.gen = [0] * instances
-        self.inst_xml = [_instance_xml(n, 0, 0) for n in range(instances)]
+        self.inst_xml = [_instance_xml(n, 0, 0, id_base) for n in range(instances)]
         self.vol_xml = [_volume_xml(n, instances) for n in range(volumes)]
         self.cursor = 0
         self.sweeps = 0
@@ -89,7 +90,7 @@ class FakeEc2:
             self.cursor = (self.cursor + 1) % self.instances
             self.state[n] ^= 1
             self.gen[n] += 1
-            self.inst_xml[n] = _instance_xml(n, self.state[n], self.gen[n])
+            self.inst_xml[n] = _instance_xml(n, self.state[n], self.gen[n], self.id_base)
         self.sweeps += 1
 
     def answer(self, params: dict[str, list[str]]) -> bytes:
@@ -102,7 +103,7 @@ class FakeEc2:
             if action == "DescribeInstances":
                 if not token and wanted is None and self.changes:
                     self.sweep()
-                items, start, more = self._page(self.inst_xml, "i-", wanted, token, size)
+                items, start, more = self._page(self.inst_xml, "i-", wanted, token, size, self.id_base)
                 body = ("<reservationSet><item><reservationId>r-00000001</reservationId>"
                         "<ownerId>123456789012</ownerId><groupSet/>"
                         f"<instancesSet>{items}</instancesSet></item></reservationSet>" if items
@@ -127,10 +128,10 @@ class FakeEc2:
 
     @staticmethod
     def _page(xml: list[str], prefix: str, wanted: set[str] | None, token: str,
-              size: int) -> tuple[str, int, bool]:
+              size: int, base: int = 0) -> tuple[str, int, bool]:
         if wanted is not None:
-            picked = [xml[int(w[len(prefix):], 16)] for w in sorted(wanted)
-                      if w.startswith(prefix) and int(w[len(prefix):] or "0", 16) < len(xml)]
+            picked = [xml[int(w[len(prefix):], 16) - base] for w in sorted(wanted)
+                      if w.startswith(prefix) and 0 <= int(w[len(prefix):] or "0", 16) - base < len(xml)]
             return "".join(picked), 0, False
         start = int(token or 0)
         end = min(len(xml), start + size)
@@ -199,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--volumes", type=int, default=2_000)
     ap.add_argument("--changes", type=int, default=0, help="instances changed on each sweep")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--id-base", type=int, default=0, help="the first instance ID's number (several fakes)")
     args = ap.parse_args(argv)
-    cloud = FakeEc2(args.instances, args.volumes, args.changes)
+    cloud = FakeEc2(args.instances, args.volumes, args.changes, args.id_base)
     cloud.say_acks = True
     server = serve(cloud, args.port)
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)

@@ -38,6 +38,7 @@ from cloudshell.screens.timeline import Timeline
 if TYPE_CHECKING:
     from cloudshell.cloud.protocols import FaceRuntime, LivePoller
     from cloudshell.commands import Context
+    from cloudshell.commands.command import Invocation
     from cloudshell.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
@@ -169,9 +170,10 @@ class CloudshellApp(App):
         return None
 
     # -- running commands (in the runner's workers) -------------------------------------
-    def context(self, action_id: int) -> Context:
-        """The command context of this face: confirmations and progress go through messages."""
-        return self.runner.context(action_id)
+    def context(self, action_id: int, invocation: Invocation | None = None) -> Context:
+        """The command context of this face: confirmations and progress go through messages
+        (with several clouds, in the cloud of ``invocation``'s IDs)."""
+        return self.runner.context(action_id, invocation)
 
     def start_command(self, argv: list[str], *, label: str | None = None, targets: tuple[str, ...] = (),
                       expect: Callable[[Inventory], bool] | None = None, expect_text: str = "",

@@ -27,8 +27,11 @@ VALUE_FLAGS = {
     "--access-key": "access_key", "-I": "access_key", "--access-key-id": "access_key",
     "--secret-key": "secret_key", "-S": "secret_key", "--secret-key-id": "secret_key",
     "--eucarc": "eucarc", "--interval": "interval", "--theme": "theme", "--deadline": "deadline",
-    "--demo-tarball": "demo_tarball",
+    "--demo-tarball": "demo_tarball", "--demo-clouds": "demo_clouds",
 }
+# Global flags that may be given more than once (or as a comma list): their values add up.
+LIST_FLAGS = {"--cloud": "clouds"}
+LIST_DESTS = set(LIST_FLAGS.values())
 # euca2ools 1.x's short credential flags, global only before the command: after it, -a and -s are
 # command options (describe-images -a, authorize -s CIDR).
 LEADING_FLAGS = {"-a": "access_key", "-s": "secret_key"}
@@ -48,10 +51,14 @@ USAGE = """usage: cloudshell [GLOBAL FLAGS] [COMMAND [ARGS…]]
 global flags:
   --demo                     start an embedded demo cloud (no credentials needed)
   --demo-activity            … and let it change slowly, to watch live updates
+  --demo-clouds N            … N demo clouds side by side (2 to 4), each seeded differently
   --demo-tarball PATH        write a small UEC-style image tarball (for publish-tarball) and exit
   --endpoint-url URL         EC2 endpoint (Eucalyptus: http://HOST:8773/services/compute)
   --s3-endpoint-url URL      S3/Walrus endpoint
-  --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too
+  --region [USER@]REGION     region; USER@REGION picks a euca2ools ini user too;
+                             r1,r2 opens one cloud per region (same credentials)
+  --cloud NAME               a [clouds.NAME] table of config.toml; repeat it (or a,b) for several
+                             clouds side by side, `all` for every table
   --profile NAME             a profile of ~/.aws/config
   --access-key KEY, --secret-key KEY   (discouraged: visible in ps; also euca2ools' -I/-S,
                              and 1.x's -a/-s before the command)
@@ -98,8 +105,8 @@ def _global_grammar() -> tuple[Command, Command]:
     def nameless(ps: list[Param]) -> Command:
         return Command(name="", group="", summary="cloudshell's own flags", handler=lambda *_: None,
                        params=tuple(ps), common=False)
-    anywhere = params(VALUE_FLAGS) + params(BOOL_FLAGS, "flag")
-    before = (params({**VALUE_FLAGS, **LEADING_FLAGS}) + params(BOOL_FLAGS, "flag")
+    anywhere = params({**VALUE_FLAGS, **LIST_FLAGS}) + params(BOOL_FLAGS, "flag")
+    before = (params({**VALUE_FLAGS, **LIST_FLAGS, **LEADING_FLAGS}) + params(BOOL_FLAGS, "flag")
               + [Param(flag, (flag,), action="store" if takes else "flag", metavar="VALUE",
                        help="moved behind the command") for flag, takes in CARRIED_FLAGS.items()]
               + params({"--version": "version", "-V": "version", "--help": "help", "-h": "help"}, "flag"))
@@ -126,7 +133,9 @@ def split_argv(argv: Sequence[str]) -> CliArgs:
                 out.command.append(raw)
                 continue
             raise UsageError(raw)
-        if p.dest in CARRIED_FLAGS:
+        if p.dest in LIST_DESTS:   # --cloud a,b --cloud c: one list
+            out.values.setdefault(p.dest, []).extend(v.strip() for v in raw.split(","))
+        elif p.dest in CARRIED_FLAGS:
             carried += [flag] if what == "flag" else [flag, raw]
         else:
             out.values[p.dest] = True if what == "flag" else raw
@@ -143,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["__complete"]:  # a shell's Tab: the local ID cache only, no session, no network
         from cloudshell.completion.shell import complete_main
 
-        return complete_main(argv[1:], value_flags=VALUE_FLAGS, bool_flags=BOOL_FLAGS, carried=CARRIED_FLAGS)
+        return complete_main(argv[1:], value_flags={**VALUE_FLAGS, **LIST_FLAGS}, bool_flags=BOOL_FLAGS,
+                             carried=CARRIED_FLAGS)
     from cloudshell.cloud.errors import CloudshellError, one_line
 
     runtime = None
@@ -258,6 +268,9 @@ def _opener(args: CliArgs, *, early_poller: bool = False) -> Callable[[], Runtim
         from cloudshell.commands import registry
 
         registry().parse(args.command)
+    several = _several_clouds(args, flags, interval, deadline)
+    if several is not None:
+        return several
     demo = bool(v.get("demo") or v.get("demo_activity"))
     early = start_monitor_poller(flags, interval=interval, deadline=deadline) if early_poller and not demo else None
     opener = lambda: open_runtime(flags, demo=bool(v.get("demo")), demo_activity=bool(v.get("demo_activity")),  # noqa: E731
@@ -265,6 +278,55 @@ def _opener(args: CliArgs, *, early_poller: bool = False) -> Callable[[], Runtim
                                   process_poller=early)
     opener.poller = early            # the monitor shows it from its first frame on
     return opener
+
+
+def _several_clouds(args: CliArgs, flags, interval: float, deadline: float | None):
+    """What opens several clouds (``--cloud``…, ``--region r1,r2``, ``--demo-clouds N``), else None."""
+    from cloudshell.cloud.clouds import choose_clouds
+    from cloudshell.cloud.errors import UsageError
+    from cloudshell.cloud.userconfig import config_path, load_user_config
+
+    v = args.values
+    demo = bool(v.get("demo") or v.get("demo_activity"))
+    demo_clouds = 0
+    if "demo_clouds" in v:
+        if not demo:
+            raise UsageError("--demo-clouds goes with --demo (or --demo-activity)")
+        if v["demo_clouds"] not in ("1", "2", "3", "4"):
+            raise UsageError(f"--demo-clouds {v['demo_clouds']!r}: expected a number of clouds from 1 to 4")
+        demo_clouds = int(v["demo_clouds"])
+        if v.get("clouds"):
+            raise UsageError("give --demo-clouds or --cloud, not both")
+    if demo_clouds == 1:
+        return None
+    if demo_clouds:
+        specs: list = []
+        user_config = None
+    else:
+        user_config = load_user_config()
+        specs = choose_clouds(flags, v.get("clouds") or [], user_config, config_path())
+        if not specs:
+            return None
+        if demo:
+            raise UsageError("--demo starts its own clouds: with several, give --demo-clouds N, not --cloud")
+        if len(specs) == 1:   # one cloud by name: the one-cloud faces and output, that cloud's settings
+            def open_one():
+                from cloudshell.cloud.cloudset import open_cloud_set
+
+                return open_cloud_set(specs, interval=interval, read_only=bool(v.get("read_only")),
+                                      deadline=deadline, user_config=user_config).current
+            return open_one
+
+    def open_clouds():
+        from cloudshell.cloud.cloudset import open_cloud_set
+
+        clouds = open_cloud_set(specs, demo_clouds=demo_clouds, demo_activity=bool(v.get("demo_activity")),
+                                interval=interval, read_only=bool(v.get("read_only")), deadline=deadline,
+                                user_config=user_config)
+        for warning in clouds.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return clouds
+    return open_clouds
 
 
 def _print_completion(argv: list[str]) -> int:
@@ -283,10 +345,17 @@ def run_one_shot(runtime: FaceRuntime, argv: list[str]) -> int:
 
     from cloudshell.commands import Context, registry, run
     from cloudshell.output import emit
-
-    inv = registry().parse(argv)
-    err = Console(stderr=True, highlight=False)
     from cloudshell.progress import ProgressBars
+
+    err = Console(stderr=True, highlight=False)
+    if hasattr(runtime, "runtimes"):   # several clouds (cloud/cloudset.py)
+        from cloudshell.one_shot_clouds import run_in_clouds
+
+        with ProgressBars(err) as bars:
+            return run_in_clouds(runtime, argv, fmt_for=default_output, confirm=_tty_confirm,
+                                 console=Console(highlight=False, soft_wrap=False), err=err,
+                                 progress=lambda line: err.print(line, markup=False), meter=bars)
+    inv = registry().parse(argv)
 
     with ProgressBars(err) as bars:  # draws only when stderr is a terminal
         ctx = Context.for_runtime(runtime, interactive=False, confirm=_tty_confirm,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.worker import get_current_worker
 
@@ -37,16 +37,19 @@ class CommandRunner:
     def __init__(self, app: CloudshellApp) -> None:
         self.app = app
 
-    def context(self, action_id: int) -> Context:
-        """The command context of this face: confirmations and progress go through messages."""
+    def context(self, action_id: int, invocation: Any = None) -> Context:
+        """The command context of this face: confirmations and progress go through messages.
+        With several clouds, the cloud of the invocation's IDs, else the current one."""
         from cloudshell.commands import Context
+        from cloudshell.monitor_clouds import command_cloud
         from cloudshell.progress import MeterLines
 
         app = self.app
+        runtime, poller = command_cloud(app, invocation)
 
         def post(line: str) -> None:
             app.post_message(ActionProgressed(action_id, line))
-        return Context.for_runtime(app.runtime, interactive=True, poller=app.poller,
+        return Context.for_runtime(runtime, interactive=True, poller=poller,
                                    confirm=self.ask_from_worker, progress=post,
                                    meter=MeterLines(post))  # a bundle's bar, in the status bar's action slot
 
@@ -67,7 +70,7 @@ class CommandRunner:
             invocation = registry().parse(argv)
             fmt, query = invocation.output, invocation.query
             sent_at = time.time()
-            result = run(self.context(action_id), invocation)
+            result = run(self.context(action_id, invocation), invocation)
         except CloudshellError as exc:
             post(ActionFinished(action_id, False, str(exc), show_output=show_output))
             return
@@ -130,7 +133,7 @@ class CommandRunner:
         try:
             invocation = registry().parse(line)
             target = invocation.instance
-            argv = ssh_argv(self.context(0), invocation)
+            argv = ssh_argv(self.context(0, invocation), invocation)
         except CloudshellError as exc:
             post(SshResolved(target, None, str(exc)))
             return

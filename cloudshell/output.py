@@ -61,6 +61,11 @@ def render_json(data: Any, query: str | None = None) -> str:
     value = apply_query(jsonable(data), query)
     if value == {}:
         return ""
+    return dump_json(value)
+
+
+def dump_json(value: Any) -> str:
+    """A JSON document as awscli indents it, DEL and C1 characters escaped."""
     text = json.dumps(value, indent=4, ensure_ascii=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

@@ -46,6 +46,9 @@ class GlobalFlags:
     eucarc: str | None = None
     no_verify_ssl: bool = False
     demo_endpoint: str | None = None  # set by --demo: endpoint url of the embedded cloud
+    # A [clouds.NAME] table of config.toml, not the command line: its values are named after it,
+    # and its own eucarc outranks the environment (the table chose it for this cloud).
+    cloud: str | None = None
     demo_bundling: tuple[tuple[str, str], ...] = ()  # set by --demo: its bundling certs/key/account
 
 
@@ -122,7 +125,8 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
     if home is not None:
         env["HOME"] = str(home)  # botocore and eucarcs find ~ through HOME
     home = Path(env.get("HOME") or Path.home())
-    verify = Setting("verify_ssl", "false", "flag --no-verify-ssl") if flags.no_verify_ssl else None
+    verify = (Setting("verify_ssl", "false", f"config [clouds.{flags.cloud}] verify_ssl" if flags.cloud
+                      else "flag --no-verify-ssl") if flags.no_verify_ssl else None)
     if flags.demo_endpoint:
         return _demo(flags.demo_endpoint, verify, dict(flags.demo_bundling))
 
@@ -131,16 +135,20 @@ def resolve(flags: GlobalFlags, env: Mapping[str, str] | None = None, home: Path
     eucarc = _eucarc_path(flags, home, etc)
     if eucarc:
         variables = parse_eucarc(eucarc, env)
-        layers.append(_var_layer(variables, f"eucarc {eucarc}", eucarc.parent, home))
+        layers.insert(1 if flags.cloud and flags.eucarc else 2,
+                      _var_layer(variables, f"eucarc {eucarc}", eucarc.parent, home))
 
     ini = load_ini(ini_paths(env, home, etc))
     region = _first(layers, "region") or _ini_default_region(ini)
+    region_by_flag = region is not None and region is flag_layer.get("region")
     user = None
     if region and region.value and "@" in region.value:
         user, _, name = region.value.rpartition("@")
         region = replace(region, value=name)
-    user_by_flag = user is not None and region is not None and region.source == "flag --region"
+    user_by_flag = user is not None and region_by_flag
     if flags.profile and user_by_flag:
+        if flags.cloud:
+            raise ConfigError(f"[clouds.{flags.cloud}] gives both profile and ini_user: give one of them")
         raise ConfigError("give either --profile or --region USER@REGION, not both")
     ini_layer = _ini_layer(ini, region, user, home)
     layers.append(ini_layer)
@@ -210,7 +218,9 @@ def _demo(url: str, verify: Setting | None, bundling: Mapping[str, str] | None =
 
 
 def _flag_layer(flags: GlobalFlags) -> Layer:
-    layer = {name: Setting(name, value, "flag --" + name.replace("_", "-"))
+    def source(name: str) -> str:
+        return f"config [clouds.{flags.cloud}] {name}" if flags.cloud else "flag --" + name.replace("_", "-")
+    layer = {name: Setting(name, value, source(name))
              for name in ("endpoint_url", "s3_endpoint_url", "region", "profile")
              if (value := getattr(flags, name))}
     if bool(flags.access_key) != bool(flags.secret_key):

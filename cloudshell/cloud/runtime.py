@@ -31,6 +31,9 @@ class Runtime:
     interval: float = 5.0
     read_only: bool = False
     user_config: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None          # the cloud's name when several are open (cloud/clouds.py)
+    short: str = ""                  # … and its Cloud column abbreviation
+    origin: str = ""                 # … and where it was defined ("config [clouds.prod]")
     _poller: Poller | None = None
     _process_poller: ProcessPoller | None = None
 
@@ -108,7 +111,8 @@ def start_monitor_poller(flags: Any, *, interval: float = 5.0, deadline: float |
 
 def open_runtime(flags: GlobalFlags, *, demo: bool = False, demo_activity: bool = False,
                  interval: float = 5.0, read_only: bool = False, deadline: float | None = None,
-                 process_poller: Any = None) -> Runtime:
+                 process_poller: Any = None, random_seed: int = 0,
+                 user_config: dict[str, Any] | None = None) -> Runtime:
     """Resolve settings (starting the demo cloud first if asked) and make the session; a
     ``process_poller`` already started (start_monitor_poller) becomes its monitor poller."""
     from dataclasses import replace
@@ -117,12 +121,13 @@ def open_runtime(flags: GlobalFlags, *, demo: bool = False, demo_activity: bool 
     from cloudshell.cloud.session import CloudSession
     from cloudshell.cloud.userconfig import load_user_config
 
-    user_config = load_user_config()  # first: a bad config.toml is refused before any demo or network work
+    if user_config is None:
+        user_config = load_user_config()  # first: a bad config.toml is refused before any demo or network work
     cloud = None
     if demo or demo_activity:
         from cloudshell.cloud.demo import DemoCloud
 
-        cloud = DemoCloud()
+        cloud = DemoCloud(random_seed=random_seed)
         url = cloud.start()  # stops its child itself if start fails
         if demo_activity:
             cloud.activity()

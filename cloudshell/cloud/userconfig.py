@@ -6,6 +6,9 @@ Example ``~/.config/cloudshell/config.toml``::
     interval = 5
     key_dir = "~/.ssh"
 
+    [clouds.prod]        # several clouds side by side: cloudshell --cloud prod --cloud aws-eu
+    eucarc = "~/creds/prod/eucarc"       # (cloud/clouds.py has every key)
+
     [ssh.users]          # login user by image name (glob) for `ssh`
     "centos-*" = "centos"
     "ubuntu-*" = "ubuntu"
@@ -95,6 +98,10 @@ def load_user_config(path: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"cannot read config {path}: its tables or arrays are nested too deeply "
                           "(expected TOML settings)") from None
     _check_types(data, path)
+    if "clouds" in data:
+        from cloudshell.cloud.clouds import cloud_tables
+
+        cloud_tables(data, path)   # each [clouds.NAME] checked at start-up, like the other settings
     return data
 
 
@@ -105,6 +112,7 @@ _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "key_dir": (str, 'a folder, e.g. key_dir = "~/.ssh"'),
     "interval": ((int, float), "seconds, e.g. interval = 5"),
     "ssh": (dict, "a table: [ssh.users]"),
+    "clouds": (dict, "tables: [clouds.NAME] endpoint_url = …"),
 }
 
 

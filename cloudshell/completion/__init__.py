@@ -264,8 +264,8 @@ def _resources(p: Param, base: str, narrow: str, text: str, start: int, inventor
 
 def _meta(rec: Record, shown: str) -> str:
     lead, tail = KINDS[rec.kind].meta(rec)
-    parts = [rec.name if rec.name != shown else rec.id if rec.id != shown else "", *lead, rec.state, rec.zone,
-             *tail]
+    parts = [rec["cloud"], rec.name if rec.name != shown else rec.id if rec.id != shown else "", *lead, rec.state,
+             rec.zone, *tail]   # the cloud first when the REPL has several (repl/clouds.py tags them)
     return _clean(" · ".join(x for x in parts if x))
 
 

@@ -135,6 +135,8 @@ def _global_value(dest: str, raw: str) -> list[tuple[str, str]]:
                         if h.get(key) and h.get(key) != "aws"})
     elif dest == "profile":
         words = _profiles()
+    elif dest == "clouds":
+        words = _cloud_names()
     elif dest == "theme":
         words = list(THEMES)
     elif dest == "--output":
@@ -161,3 +163,14 @@ def _profiles() -> list[str]:
             if not prefix or section.startswith(prefix) or section == "default":
                 names.add(name.strip())
     return sorted(names)
+
+
+def _cloud_names() -> list[str]:
+    """The [clouds.NAME] tables of config.toml (and ``all``); nothing when it cannot be read."""
+    from cloudshell.cloud.userconfig import load_user_config
+
+    try:
+        clouds = load_user_config().get("clouds", {})
+    except Exception:  # noqa: BLE001 - a shell's Tab never prints an error
+        return []
+    return [*sorted(clouds), "all"] if isinstance(clouds, dict) and clouds else []

@@ -25,12 +25,16 @@ if TYPE_CHECKING:
 
 def run_repl(runtime: FaceRuntime) -> int:
     """``cloudshell repl``: start the runtime's poller and read commands until Ctrl-D or ``exit``."""
+    if hasattr(runtime, "runtimes"):   # several clouds (cloud/cloudset.py): a poller each
+        pollers = {name: rt.poller() for name, rt in runtime.runtimes.items()}
+        return run_repl_on(runtime, pollers[runtime.current_name], pollers=pollers)
     return run_repl_on(runtime, runtime.poller())
 
 
 def run_repl_on(runtime: FaceRuntime, poller: LivePoller, *, registry: Registry | None = None,
                 console: Console | None = None, input: Input | None = None,  # noqa: A002
-                output: Output | None = None, history: History | None = None) -> int:
+                output: Output | None = None, history: History | None = None,
+                pollers: dict[str, LivePoller] | None = None) -> int:
     """Run the REPL over an existing runtime and (started) poller; returns the exit code.
 
     ``input``/``output`` (prompt_toolkit's) and ``console`` (rich's) are for tests
@@ -44,7 +48,7 @@ def run_repl_on(runtime: FaceRuntime, poller: LivePoller, *, registry: Registry 
         if input is not None or output is not None:
             stack.enter_context(create_app_session(input=input, output=output))
         stack.enter_context(_log_to_file())
-        return Repl(runtime, poller, registry=registry, console=console, history=history).run()
+        return Repl(runtime, poller, registry=registry, console=console, history=history, pollers=pollers).run()
 
 
 @contextmanager

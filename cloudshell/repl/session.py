@@ -39,6 +39,7 @@ from cloudshell.commands.registry import split_line
 from cloudshell.completion import prepare
 from cloudshell.output import clean, emit
 from cloudshell.progress import ProgressBars
+from cloudshell.repl.clouds import USE_HELP, CloudsCompleter, ReplClouds
 from cloudshell.repl.completer import InventoryCompleter
 from cloudshell.repl.history import PrivateHistory, secret_in
 from cloudshell.repl.keys import MAX_LINE, build_key_bindings
@@ -87,9 +88,12 @@ class Repl:
     """The interactive command line. ``run()`` returns the exit code when the user leaves."""
 
     def __init__(self, runtime: FaceRuntime, poller: LivePoller, *, registry: Registry | None = None,
-                 console: Console | None = None, history: History | None = None) -> None:
+                 console: Console | None = None, history: History | None = None,
+                 pollers: dict[str, LivePoller] | None = None) -> None:
         self.runtime = runtime
         self.poller = poller
+        # Several clouds (runtime is a CloudSet, one poller each): repl/clouds.py; else None, as before.
+        self.clouds: ReplClouds | None = None
         self.registry = registry if registry is not None else full_registry()
         self.console = console if console is not None else Console(highlight=False)
         self.completer = InventoryCompleter(poller.inventory, self.registry, EXTRA_WORDS)
@@ -120,6 +124,9 @@ class Repl:
         )
         self.context = Context.for_runtime(runtime, interactive=True, poller=poller,
                                            confirm=self.confirm, progress=self.progress)
+        if pollers:
+            self.clouds = ReplClouds(runtime, pollers, {"confirm": self.confirm, "progress": self.progress})
+            self._switched()
 
     def _open_history(self) -> History:
         try:
@@ -128,8 +135,16 @@ class Repl:
             self.console.print(Text(f"history is not kept: {exc.strerror or exc}", style="yellow"))
             return InMemoryHistory()
 
-    def current_completer(self) -> InventoryCompleter:
+    def current_completer(self) -> InventoryCompleter | CloudsCompleter:
         """The completer of the poller's current snapshot: what the toolbar counts is what Tab offers."""
+        if self.clouds is not None:
+            sources = {n: p.inventory for n, p in self.clouds.pollers.items()}
+            built = self.completer
+            if not isinstance(built, CloudsCompleter) or any(built.sources[n] is not i for n, i in sources.items()):
+                built = self.completer = CloudsCompleter(
+                    sources, self.registry, {**EXTRA_WORDS, "use": USE_HELP},
+                    previous=built if isinstance(built, CloudsCompleter) else None)
+            return built
         inventory = self.poller.inventory
         completer = self.completer
         if completer.inventory is not inventory:
@@ -149,14 +164,26 @@ class Repl:
             return ""
 
     def prompt_message(self) -> StyleAndTextTuples:
+        if self.clouds is not None:
+            return [("class:prompt.where", self.clouds.where()), ("class:prompt", "> ")]
         return [("class:prompt.where", f"{self.runtime.label} {self.region}".strip()), ("class:prompt", "> ")]
+
+    def _switched(self) -> None:
+        """After ``use``: the current cloud's poller, Context and region are the REPL's."""
+        assert self.clouds is not None
+        name = self.clouds.current
+        self.poller, self.context = self.clouds.pollers[name], self.clouds.contexts[name]
+        self.region = self.clouds.region()
 
     def toolbar(self) -> StyleAndTextTuples:
         app = self.session.app
         width = app.output.get_size().columns if app.is_running else 80
+        note = self.note
+        if self.clouds is not None and self.clouds.others_health():
+            note = " · ".join(filter(None, (self.clouds.others_health(), note)))   # the others' health too
         return [*toolbar_fragments(label=self.runtime.label, region=self.region,
                                    inventory=self.poller.inventory, health=self.poller.health, width=width,
-                                   interval=self.runtime.interval, note=self.note)]
+                                   interval=self.runtime.interval, note=note)]
 
     def error(self, message: str) -> None:
         self.console.print(Text(clean(" ".join(message.split())), style="red"))
@@ -175,12 +202,15 @@ class Repl:
         return answer.strip().lower() in ("y", "yes")
 
     # -- the poller's side (its thread) --------------------------------------------------
-    def _on_update(self, update: PollUpdate) -> None:
+    def _on_update(self, update: PollUpdate, cloud: str | None = None) -> None:
         # Swap first (the next keystroke must see this snapshot), then build its indexes here
         # rather than on a keystroke.
-        self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)
-        prepare(update.inventory)
-        if update.health.state == "ok":
+        if self.clouds is None:
+            self.completer = InventoryCompleter(update.inventory, self.registry, EXTRA_WORDS)
+            prepare(update.inventory)
+        else:
+            self.current_completer()   # every cloud's IDs, rebuilt here rather than on a keystroke
+        if update.health.state == "ok" and cloud in (None, getattr(self.clouds, "current", None)):
             self.note = ""
         now = time.monotonic()
         with self._lock:
@@ -234,7 +264,11 @@ class Repl:
         return self.session.prompt(in_thread=self.in_thread, pre_run=capture)
 
     def run(self) -> int:
-        unsubscribe = self.poller.subscribe(self._on_update)
+        if self.clouds is None:
+            unsubscribes = [self.poller.subscribe(self._on_update)]
+        else:
+            unsubscribes = [p.subscribe(lambda update, name=name: self._on_update(update, name))
+                            for name, p in self.clouds.pollers.items()]
         try:
             while True:
                 self.flush_notices()
@@ -249,7 +283,8 @@ class Repl:
                 if not self.execute(line):
                     break
         finally:
-            unsubscribe()
+            for unsubscribe in unsubscribes:
+                unsubscribe()
         return 0
 
     def execute(self, line: str) -> bool:
@@ -268,12 +303,20 @@ class Repl:
             words = split_line(text)
             if words[:1] in (["exit"], ["quit"]) and len(words) == 1:
                 return False
+            if words[:1] == ["use"] and self.clouds is not None:
+                said = self.clouds.use(words)
+                self._switched()
+                self.console.print(Text(clean(said)))
+                return True
             inv = self.registry.parse(words)
             mutating = inv.command.mutates
+            context = self.context
+            if self.clouds is not None:
+                _, context = self.clouds.context_for(inv)   # an ID's own cloud, else the current one
             with ProgressBars(self.console) as bars:  # long commands (bundles) draw bars here
-                result = run(replace(self.context, meter=bars), inv)
+                result = run(replace(context, meter=bars), inv)
             if mutating:
-                self.watch([w for w in words[1:] if kind_of_id(w) or self.poller.inventory.get(w)])
+                self.watch([w for w in words[1:] if kind_of_id(w) or context.poller.inventory.get(w)])
             emit(result, fmt=inv.output or ("euca" if inv.euca_name else "table"), query=inv.query,
                  console=self.console)
             if inv.command.name == "help" and not inv.get("topic") and not inv.wants_help:

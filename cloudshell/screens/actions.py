@@ -126,8 +126,10 @@ class ResourceActions:
             inst = self._current("instances")
             if inst is None:
                 return
+            # Only the instance's own cloud and zone ("cloud" is "" with one cloud).
             vols = sorted((v for v in inv.of("volumes").values()
-                           if v.state == "available" and v.zone == inst.zone), key=lambda v: (v.name, v.id))
+                           if v.state == "available" and v.zone == inst.zone and v["cloud"] == inst["cloud"]),
+                          key=lambda v: (v.name, v.id))
             if not vols:
                 self.notify(f"no available volume in {inst.zone} to attach to {inst.id}",
                             severity="warning")
@@ -149,12 +151,14 @@ class ResourceActions:
             self.notify(f"{vol.id} is {vol.state}: only an available volume can be attached",
                         severity="warning")
             return
+        where = f"{vol.zone} of cloud {vol['cloud']}" if vol["cloud"] else vol.zone
         insts = sorted((i for i in inv.of("instances").values()
-                        if i.state == "running" and i.zone == vol.zone), key=lambda i: (i.name, i.id))
+                        if i.state == "running" and i.zone == vol.zone and i["cloud"] == vol["cloud"]),
+                       key=lambda i: (i.name, i.id))
         if not insts:
-            self.notify(f"no running instance in {vol.zone} for {vol.id}", severity="warning")
+            self.notify(f"no running instance in {where} for {vol.id}", severity="warning")
             return
-        picker = PickerScreen(f"Attach {_who(vol)} ({vol['size']} GiB) to a running instance in {vol.zone}",
+        picker = PickerScreen(f"Attach {_who(vol)} ({vol['size']} GiB) to a running instance in {where}",
                               [(i.id, _instance_label(i)) for i in insts], field="Device",
                               suggest=lambda iid: free_device(self.inv, iid))
 

@@ -189,7 +189,8 @@ class DetailScreen(Screen):
         from cloudshell.commands import registry, run
 
         try:
-            result = run(self.app.context(0), registry().parse(["get-console-output", self.record.id]))
+            asked = registry().parse(["get-console-output", self.record.id])
+            result = run(self.app.context(0, asked), asked)   # the record's own cloud
             text = result.raw_text if result.raw_text is not None else \
                 str((result.data or {}).get("Output") or "\n".join(result.lines))
             self.post_message(TextLoaded(self.record.id, text))

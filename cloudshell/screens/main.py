@@ -15,6 +15,7 @@ from cloudshell.cloud.inventory import Change, Inventory
 from cloudshell.cloud.kinds import KINDS, VIEW_KINDS, VIEWED
 from cloudshell.cloud.poller import Health
 from cloudshell.screens.actions import ResourceActions
+from cloudshell.screens.clouds import CloudViews
 from cloudshell.screens.messages import ActionFinished, ActionProgressed, ActionStarted
 from cloudshell.widgets.command_bar import CommandBar, OutputPanel
 from cloudshell.widgets.resource_table import ResourceTable
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 VIEW_NAMES = {kind: kind for kind, _label in VIEWS} | {w: k.name for k in VIEW_KINDS for w in k.view_words}
 
 
-class MainScreen(Screen):
+class MainScreen(CloudViews, Screen):
     """Instances (default), Volumes, Snapshots, Images, Addresses, Groups, Keypairs, Zones, Networks."""
 
     if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class MainScreen(Screen):
         Binding("r", "repl", "REPL"),
         Binding("f5,ctrl+l", "refresh", "Refresh", show=False),
         Binding("o", "toggle_output", "Output", show=False),
+        *CloudViews.CLOUD_BINDINGS,
         *ResourceActions.ACTION_BINDINGS,
     ]
 
@@ -120,6 +122,7 @@ class MainScreen(Screen):
             # Where the demo endpoint listens: other tools (aws, the one-shot CLI) can use it too.
             label = f"demo {runtime.session.endpoint.label}"
         phase = runtime.phase      # the runtime is still opening (opening.py)
+        label, region = self.cloud_place(label, str(region))   # several clouds: which are shown
         self.query_one(StatusBar).show(
             label=label, region=str(region),
             counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
@@ -144,6 +147,7 @@ class MainScreen(Screen):
         for change in changes or ():
             changed.setdefault(change.kind, set()).add(change.id)
         stale = health.state == "stale"
+        self.show_clouds()
         with self.app.batch_update():
             for table in self.tables():
                 table.stale = stale
@@ -268,6 +272,8 @@ class MainScreen(Screen):
 
     # -- the action keys (ResourceActions does them) ----------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_cloud":     # c: the cloud filter with several clouds, else the console
+            return self.cloud_filter is not None
         return ResourceActions.enabled(action, self.view)
 
     def action_attach(self) -> None:
@@ -342,6 +348,9 @@ class MainScreen(Screen):
             return
         if word == "ssh":
             self.app.prepare_ssh(argv)
+            return
+        if word == "cloud":
+            self.cloud_command(argv)
             return
         if len(argv) == 1 and word == "repl":
             self.action_repl()

@@ -20,7 +20,12 @@ def run_repl(app: CloudshellApp) -> None:
         app.notify(f"the REPL: not connected yet: {app.runtime.phase}", severity="warning")
         return
     app.timeline.add_action("REPL opened")
-    app.run_in_terminal(lambda: run_repl_on(app.runtime, app.poller), "the REPL")
+    pollers = getattr(app.poller, "pollers", None)   # several clouds: the REPL gets each one's poller
+    if pollers is not None and hasattr(app.runtime, "current_name"):
+        poller = pollers[app.runtime.current_name]
+        app.run_in_terminal(lambda: run_repl_on(app.runtime, poller, pollers=pollers), "the REPL")
+    else:
+        app.run_in_terminal(lambda: run_repl_on(app.runtime, app.poller), "the REPL")
     app.timeline.add_action("REPL closed")
 
 

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, RichLog
 from textual.timer import Timer
 from textual.widgets.option_list import Option
 
+from cloudshell.cloud.cloudset import one_cloud_view
 from cloudshell.widgets.completion_adapter import Suggestion, suggest
 from cloudshell.widgets.fit_log import FitLog
 
@@ -106,7 +107,9 @@ class CommandBar(Vertical):
             self._pending.stop()
             self._pending = None
         before = self.input.value[: self.input.cursor_position]
-        self._suggestions = suggest(before, self.app.inventory, limit=MAX_SUGGESTIONS)
+        # With several clouds, once the line names an ID only that cloud's resources are offered.
+        inventory = one_cloud_view(before.split(), self.app.inventory)
+        self._suggestions = suggest(before, inventory, limit=MAX_SUGGESTIONS)
         box = self.query_one("#suggestions", OptionList)
         box.clear_options()
         if not self._suggestions:

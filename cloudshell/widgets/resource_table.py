@@ -96,7 +96,10 @@ class ResourceTable(ScrollView, can_focus=True):
         self._hay: dict[str, str] = {}         # lower-cased cells of a row, for the filter
         self.widths = [cell_len(c.header) + 1 for c in self.columns]   # + the sort arrow
         self.sort_column = 0
-        self.first_column = 1                  # the first column after the pinned ID column
+        self.pinned = 1                        # columns that never pan: the ID (the Cloud too, with several)
+        self.first_column = 1                  # the first column after the pinned ones
+        self.cloud_filter: str | None = None   # a cloud's short name: only its rows (several clouds)
+        self.stale_clouds: frozenset[str] = frozenset()   # short names whose rows are drawn stale
         self.sort_reverse = False
         self.filter_text = ""
         self.cursor_row = 0
@@ -186,7 +189,7 @@ class ResourceTable(ScrollView, can_focus=True):
             for i, key in enumerate(keys):
                 n = len(fields.get(key, ""))
                 if n > widths[i]:
-                    widths[i] = n if i == 0 else min(n, MAX_WIDTH)
+                    widths[i] = n if i < self.pinned else min(n, MAX_WIDTH)
 
     def _haystack(self, rid: str) -> str:
         hay = self._hay.get(rid)
@@ -208,7 +211,8 @@ class ResourceTable(ScrollView, can_focus=True):
         keys = self._keys
         fields_of = fields_getter(recs)
         by_id = column == "id"       # IDs sort as strings: no keys to build (C-speed sort)
-        if touched is not None and self._ordered_for == (needle, self.sort_column):
+        cloud = self.cloud_filter
+        if touched is not None and self._ordered_for == (needle, self.sort_column, cloud):
             shown = self._index
             ids = [rid for rid in self.order if rid in recs]
             for rid in touched:
@@ -221,16 +225,20 @@ class ResourceTable(ScrollView, can_focus=True):
                     ids.append(rid)
             if needle:
                 ids = [rid for rid in ids if needle in self._haystack(rid)]
+            if cloud is not None:
+                ids = [rid for rid in ids if recs[rid].fields.get("cloud") == cloud]
         else:
             keys = self._keys = {} if by_id else {
                 rid: _sort_key(fields_of(rid).get(column, ""), rid) for rid in recs}
             ids = [rid for rid in recs if needle in self._haystack(rid)] if needle else list(recs)
+            if cloud is not None:
+                ids = [rid for rid in ids if recs[rid].fields.get("cloud") == cloud]
         if self.kind.tree:   # parents before their children, as the records come: no sorting
             index = {rid: n for n, rid in enumerate(recs)}
             ids.sort(key=index.__getitem__)
         else:
             ids.sort(key=None if by_id else keys.__getitem__, reverse=self.sort_reverse)
-        self._ordered_for = (needle, self.sort_column)
+        self._ordered_for = (needle, self.sort_column, cloud)
         self.order = ids
         self._index = {rid: n for n, rid in enumerate(ids)}
         if self.cursor_id in self._index:
@@ -273,6 +281,39 @@ class ResourceTable(ScrollView, can_focus=True):
         self.filter_text = text
         self._reorder()
 
+    def set_stale_clouds(self, shorts: frozenset[str]) -> None:
+        """Draw the rows of these clouds stale (their poller cannot reach them); the others as live."""
+        if shorts != self.stale_clouds:
+            self.stale_clouds = shorts
+            self.refresh()
+
+    def set_cloud_filter(self, short: str | None) -> None:
+        """Only the rows of one cloud (its short name), or of all (None)."""
+        if short != self.cloud_filter:
+            self.cloud_filter = short
+            self._reorder()
+
+    def show_clouds(self, several: bool) -> None:
+        """With several clouds the Cloud column comes first, pinned with the ID beside it."""
+        if several == (self.pinned == 2):
+            return
+        from cloudshell.cloud.kinds import Column
+
+        cloud = [Column("cloud", "Cloud", lambda raw: "")] if several else []
+        sorted_key = self.columns[self.sort_column].key
+        self.columns = cloud + list(self.kind.columns)
+        self.pinned = 2 if several else 1
+        self.first_column = self.pinned
+        self.sort_column = next(i for i, c in enumerate(self.columns) if c.key == sorted_key)
+        self._state_at = next((i for i, c in enumerate(self.columns) if c.key == "state"), None)
+        self._lines = {}
+        self._keys = {}
+        self._ordered_for = None
+        if self.loaded:
+            self.apply(self.records)   # widths measured anew over the new columns
+        else:
+            self.widths = [cell_len(c.header) + 1 for c in self.columns]
+
     def sort_by(self, column: int, reverse: bool | None = None) -> None:
         self.sort_column = column % len(self.columns)
         if reverse is not None:
@@ -282,12 +323,12 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _show_column(self, column: int) -> None:
         """Pan so that ``column`` is on screen whole (the sorted one, say)."""
-        if column < 1:
+        if column < self.pinned:
             return
         if column < self.first_column:
             self._pan_to(column)
             return
-        room = self.scrollable_content_region.width - 1 - self.widths[0] - GAP
+        room = self.scrollable_content_region.width - 1 - sum(w + GAP for w in self.widths[:self.pinned])
         first = self.first_column
         while first < column and sum(w + GAP for w in self.widths[first:column + 1]) - GAP > room:
             first += 1
@@ -352,17 +393,19 @@ class ResourceTable(ScrollView, can_focus=True):
         self._set_cursor(len(self.order) - 1 if row < 0 else row)
 
     def _last_first_column(self) -> int:
-        return last_first_column(self.widths, self.scrollable_content_region.width) if len(self.widths) > 1 else 1
+        if len(self.widths) <= self.pinned:
+            return self.pinned
+        return last_first_column(self.widths, self.scrollable_content_region.width, self.pinned)
 
     def action_pan(self, direction: int) -> None:
         """A column sideways; the ID column stays (k9s, htop)."""
         self._pan_to(self.first_column + direction)
 
     def action_pan_to(self, where: int) -> None:
-        self._pan_to(self._last_first_column() if where < 0 else 1)
+        self._pan_to(self._last_first_column() if where < 0 else self.pinned)
 
     def _pan_to(self, first: int) -> None:
-        first = max(1, min(first, self._last_first_column()))
+        first = max(self.pinned, min(first, self._last_first_column()))
         if first != self.first_column:
             self.first_column = first
             self.refresh()
@@ -409,7 +452,7 @@ class ResourceTable(ScrollView, can_focus=True):
             if row == 0 and not self.order:
                 note = "loading…" if not self.loaded else (
                     f"no {self.kind.name} match '{self.filter_text}'" if self.filter_text
-                    else f"no {self.kind.name}")
+                    else f"no {self.kind.name}") + (f" in cloud {self.cloud_filter}" if self.cloud_filter else "")
                 style = base + self._style("empty")
                 return Strip([Segment(" " + note, style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
@@ -417,7 +460,8 @@ class ResourceTable(ScrollView, can_focus=True):
         rec = self.records[rid]
         cells = (rec.state, fields_getter(self.records)(rid))   # what the row is drawn from
         cursor = "cursor" if self.has_focus else "cursor-blurred"
-        flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), self.stale)
+        stale = self.stale or (bool(self.stale_clouds) and rec.fields.get("cloud") in self.stale_clouds)
+        flags = (row == self.cursor_row and cursor, rid in self._changed, self.busy.get(rid), stale)
         key = (rid, flags, width, first, tuple(self.widths), base)
         cached = self._lines.get(key)
         if cached is not None and cached[0] == cells:   # equal state and fields: the same row
@@ -434,7 +478,8 @@ class ResourceTable(ScrollView, can_focus=True):
                     base: Style) -> Strip:
         style = base
         mark = " "
-        if self.stale:
+        stale = flags[3]
+        if stale:
             style = style + self._style("stale")
         if rid in self._changed:
             style = style + self._style("changed")
@@ -447,13 +492,14 @@ class ResourceTable(ScrollView, can_focus=True):
             mark = ">"
         state_at = self._state_at
         state_style = None
-        if state_at is not None and not self.stale:
+        if state_at is not None and not stale:
             klass = STATE_CLASSES.get(rec.state)
             state_style = self._style(f"state-{klass}") if klass else None
         values = [rec.fields.get(c.key, "") for c in self.columns]
         if rid in self.busy and state_at is not None:
             values[state_at] = self.busy[rid]
-        return compose_line(mark, values, self.widths, state_at, style, state_style, width, first)
+        return compose_line(mark, values, self.widths, state_at, style, state_style, width, first,
+                            pinned=self.pinned)
 
     def _render_header(self, width: int, base: Style, first: int) -> Strip:
         style = base + self._style("header")
@@ -462,4 +508,4 @@ class ResourceTable(ScrollView, can_focus=True):
             arrow = ("▼" if self.sort_reverse else "▲") if i == self.sort_column and not self.kind.tree else ""
             values.append(c.header + arrow)
         return compose_line(" ", values, self.widths, self.sort_column, style, self._style("sorted"), width,
-                            first, edges=True)
+                            first, edges=True, pinned=self.pinned)

@@ -31,30 +31,37 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def last_first_column(widths: list[int], width: int) -> int:
+def last_first_column(widths: list[int], width: int, pinned: int = 1) -> int:
     """The furthest a table pans: the first panned column from which every later one fits."""
-    room = width - (1 + widths[0] + GAP)
+    room = width - (1 + sum(widths[:pinned]) + GAP * pinned)
     need = 0
-    for first in range(len(widths) - 1, 0, -1):
+    for first in range(len(widths) - 1, pinned - 1, -1):
         need += widths[first] + GAP
         if need - GAP > room:
-            return min(first + 1, len(widths) - 1)
-    return 1
+            return max(pinned, min(first + 1, len(widths) - 1))
+    return pinned
 
 
 def compose_line(mark: str, values: list[str], widths: list[int], accent_at: int | None, style: Style,
-                 accent: Style | None, width: int, first: int = 1, *, edges: bool = False) -> Strip:
-    """One line ``width`` cells wide: the gutter mark and the ID column pinned, then the columns
-    from ``first`` on, whole; the one the right edge cuts ends in "…", as a value cut at its
-    column's width does. ``edges`` (the header) marks columns panned away: "«" left, "»" right."""
+                 accent: Style | None, width: int, first: int = 1, *, edges: bool = False,
+                 pinned: int = 1) -> Strip:
+    """One line ``width`` cells wide: the gutter mark and the ``pinned`` columns (the ID; the Cloud
+    and the ID with several clouds) fixed, then the columns from ``first`` on, whole; the one the
+    right edge cuts ends in "…", as a value cut at its column's width does. ``edges`` (the header)
+    marks columns panned away: "«" left, "»" right."""
     def seg(i: int, text: str) -> Segment:
         return Segment(text, style + accent if (i == accent_at and accent is not None) else style)
 
-    pinned = widths[0] + GAP
-    room = width - 1 - pinned
-    segments = [Segment(mark, style), seg(0, fit(safe(values[0]), min(widths[0], width - 1)))]
-    gap = "«" + " " * (GAP - 1) if edges and first > 1 else " " * GAP
+    segments = [Segment(mark, style)]
+    room = width - 1
+    for j in range(pinned):
+        segments.append(seg(j, fit(safe(values[j]), min(widths[j], max(0, room)))))
+        room -= widths[j] + GAP
+        if j < pinned - 1:
+            segments.append(Segment(" " * GAP, style))
+    gap = "«" + " " * (GAP - 1) if edges and first > pinned else " " * GAP
     segments.append(Segment(gap, style))
+    pinned_width = width - 1 - room
     i, cut = first, False
     while i < len(values) and room > 0:
         text = safe(values[i])
@@ -68,6 +75,6 @@ def compose_line(mark: str, values: list[str], widths: list[int], accent_at: int
             room, cut = 0, True
         i += 1
     strip = Strip(segments).adjust_cell_length(width, style)
-    if edges and (i < len(values) or cut) and width > pinned + 2:
+    if edges and (i < len(values) or cut) and width > pinned_width + 2:
         strip = Strip(list(strip.crop(0, width - 1)) + [Segment("»", style)])
     return strip.simplify()
