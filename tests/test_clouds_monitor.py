@@ -103,3 +103,35 @@ async def test_command_bar_offers_every_cloud_until_an_id_names_one():
         await pilot.press(*first_a[2:], "space", *"i-")
         await until(pilot, lambda: bar._suggestions and all(s.meta.startswith("prod") for s in bar._suggestions)
                     and len(bar._suggestions) == 2, what="only prod's other instances")
+
+
+def _network_inventory(prefix: str, base: int):
+    vpc = f"vpc-{base:017x}"
+    subnet = {"SubnetId": f"subnet-{base + 1:017x}", "VpcId": vpc, "CidrBlock": "10.0.1.0/24",
+              "AvailabilityZone": "zone-a", "AvailableIpAddressCount": 250, "State": "available"}
+    inst = dict(instance_raw(base, name=f"{prefix}-node"), VpcId=vpc, SubnetId=subnet["SubnetId"])
+    return synthetic_inventory([inst], vpcs=[{"VpcId": vpc, "CidrBlock": "10.0.0.0/16", "State": "available",
+                                              "IsDefault": False, "Tags": [{"Key": "Name", "Value": f"{prefix}-net"}]}],
+                               subnets=[subnet], **{"route-tables": []})
+
+
+async def test_the_networks_view_shows_each_clouds_vpcs_with_their_cloud_and_c_filters_them():
+    pa, pb = FedPoller(), FedPoller()
+    clouds = CloudSet([cloud_runtime("prod"), cloud_runtime("aws-eu")])
+    merged = CloudsPoller({"prod": pa, "aws-eu": pb}, {"prod": "prod", "aws-eu": "aws-eu"})
+    app = CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pa.feed(_network_inventory("a", 0x100))
+        pb.feed(_network_inventory("b", 0x200))
+        await pilot.press("9")
+        await until(pilot, lambda: app.screen.view == "networks" and len(app.screen.table.order) == 4,
+                    what="both clouds' VPC and subnet rows")
+        table = app.screen.table
+        rows = [line.lstrip(">") for line in screen_text(app).splitlines() if "vpc-" in line or "subnet-" in line]
+        assert any(line.split()[:2] == ["prod", f"vpc-{0x100:017x}"] and "a-net" in line for line in rows), rows
+        assert any(line.split()[:3] == ["aws-eu", "└", f"subnet-{0x201:017x}"] for line in rows), rows
+        await pilot.press("c")
+        await until(pilot, lambda: "cloud prod" in screen_text(app), what="the prod filter")
+        await until(pilot, lambda: {table.records[r]["cloud"] for r in table.order} == {"prod"}
+                    and len(table.order) == 2, what="only prod's VPC and subnet")
+        assert "no networks" not in screen_text(app)

@@ -99,6 +99,8 @@ def _row(rec: Record, shown_id: str, *, zone: str, free: str, internet: str, ins
     fields = {"id": shown_id, "name": rec.name, "state": rec.state, "cidr": rec["cidr"], "zone": zone,
               "free": free, "internet": internet, "instances": str(instances), "route_table": table,
               "vpc": rec["vpc"] if rec.kind == "subnets" else ""}
+    if "cloud" in rec.fields:     # several clouds: the row keeps its cloud (the Cloud column, the filter)
+        fields["cloud"] = rec.fields["cloud"]
     return Record(kind=rec.kind, id=rec.id, name=rec.name, state=rec.state, zone=rec.zone,
                   fields=MappingProxyType(fields), raw=rec.raw)
 
