@@ -65,7 +65,8 @@ def test_use_switches_the_cloud_and_ids_go_to_their_own(two_clouds):
         term.keys("C-c")
         term.type("use nowhere")
         term.keys("Enter")
-        term.wait(lambda s: "unknown cloud 'nowhere' (known: a, b)" in s, 20, "the known clouds")
+        term.wait(lambda s: "unknown cloud 'nowhere' (known: a, b)" in s and re.search(r"^b:us-east-1>\s*$", s, re.M),
+                  20, "the known clouds, then the prompt back (a Ctrl-D before it is the tty's, not the REPL's)")
         assert "Traceback" not in term.screen()
         term.keys("C-d")
         assert term.wait_exit(30) == 0

@@ -68,7 +68,8 @@ def test_repl_over_two_clouds_keeps_both_secrets_in_screen_history_and_logs(secr
         for line, shows in (("config", "creds-a/eucarc"), ("use b", "now in cloud b"), ("config", "creds-b/eucarc"),
                             (f"describe-volumes --filter tag:x={SECRETS['a']}", "b:us-east-1>"),
                             ("describe-volumes vol-00000000", "b:us-east-1>"), ("use a", "now in cloud a")):
-            term.keys("C-l")
+            term.keys("C-l")     # a clean screen first: the secret typed on the line before is gone
+            term.wait(lambda s: not any(w in s for w in WINDOWS), 15, "the screen cleared")
             term.type(line)
             term.keys("Enter")
             seen += term.wait(lambda s, shows=shows: shows in s and re.search(r"^[ab]:us-east-1>\s*$", s, re.M),

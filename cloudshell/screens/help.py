@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cloudshell.cloud.kinds import VIEW_KINDS
+from cloudshell.monitor_clouds import clouds_of
 from cloudshell.screens.actions import ACTION_VIEWS, ResourceActions
 from cloudshell.widgets.resource_table import ResourceTable
 from cloudshell.widgets.fit_log import FitLog
@@ -63,6 +64,8 @@ def _only_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
 def help_sections(app: App[Any], main_bindings: list[Binding]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(title, [(keys, what)]) for every context; also what the tests check against."""
     action_names = {b.action for b in ResourceActions.ACTION_BINDINGS}
+    if clouds_of(app) is None:   # c is the cloud filter only with several clouds open (else the console's key)
+        action_names.add("cycle_cloud")
     sections = [
         ("Everywhere", _rows(app, app.BINDINGS) + _rows(app, main_bindings, action_names)),
         ("Tables", _rows(app, ResourceTable.BINDINGS)),

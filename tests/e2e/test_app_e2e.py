@@ -28,6 +28,10 @@ def _filter(term: Terminal, text: str) -> None:
     term.type("/")
     term.wait(lambda t: "filter:" in t or "Enter keeps it" in t, what="filter line")
     term.type(text)
+    # Enter once the filter has taken the text (every row shows it): in the same read as the text, a
+    # loaded machine's Enter would come as part of a paste and leave the filter line open.
+    term.wait(lambda t: (rows := [x for x in t.splitlines()[2:] if re.match(r"^[ >](i|vol)-", x)])
+              and all(text in x for x in rows), what=f"the rows filtered to {text}")
     term.keys("Enter")
     # The table has the keys again once the footer lists them all (the filter line's is "/ Filter").
     term.wait(lambda t: "q Quit" in t.splitlines()[-1], what="the filter line closed")
