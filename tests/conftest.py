@@ -22,6 +22,10 @@ import pytest
 # every child, as in an operator's terminal.
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+# The same for SIGHUP under `nohup`: the run itself goes on ignoring a hangup (a handler that does
+# nothing), while every program it starts gets the default back at exec, so the SIGHUP tests test.
+if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
+    signal.signal(signal.SIGHUP, lambda signum, frame: None)
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -101,7 +101,7 @@ json.dump(outcomes, real)
 
 
 def run_batch(entry: str, argvs: Sequence[Sequence[str]], env: Mapping[str, str],
-              timeout: float = 240) -> list[dict]:
+              timeout: float = 240, cwd: str | Path | None = None) -> list[dict]:
     """Run many command lines of one program in one child process (one start-up, not one per line).
 
     ``entry`` is the program's console-script function, e.g. ``awscli.clidriver:main`` or
@@ -110,7 +110,7 @@ def run_batch(entry: str, argvs: Sequence[Sequence[str]], env: Mapping[str, str]
     import json
 
     done = subprocess.run([sys.executable, "-c", _BATCH, entry], env=dict(env), input=json.dumps(argvs),
-                          capture_output=True, text=True, timeout=timeout, check=False)
+                          capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd)
     if done.returncode != 0:
         raise AssertionError(f"the batch of {entry} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout)

@@ -1,7 +1,7 @@
 """The seeded cloud the safety and malformed-input tests share (module scope), and names for its resources.
 
-Used by commands/test_safety.py (cli.main in this process) and commands/test_malformed_b.py
-(real ``python -m cloudshell`` processes).
+Used by commands/test_safety.py (cli.main in this process) and the commands/test_malformed_*.py tables
+(tests/support/malformed.py: one real process runs a table's command lines).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def world(moto_server, tmp_path_factory) -> Iterator[World]:
         "web1_data": facts.volume("web-1-data").id, "scratch_a": facts.volume("scratch-a").id,
         "scratch_b": facts.volume("scratch-b").id, "golden_snap": golden_snap, "spare_snap": spare_snap,
         "image": image, "group": facts.group_id, "spare_group": spare_group, "tmp": str(tmp),
+        "kernel": facts.kernel_id, "free_address": facts.free_address, "snap": next(iter(facts.snapshots)),
     }
     world = World(moto_server.url, session, isolated_env(tmp), facts, tmp, names)
     world.state = cloud_state(session)
