@@ -72,7 +72,9 @@ def _instance(i: Mapping[str, Any]) -> Iterable[Row]:
            i.get("KernelId"), i.get("RamdiskId"), i.get("Platform"),
            f"monitoring-{monitoring}" if monitoring else None,
            i.get("PublicIpAddress"), i.get("PrivateIpAddress"), i.get("VpcId"), i.get("SubnetId"),
-           i.get("RootDeviceType"), i.get("InstanceLifecycle"), i.get("SpotInstanceRequestId"), None,
+           # euca2ools reads a key no answer has (showInstanceRequestId): the spot request's
+           # field is always empty there, and the license after it too.
+           i.get("RootDeviceType"), i.get("InstanceLifecycle"), None, None,
            _get(i, "Placement", "GroupName"), i.get("VirtualizationType"), i.get("Hypervisor"),
            i.get("ClientToken"), ",".join(g.get("GroupId", "") for g in i.get("SecurityGroups") or ()),
            _get(i, "Placement", "Tenancy"), i.get("EbsOptimized"), _get(i, "IamInstanceProfile", "Arn"),
@@ -183,8 +185,18 @@ def _group(g: Mapping[str, Any]) -> Iterable[Row]:
 def _rule_change(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     group = args.get("group")
     yield ("GROUP", group)
-    low, high = _port_range(args.get("ports") or args.get("icmp"))
-    perm: tuple[Any, ...] = ("PERMISSION", group, "ALLOWS", args.get("protocol"), low, high)
+    # The protocol and ports the request carried (commands/groups.py _ports): tcp when -P is not
+    # given (icmp with -t), icmp's -1 -1 when -t is not, tcp/udp's -1 as every port.
+    protocol = args.get("protocol") or ("icmp" if args.get("icmp") else "tcp")
+    if protocol == "icmp":
+        low, high = _port_range(args.get("icmp") or (-1, -1))
+    elif protocol in ("tcp", "udp"):
+        low, high = _port_range(args.get("ports"))
+        if (low, high) in ((-1, -1), ("-1", "-1")):
+            low, high = 0, 65535
+    else:
+        low, high = None, None
+    perm: tuple[Any, ...] = ("PERMISSION", group, "ALLOWS", protocol, low, high)
     sources = list(args.get("source_groups") or ())
     if args.get("source_user"):
         perm += ("USER", args["source_user"])
@@ -232,7 +244,9 @@ def _associate(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row
 def _keypair(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     yield ("KEYPAIR", data.get("KeyName"), data.get("KeyFingerprint"))
     if data.get("KeyMaterial") and not args.get("file"):
-        for line in str(data["KeyMaterial"]).rstrip("\n").split("\n"):  # the PEM on stdout, line by line
+        # The PEM on stdout as euca2ools' print writes it: its own last newline, then print's (a
+        # blank line ends the key).
+        for line in str(data["KeyMaterial"]).split("\n"):
             yield (line,)
 
 
@@ -288,7 +302,7 @@ PRINTERS: dict[str, Printer] = {
     "release-address": _echo("ADDRESS", "address", "allocation"),
     "describe-groups": _each("SecurityGroups", _group),
     "create-group": lambda data, args: [("GROUP", data.get("GroupId"), args.get("name"), args.get("description"))],
-    "delete-group": lambda data, _: [("RETURN", data.get("Return", True))],
+    "delete-group": lambda data, _: [("RETURN", data.get("Return"))],   # empty where the answer has none
     "authorize": _rule_change,
     "revoke": _rule_change,
     "describe-keypairs": _each("KeyPairs", lambda k: [("KEYPAIR", k.get("KeyName"), k.get("KeyFingerprint"))]),
@@ -325,6 +339,10 @@ _more()
 
 def has_layout(command: str | None) -> bool:
     return command in PRINTERS
+
+
+# Commands whose own text (Result.raw_text) euca2ools' layout replaces under --output euca.
+OVER_TEXT = frozenset({"get-console-output"})
 
 
 def render(result: Result, show: Callable[[str], str]) -> str:
