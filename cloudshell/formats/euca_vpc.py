@@ -59,7 +59,8 @@ def _interface_attribute(data: Mapping[str, Any], args: Mapping[str, Any]) -> It
             yield ("GROUP", g.get("GroupId"), g.get("GroupName"))
     elif chosen == "attachment" and data.get("Attachment"):
         a = data["Attachment"]
-        yield ("ATTACHMENT", a.get("AttachmentId"), a.get("DeviceIndex"), a.get("Status"), a.get("AttachTime"),
+        # euca2ools reads ``attachmentID`` (no answer has that key): the ID's field stays empty.
+        yield ("ATTACHMENT", None, a.get("DeviceIndex"), a.get("Status"), a.get("AttachTime"),
                a.get("DeleteOnTermination"))
 
 
