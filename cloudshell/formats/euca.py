@@ -39,8 +39,12 @@ def field(value: Any) -> str:
     return str(value)
 
 
-def tabify(row: Row, show: Callable[[str], str] = str) -> str:
-    return "\t".join(show(field(v)) for v in row)
+def tabify(row: Row, show: Callable[[str], str] = str, empty: str = "") -> str:
+    """The record's line; ``empty`` stands for a field with no value (euca2ools' --show-empty-fields
+    writes ``(nil)``). A one-field row is a line of text (a key, console output), never a record."""
+    if len(row) == 1:
+        return show(field(row[0]))
+    return "\t".join(show(field(v)) or empty for v in row)
 
 
 def _get(raw: Mapping[str, Any] | None, *path: str) -> Any:
@@ -349,5 +353,7 @@ def render(result: Result, show: Callable[[str], str]) -> str:
     """The result as euca2ools prints it (the caller checked :func:`has_layout`); ``show`` makes each
     value terminal-safe (a tab or an escape in a tag cannot forge a field or a record)."""
     data = result.data if isinstance(result.data, Mapping) else {}
-    rows = PRINTERS[str(result.command)](data, result.request or {})
-    return "\n".join(tabify(row, show) for row in rows)
+    args = result.request or {}
+    rows = PRINTERS[str(result.command)](data, args)
+    empty = "(nil)" if args.get("show_empty_fields") else ""
+    return "\n".join(tabify(row, show, empty) for row in rows)
