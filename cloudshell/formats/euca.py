@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from cloudshell.cloud.kinds import ec2_resource_type
+from cloudshell.cloud.kinds import euca2ools_resource_type
 from cloudshell.commands.context import Result
 
 Row = tuple[Any, ...]
@@ -56,7 +56,7 @@ def _get(raw: Mapping[str, Any] | None, *path: str) -> Any:
 
 def _tags(raw: Mapping[str, Any], resource_id: Any) -> Iterable[Row]:
     for t in raw.get("Tags") or ():
-        yield ("TAG", ec2_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
+        yield ("TAG", euca2ools_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
 
 
 # -- instances -------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def _keypair(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
 def _tags_created(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     for rid in args.get("ids") or ():
         for key, value in _tag_pairs(args.get("tags")):
-            yield ("TAG", ec2_resource_type(str(rid)), rid, key, value)
+            yield ("TAG", euca2ools_resource_type(str(rid)), rid, key, value)
 
 
 def _tag_pairs(tags: Any) -> list[tuple[Any, Any]]:

@@ -281,3 +281,15 @@ def test_show_empty_fields_writes_nil_in_records_only(world):
     assert [[v or "(nil)" for v in r] for r in rows] == nils and any("" in r for r in rows)
     lines = key["stdout"].splitlines()    # the key is text, not a record: its blank last line stays blank
     assert lines[1] == "-----BEGIN RSA PRIVATE KEY-----" and lines[-2:] == ["-----END RSA PRIVATE KEY-----", ""]
+
+
+def test_tag_records_name_resources_as_euca2ools_prefix_table_does():
+    from cloudshell.cloud.kinds import euca2ools_resource_type
+
+    named = {rid: euca2ools_resource_type(rid) for rid in (
+        "i-1a2b3c4d", "emi-1a2b3c4d", "vol-1a2b3c4d", "sg-1a2b3c4d", "vpc-1a2b3c4d", "eni-1a2b3c4d",
+        "eipalloc-1a2b3c4d", "sir-1a2b3c4d", "import-i-1a2b3c4d", "nat-1a2b3c4d", "key-1a2b3c4d")}
+    assert named == {"i-1a2b3c4d": "instance", "emi-1a2b3c4d": "image", "vol-1a2b3c4d": "volume",
+                     "sg-1a2b3c4d": "security-group", "vpc-1a2b3c4d": "vpc", "eni-1a2b3c4d": "network-interface",
+                     "eipalloc-1a2b3c4d": "allocation-id", "sir-1a2b3c4d": "spot-instances-request",
+                     "import-i-1a2b3c4d": "conversion-task", "nat-1a2b3c4d": "", "key-1a2b3c4d": ""}
