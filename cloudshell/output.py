@@ -183,6 +183,12 @@ def _emit(result: Result, *, fmt: str, query: str | None, console) -> None:
         console.file.write(result.raw_text if result.raw_text.endswith("\n") else result.raw_text + "\n")
         console.file.flush()
         return
+    if fmt == "euca" and not query and result.data is not None:
+        from cloudshell.formats import euca
+
+        if result.command in euca.OVER_TEXT:
+            _plain(console, euca.render(result, show_field))
+            return
     if result.raw_text is not None and (fmt == "table" or (fmt in ("text", "tsv", "euca") and not query)):
         # Help, config, console output: text meant to be read as it is, in a table or a pipe.
         text = "\n".join(clean(line) for line in result.raw_text.split("\n"))

@@ -101,6 +101,8 @@ COMMON_PARAMS: tuple[Param, ...] = (
     Param("query", ("--query",), convert=jmespath_query, metavar="JMESPATH",
           help="JMESPath over the JSON result, as awscli"),
     Param("yes", ("--yes",), action="flag", help="do not ask for confirmation"),
+    Param("show_empty_fields", ("--show-empty-fields",), action="flag",
+          help="under --output euca, an empty field as (nil), as euca2ools (awk then counts columns)"),
     Param("dry_run", ("--dry-run",), action="flag", help="ask EC2 whether it would succeed (DryRun)"),
     Param("help", ("--help", "-h"), action="flag", help="show usage and an example"),
 )

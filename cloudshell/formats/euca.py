@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from cloudshell.cloud.kinds import ec2_resource_type
+from cloudshell.cloud.kinds import euca2ools_resource_type
 from cloudshell.commands.context import Result
 
 Row = tuple[Any, ...]
@@ -39,8 +39,12 @@ def field(value: Any) -> str:
     return str(value)
 
 
-def tabify(row: Row, show: Callable[[str], str] = str) -> str:
-    return "\t".join(show(field(v)) for v in row)
+def tabify(row: Row, show: Callable[[str], str] = str, empty: str = "") -> str:
+    """The record's line; ``empty`` stands for a field with no value (euca2ools' --show-empty-fields
+    writes ``(nil)``). A one-field row is a line of text (a key, console output), never a record."""
+    if len(row) == 1:
+        return show(field(row[0]))
+    return "\t".join(show(field(v)) or empty for v in row)
 
 
 def _get(raw: Mapping[str, Any] | None, *path: str) -> Any:
@@ -52,7 +56,7 @@ def _get(raw: Mapping[str, Any] | None, *path: str) -> Any:
 
 def _tags(raw: Mapping[str, Any], resource_id: Any) -> Iterable[Row]:
     for t in raw.get("Tags") or ():
-        yield ("TAG", ec2_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
+        yield ("TAG", euca2ools_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
 
 
 # -- instances -------------------------------------------------------------------------
@@ -72,7 +76,9 @@ def _instance(i: Mapping[str, Any]) -> Iterable[Row]:
            i.get("KernelId"), i.get("RamdiskId"), i.get("Platform"),
            f"monitoring-{monitoring}" if monitoring else None,
            i.get("PublicIpAddress"), i.get("PrivateIpAddress"), i.get("VpcId"), i.get("SubnetId"),
-           i.get("RootDeviceType"), i.get("InstanceLifecycle"), i.get("SpotInstanceRequestId"), None,
+           # euca2ools reads a key no answer has (showInstanceRequestId): the spot request's
+           # field is always empty there, and the license after it too.
+           i.get("RootDeviceType"), i.get("InstanceLifecycle"), None, None,
            _get(i, "Placement", "GroupName"), i.get("VirtualizationType"), i.get("Hypervisor"),
            i.get("ClientToken"), ",".join(g.get("GroupId", "") for g in i.get("SecurityGroups") or ()),
            _get(i, "Placement", "Tenancy"), i.get("EbsOptimized"), _get(i, "IamInstanceProfile", "Arn"),
@@ -183,8 +189,18 @@ def _group(g: Mapping[str, Any]) -> Iterable[Row]:
 def _rule_change(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     group = args.get("group")
     yield ("GROUP", group)
-    low, high = _port_range(args.get("ports") or args.get("icmp"))
-    perm: tuple[Any, ...] = ("PERMISSION", group, "ALLOWS", args.get("protocol"), low, high)
+    # The protocol and ports the request carried (commands/groups.py _ports): tcp when -P is not
+    # given (icmp with -t), icmp's -1 -1 when -t is not, tcp/udp's -1 as every port.
+    protocol = args.get("protocol") or ("icmp" if args.get("icmp") else "tcp")
+    if protocol == "icmp":
+        low, high = _port_range(args.get("icmp") or (-1, -1))
+    elif protocol in ("tcp", "udp"):
+        low, high = _port_range(args.get("ports"))
+        if (low, high) in ((-1, -1), ("-1", "-1")):
+            low, high = 0, 65535
+    else:
+        low, high = None, None
+    perm: tuple[Any, ...] = ("PERMISSION", group, "ALLOWS", protocol, low, high)
     sources = list(args.get("source_groups") or ())
     if args.get("source_user"):
         perm += ("USER", args["source_user"])
@@ -232,14 +248,16 @@ def _associate(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row
 def _keypair(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     yield ("KEYPAIR", data.get("KeyName"), data.get("KeyFingerprint"))
     if data.get("KeyMaterial") and not args.get("file"):
-        for line in str(data["KeyMaterial"]).rstrip("\n").split("\n"):  # the PEM on stdout, line by line
+        # The PEM on stdout as euca2ools' print writes it: its own last newline, then print's (a
+        # blank line ends the key).
+        for line in str(data["KeyMaterial"]).split("\n"):
             yield (line,)
 
 
 def _tags_created(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     for rid in args.get("ids") or ():
         for key, value in _tag_pairs(args.get("tags")):
-            yield ("TAG", ec2_resource_type(str(rid)), rid, key, value)
+            yield ("TAG", euca2ools_resource_type(str(rid)), rid, key, value)
 
 
 def _tag_pairs(tags: Any) -> list[tuple[Any, Any]]:
@@ -288,7 +306,7 @@ PRINTERS: dict[str, Printer] = {
     "release-address": _echo("ADDRESS", "address", "allocation"),
     "describe-groups": _each("SecurityGroups", _group),
     "create-group": lambda data, args: [("GROUP", data.get("GroupId"), args.get("name"), args.get("description"))],
-    "delete-group": lambda data, _: [("RETURN", data.get("Return", True))],
+    "delete-group": lambda data, _: [("RETURN", data.get("Return"))],   # empty where the answer has none
     "authorize": _rule_change,
     "revoke": _rule_change,
     "describe-keypairs": _each("KeyPairs", lambda k: [("KEYPAIR", k.get("KeyName"), k.get("KeyFingerprint"))]),
@@ -327,9 +345,15 @@ def has_layout(command: str | None) -> bool:
     return command in PRINTERS
 
 
+# Commands whose own text (Result.raw_text) euca2ools' layout replaces under --output euca.
+OVER_TEXT = frozenset({"get-console-output"})
+
+
 def render(result: Result, show: Callable[[str], str]) -> str:
     """The result as euca2ools prints it (the caller checked :func:`has_layout`); ``show`` makes each
     value terminal-safe (a tab or an escape in a tag cannot forge a field or a record)."""
     data = result.data if isinstance(result.data, Mapping) else {}
-    rows = PRINTERS[str(result.command)](data, result.request or {})
-    return "\n".join(tabify(row, show) for row in rows)
+    args = result.request or {}
+    rows = PRINTERS[str(result.command)](data, args)
+    empty = "(nil)" if args.get("show_empty_fields") else ""
+    return "\n".join(tabify(row, show, empty) for row in rows)

@@ -30,7 +30,8 @@ _TYPE_HEADERS = (("Name", "Name"), ("Cpu", "CPUs"), ("Memory", "Memory (MiB)"), 
 
 
 def _type_rows(types: list[Mapping[str, Any]], capacity: bool) -> Iterable[Row]:
-    """euca2ools' aligned columns, each line after ``INSTANCETYPE<tab> `` (its print of two values)."""
+    """euca2ools' aligned columns, each line after ``INSTANCETYPE<tab>`` (Python 2's print of two
+    values adds no space after a tab)."""
     rows = []
     for t in types:
         cells = [field(t.get(k)) for k, _ in _TYPE_HEADERS]
@@ -49,7 +50,7 @@ def _type_rows(types: list[Mapping[str, Any]], capacity: bool) -> Iterable[Row]:
             text += f"  {cells[5].rjust(widths[5])} / {cells[6].rjust(widths[6])}  {cells[7].rjust(widths[7])}"
         return text
     for cells in [heads, *rows]:
-        yield ("INSTANCETYPE", " " + line(cells))
+        yield ("INSTANCETYPE", line(cells))
 
 
 def _instance_types(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
@@ -211,7 +212,20 @@ def _conversion_task(t: Mapping[str, Any]) -> Iterable[Row]:
 
 
 
+def _console_output(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
+    """The instance, the time, then the output and print's newline after it (a blank line where the
+    output ends with one, as euca2ools prints it); control characters escaped unless -r."""
+    from cloudshell.commands.instances import escape_console
+
+    yield (data.get("InstanceId") or args.get("instance"),)
+    yield (data.get("Timestamp"),)
+    output = str(data.get("Output") or "")
+    for line in (output if args.get("raw") else escape_console(output)).split("\n"):
+        yield (line,)
+
+
 MORE_PRINTERS: dict[str, Printer] = {
+    "get-console-output": _console_output,
     "describe-instance-status": _each("InstanceStatuses", _instance_status),
     "describe-instance-types": _instance_types,
     "modify-instance-type": lambda data, _: [("INSTANCETYPE", *(_get(data, "InstanceType", k) for k in (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cloudshell.cloud.kinds import ec2_resource_type
+from cloudshell.cloud.kinds import euca2ools_resource_type
 
 Row = tuple[Any, ...]
 Raw = Mapping[str, Any]
@@ -22,7 +22,7 @@ PROTOCOLS = {-1: "all", 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp"}
 
 def tags(raw: Raw, resource_id: Any) -> Iterable[Row]:
     for t in raw.get("Tags") or raw.get("TagSet") or ():
-        yield ("TAG", ec2_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
+        yield ("TAG", euca2ools_resource_type(str(resource_id or "")), resource_id, t.get("Key"), t.get("Value"))
 
 
 def vpc(v: Raw) -> Iterable[Row]:

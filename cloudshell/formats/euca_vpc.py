@@ -30,13 +30,19 @@ def _acl_entry(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
     number = int(proto) if number is None else number
     ports = args.get("icmp") if number == 1 else args.get("ports")
     low, high = ports if ports else (None, None)
+    if number == 1:
+        # euca2ools prints ``type or from`` and ``code or to``: an ICMP 0 falls through to the port
+        # range an ICMP entry has not, so it leaves an empty field (a port 0 is printed).
+        low, high = low or None, high or None
     yield ("ENTRY", "egress" if args.get("egress") else "ingress", args.get("rule"),
            "allow" if args.get("allow") else "deny", args.get("cidr"), PROTOCOL_NAMES.get(number, number), low, high)
 
 
-def _route(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
-    target = next((args.get(d) for d in ("gateway", "instance", "interface", "peering") if args.get(d)), None)
-    yield ("ROUTE", target, args.get("cidr"))
+def _route(targets: tuple[str, ...]) -> Printer:
+    def printer(_: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
+        target = next((args.get(d) for d in targets if args.get(d)), None)
+        yield ("ROUTE", target, args.get("cidr"))
+    return printer
 
 
 def _interface_attribute(data: Mapping[str, Any], args: Mapping[str, Any]) -> Iterable[Row]:
@@ -53,7 +59,8 @@ def _interface_attribute(data: Mapping[str, Any], args: Mapping[str, Any]) -> It
             yield ("GROUP", g.get("GroupId"), g.get("GroupName"))
     elif chosen == "attachment" and data.get("Attachment"):
         a = data["Attachment"]
-        yield ("ATTACHMENT", a.get("AttachmentId"), a.get("DeviceIndex"), a.get("Status"), a.get("AttachTime"),
+        # euca2ools reads ``attachmentID`` (no answer has that key): the ID's field stays empty.
+        yield ("ATTACHMENT", None, a.get("DeviceIndex"), a.get("Status"), a.get("AttachTime"),
                a.get("DeleteOnTermination"))
 
 
@@ -92,8 +99,10 @@ VPC_PRINTERS: dict[str, Printer] = {
     "delete-nat-gateway": lambda data, _: [(data.get("NatGatewayId"),)],
     "create-route-table": _one("RouteTable", network.route_table),
     "delete-route-table": _nothing,
-    "create-route": _route,
-    "replace-route": _route,
+    # euca2ools' create-route reads its -g from a name it never sets: a gateway target (internet or
+    # NAT) prints an empty field there; replace-route prints it.
+    "create-route": _route(("instance", "interface", "peering")),
+    "replace-route": _route(("gateway", "instance", "interface", "peering")),
     "delete-route": _nothing,
     "associate-route-table": lambda data, args: [("ASSOCIATION", data.get("AssociationId"), args.get("route_table"),
                                                   args.get("subnet"))],

@@ -53,7 +53,7 @@ def test_describe_instance_types_the_aws_way(cloud):
     assert types["t2.micro"]["Cpu"] == 1 and types["t2.micro"]["Memory"] == 1024
     assert types["m5.large"]["Cpu"] == 2
     euca = shell(cloud, "euca-describe-instance-types", "t2.micro").stdout.splitlines()
-    assert euca[0].startswith("INSTANCETYPE\t Name") and "CPUs" in euca[0]
+    assert euca[0].startswith("INSTANCETYPE\tName ") and "CPUs" in euca[0]   # no space after the tab
     assert euca[1].split("\t")[0] == "INSTANCETYPE" and euca[1].split()[1:3] == ["t2.micro", "1"]
 
 

@@ -65,6 +65,11 @@ def test_an_interface_from_creation_to_deletion(cloud, monkeypatch, capsys):
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-describe-network-interface-attribute", eni,
                              "--source-dest-check")
     assert (code, out) == (0, f"NETWORKINTERFACE\t{eni}\tsourceDestCheck\nSOURCEDESTCHECK\tfalse\n"), err
+    code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-describe-network-interface-attribute", eni, "-a")
+    lines = out.splitlines()
+    # euca2ools reads the attachment's ID from a key no answer has (attachmentID): an empty field.
+    assert code == 0 and lines[0] == f"NETWORKINTERFACE\t{eni}\tattachment", err
+    assert lines[1].split("\t")[:4] == ["ATTACHMENT", "", "1", "attached"] and len(lines) == 2
     code, out, err = oneshot(cloud, monkeypatch, capsys, "describe-network-interface-attribute", eni, "-d",
                              "--output", "json")
     assert code == 0, err

@@ -30,7 +30,8 @@ def test_a_route_table_its_routes_and_its_subnet(cloud, monkeypatch, capsys):
     assert awscli(cloud, monkeypatch, "describe-route-tables", "--route-table-ids", rtb)["RouteTables"][0]["VpcId"] == vid
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-create-route", rtb, "-r", "0.0.0.0/0", "-g", igw)
-    assert (code, out) == (0, f"ROUTE\t{igw}\t0.0.0.0/0\n"), err
+    # euca2ools' create-route never prints a -g target (it reads it from a name it does not set).
+    assert (code, out) == (0, "ROUTE\t\t0.0.0.0/0\n"), err
     assert _routes(cloud, monkeypatch, rtb)["0.0.0.0/0"] == igw
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "replace-route", rtb, "-r", "0.0.0.0/0", "-g", other,

@@ -75,6 +75,7 @@ def test_euca_names_print_euca2ools_records_by_default(world):
         assert row[16] == i.get("PublicIpAddress", "") and row[17] == i.get("PrivateIpAddress", "")
         assert row[18] == i.get("VpcId", "") and row[19] == i.get("SubnetId", "")
         assert row[20] == i["RootDeviceType"]
+        assert row[22:24] == ["", ""]                 # euca2ools' spot-request and license fields: never set
         assert row[28] == ",".join(g["GroupId"] for g in i["SecurityGroups"])
         assert row[30] == ("true" if i["EbsOptimized"] else "false")
     tags = _records(euca["stdout"], "TAG")
@@ -191,7 +192,8 @@ def test_add_keypair_puts_the_key_on_stdout_as_the_seed_expects(world, tmp_path)
     lines = out["stdout"].splitlines()
     assert out["code"] == 0, out["stderr"]
     assert lines[0].startswith("KEYPAIR\tseedkey\t") and lines[1] == "-----BEGIN RSA PRIVATE KEY-----"
-    assert lines[-1] == "-----END RSA PRIVATE KEY-----"
+    # euca2ools prints the material (its own last newline) and then print's: a blank line ends it.
+    assert lines[-2:] == ["-----END RSA PRIVATE KEY-----", ""]
     assert not os.path.exists("seedkey.pem") and not (tmp_path / "seedkey.pem").exists()
     # -f still writes the 0600 file, and then stdout has the KEYPAIR line only.
     key = tmp_path / "k.priv"
@@ -209,3 +211,85 @@ def test_hostile_values_cannot_forge_fields_or_records(world):
     assert not any(line.startswith("INSTANCE") for line in lines)
     evil = next(line for line in lines if "\tevil\t" in line)
     assert evil.count("\t") == 4 and "\x1b" not in evil
+
+
+# -- lines checked against euca2ools 3.4 itself, run on the same moto -------------------------------
+def test_rule_lines_print_the_protocol_and_ports_the_request_carried(world):
+    outs = _run(world, ["euca-add-group", "-d", "rules", "rules"],
+                ["euca-authorize", "-P", "icmp", "-s", "10.1.0.0/16", "rules"],
+                ["euca-authorize", "-p", "8080", "-s", "10.2.0.0/16", "rules"],
+                ["euca-authorize", "-P", "udp", "-p", "-1", "-s", "10.3.0.0/16", "rules"],
+                ["euca-authorize", "-P", "all", "-s", "10.4.0.0/16", "rules"],
+                ["euca-authorize", "-t", "8:0", "-s", "10.5.0.0/16", "rules"],
+                ["euca-revoke", "-t", "8:0", "-s", "10.5.0.0/16", "rules"],
+                ["describe-groups", "rules", "--output", "json"],
+                ["euca-delete-group", "rules", "--yes"])
+    assert all(o["code"] == 0 for o in outs), [o["stderr"] for o in outs]
+    perm = [o["stdout"].splitlines()[1] for o in outs[1:5]]
+    assert perm == ["PERMISSION\trules\tALLOWS\ticmp\t-1\t-1\tFROM\tCIDR\t10.1.0.0/16",   # no -t: every type
+                    "PERMISSION\trules\tALLOWS\ttcp\t8080\t8080\tFROM\tCIDR\t10.2.0.0/16",  # no -P: tcp
+                    "PERMISSION\trules\tALLOWS\tudp\t0\t65535\tFROM\tCIDR\t10.3.0.0/16",   # what was sent
+                    "PERMISSION\trules\tALLOWS\t-1\t\t\tFROM\tCIDR\t10.4.0.0/16"]
+    sent = {(p["IpProtocol"], p.get("FromPort"), p.get("ToPort"))
+            for p in json.loads(outs[7]["stdout"])["SecurityGroups"][0]["IpPermissions"]}
+    assert sent == {("icmp", -1, -1), ("tcp", 8080, 8080), ("udp", 0, 65535), ("-1", None, None)}
+    icmp = "PERMISSION\trules\tALLOWS\ticmp\t8\t0\tFROM\tCIDR\t10.5.0.0/16"   # -t alone: icmp
+    assert outs[5]["stdout"].splitlines() == outs[6]["stdout"].splitlines() == ["GROUP\trules", icmp]
+    # moto's DeleteSecurityGroup answer has no <return>: euca2ools prints the record's empty field.
+    assert outs[8]["stdout"] == "RETURN\t\n"
+
+
+def test_route_acl_entry_console_and_keypair_lines(world):
+    made = _run(world, ["describe-vpcs", "--output", "json"], ["euca-create-internet-gateway"],
+                ["describe-network-acls", "--output", "json"])
+    vpc = json.loads(made[0]["stdout"])["Vpcs"][0]["VpcId"]
+    igw = _records(made[1]["stdout"], "INTERNETGATEWAY")[0][1]
+    acl = next(a["NetworkAclId"] for a in json.loads(made[2]["stdout"])["NetworkAcls"] if a["VpcId"] == vpc)
+    table, = _run(world, ["euca-create-route-table", vpc])
+    rtb = _records(table["stdout"], "ROUTETABLE")[0][1]
+    _, facts, _ = world
+    running = next(i for i in facts.instances if i.state == "running")
+    outs = _run(world, ["euca-attach-internet-gateway", "-c", vpc, igw],
+                ["euca-create-route", "-r", "0.0.0.0/0", "-g", igw, rtb],
+                ["euca-replace-route", "-r", "0.0.0.0/0", "-g", igw, rtb],
+                ["euca-create-network-acl-entry", "-n", "140", "-r", "10.0.0.0/8", "-P", "icmp", "-t", "0:3",
+                 "--deny", acl],
+                ["euca-create-network-acl-entry", "-n", "141", "-r", "10.0.0.0/8", "-P", "udp", "-p", "0",
+                 "--allow", acl],
+                ["euca-get-console-output", running.id], ["get-console-output", running.id, "--output", "json"])
+    assert all(o["code"] == 0 for o in outs), [o["stderr"] for o in outs]
+    assert outs[1]["stdout"] == "ROUTE\t\t0.0.0.0/0\n"             # euca2ools' create-route drops -g's target
+    assert outs[2]["stdout"] == f"ROUTE\t{igw}\t0.0.0.0/0\n"       # its replace-route prints it
+    assert outs[3]["stdout"] == "ENTRY\tingress\t140\tdeny\t10.0.0.0/8\ticmp\t\t3\n"   # ICMP type 0: empty
+    assert outs[4]["stdout"] == "ENTRY\tingress\t141\tallow\t10.0.0.0/8\tudp\t0\t0\n"  # port 0: printed
+    from cloudshell.commands.instances import escape_console
+
+    console, js = outs[5]["stdout"], json.loads(outs[6]["stdout"])
+    head, stamp, body = console.split("\n", 2)
+    import re
+
+    # moto stamps each answer with its own now: the two calls may be a second apart.
+    assert head == running.id and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp), stamp
+    assert body == escape_console(js["Output"]) + "\n"              # print's newline after the output
+
+
+def test_show_empty_fields_writes_nil_in_records_only(world):
+    plain, nil, key = _run(world, ["euca-describe-addresses"], ["euca-describe-addresses", "--show-empty-fields"],
+                           ["euca-add-keypair", "nilkey", "--show-empty-fields"])
+    assert nil["code"] == 0, nil["stderr"]
+    rows, nils = _records(plain["stdout"], "ADDRESS"), _records(nil["stdout"], "ADDRESS")
+    assert [[v or "(nil)" for v in r] for r in rows] == nils and any("" in r for r in rows)
+    lines = key["stdout"].splitlines()    # the key is text, not a record: its blank last line stays blank
+    assert lines[1] == "-----BEGIN RSA PRIVATE KEY-----" and lines[-2:] == ["-----END RSA PRIVATE KEY-----", ""]
+
+
+def test_tag_records_name_resources_as_euca2ools_prefix_table_does():
+    from cloudshell.cloud.kinds import euca2ools_resource_type
+
+    named = {rid: euca2ools_resource_type(rid) for rid in (
+        "i-1a2b3c4d", "emi-1a2b3c4d", "vol-1a2b3c4d", "sg-1a2b3c4d", "vpc-1a2b3c4d", "eni-1a2b3c4d",
+        "eipalloc-1a2b3c4d", "sir-1a2b3c4d", "import-i-1a2b3c4d", "nat-1a2b3c4d", "key-1a2b3c4d")}
+    assert named == {"i-1a2b3c4d": "instance", "emi-1a2b3c4d": "image", "vol-1a2b3c4d": "volume",
+                     "sg-1a2b3c4d": "security-group", "vpc-1a2b3c4d": "vpc", "eni-1a2b3c4d": "network-interface",
+                     "eipalloc-1a2b3c4d": "allocation-id", "sir-1a2b3c4d": "spot-instances-request",
+                     "import-i-1a2b3c4d": "conversion-task", "nat-1a2b3c4d": "", "key-1a2b3c4d": ""}

@@ -63,3 +63,17 @@ def ec2_resource_type(resource_id: str) -> str:
     """``instance`` for ``i-…``, ``image`` for ``emi-…``; empty for an ID of no kind known here."""
     kind = kind_of_id(resource_id)
     return TAG_RESOURCE_TYPES.get(kind.name, "") if kind else ""
+
+
+# euca2ools 3.4 names a TAG record's resource by the ID's prefix, from a table of its own: IDs of
+# no kind here it still names, and NAT gateways and key pairs (absent there) it leaves unnamed.
+EUCA2OOLS_TAG_PREFIXES = {"eipalloc": "allocation-id", "bun": "bundle", "import": "conversion-task",
+                          "export": "export-task", "sir": "spot-instances-request", "nat": "", "key": ""}
+
+
+def euca2ools_resource_type(resource_id: str) -> str:
+    """The resource word of euca2ools' ``TAG`` record for this ID (``instance`` for ``i-…``)."""
+    prefix, dash, _ = resource_id.partition("-")
+    if dash and prefix in EUCA2OOLS_TAG_PREFIXES:
+        return EUCA2OOLS_TAG_PREFIXES[prefix]
+    return ec2_resource_type(resource_id)
