@@ -7,7 +7,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from clirun import run_batch, run_cli
+from clirun import AWSCLI, run_batch, run_cli
 from conftest import RANDOM_SEED, isolated_env
 from network_world import build_network
 
@@ -78,7 +78,7 @@ def network(moto_server, tmp_path_factory):
     cases = _cases(ids)
     euca = [[f"euca-{ours}", *url] for ours, _aws, _key in NETWORK.values()]
     with ThreadPoolExecutor(2) as pool:
-        theirs = pool.submit(run_batch, "awscli.clidriver:main", [["ec2", *a, *url] for a, _ in cases.values()], env)
+        theirs = pool.submit(run_batch, AWSCLI, [["ec2", *a, *url] for a, _ in cases.values()], env)
         ours = pool.submit(run_batch, "cloudshell.cli:main", [[*b, *url] for _, b in cases.values()] + euca, env)
         mine = ours.result()
         outcomes = dict(zip(cases, zip(theirs.result(), mine)))

@@ -14,7 +14,7 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from clirun import run_batch, run_cli, run_module
+from clirun import AWSCLI, run_batch, run_cli, run_module
 from conftest import RANDOM_SEED, isolated_env
 
 from cloudshell.cloud.demo import seed
@@ -122,7 +122,7 @@ def compared(moto_server, tmp_path_factory):
     env = isolated_env(tmp_path_factory.mktemp("parity"))
     url = ["--endpoint-url", moto_server.url]
     with ThreadPoolExecutor(2) as pool:   # two child processes side by side
-        theirs = pool.submit(run_batch, "awscli.clidriver:main",
+        theirs = pool.submit(run_batch, AWSCLI,
                              [["ec2", *_given(a, facts), *url] for a, _ in CASES.values()], env)
         ours = pool.submit(run_batch, "cloudshell.cli:main",
                            [[*_given(b, facts), *url] for _, b in CASES.values()], env)

@@ -80,18 +80,23 @@ def run_module(module: str, args: Sequence[str], env: Mapping[str, str],
                           cwd=cwd, check=False)
 
 
-# Runs each argv through ENTRY (module:function, called with sys.argv set, as its console script
-# does) in this one interpreter, stdout/stderr captured per run, the outcomes as JSON on stdout.
+# Runs each argv through ENTRY in this one interpreter, stdout/stderr captured per run, the outcomes as
+# JSON on stdout. ENTRY is module:function, called with the argv (sys.argv set too, as its console
+# script has it); or module:factory(), whose object is made once and its .main(argv) called per line
+# (awscli's driver: made once, as one long-lived `aws` would, not once per line).
 _BATCH = r"""
 import importlib, io, json, sys
 module, _, name = sys.argv[1].partition(":")
-entry = getattr(importlib.import_module(module), name)
+target = importlib.import_module(module)
+for part in name.removesuffix("()").split("."):
+    target = getattr(target, part)
+entry = target().main if name.endswith("()") else target
 outcomes, real = [], sys.stdout
 for argv in json.load(sys.stdin):
     sys.argv = [module, *argv]
     sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
     try:
-        code = entry()
+        code = entry(argv)
     except SystemExit as exc:
         code = exc.code
     outcomes.append({"stdout": sys.stdout.getvalue(), "stderr": sys.stderr.getvalue(), "code": code or 0})
@@ -100,12 +105,16 @@ json.dump(outcomes, real)
 """
 
 
+AWSCLI = "awscli.clidriver:create_clidriver()"
+
+
 def run_batch(entry: str, argvs: Sequence[Sequence[str]], env: Mapping[str, str],
               timeout: float = 240, cwd: str | Path | None = None) -> list[dict]:
     """Run many command lines of one program in one child process (one start-up, not one per line).
 
-    ``entry`` is the program's console-script function, e.g. ``awscli.clidriver:main`` or
-    ``cloudshell.cli:main``; each outcome is ``{"stdout", "stderr", "code"}``.
+    ``entry`` is the program's entry function called with each argv, e.g. ``cloudshell.cli:main``,
+    or a factory of a driver whose ``main(argv)`` runs each line, e.g. ``awscli.clidriver:create_clidriver()``
+    (AWSCLI below); each outcome is ``{"stdout", "stderr", "code"}``.
     """
     import json
 
