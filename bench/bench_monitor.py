@@ -260,8 +260,36 @@ def inside(args: argparse.Namespace) -> None:
         poller_real.stop()
         app.call_from_thread(app.exit)
 
+    stalls: list[str] = []     # --stall-stacks: where the UI thread was when a tick came late
+
+    def watchdog() -> None:
+        """Every 2 ms: if the probe's tick is 30 ms late, note the UI thread's and the others' stacks."""
+        import traceback
+
+        main_id = threading.main_thread().ident
+        noted = 0.0
+        while "done" not in marks:
+            time.sleep(0.002)
+            last = lags[-1][0] if lags else time.perf_counter()
+            late = time.perf_counter() - last - TICK
+            if late > 0.030 and last != noted:
+                noted = last
+                frames = sys._current_frames()
+                said = []
+                for ident, frame in frames.items():
+                    if ident == threading.get_ident():
+                        continue
+                    name = "UI" if ident == main_id else next(
+                        (t.name for t in threading.enumerate() if t.ident == ident), "?")[:12]
+                    stack = traceback.extract_stack(frame)[-4:]
+                    said.append(f"{name}: " + " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                                                         for f in reversed(stack)))
+                stalls.append(f"{round(last - T0, 2)} s +{late * 1000:.0f} ms | " + " || ".join(said))
+
     def on_ready() -> None:
         app.run_worker(probe(), group="bench", description="loop lag probe", exit_on_error=False)
+        if args.stall_stacks:
+            threading.Thread(target=watchdog, daemon=True, name="watchdog").start()
         threading.Thread(target=real_poller if args.moto else feeder, daemon=True).start()
         threading.Thread(target=typist, daemon=True).start()
 
@@ -273,7 +301,9 @@ def inside(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(app.run)
         with open(args.profile, "w") as fh:
-            pstats.Stats(profiler, stream=fh).sort_stats("tottime").print_stats(40)
+            stats = pstats.Stats(profiler, stream=fh)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats("cloudshell/", 30)   # where the apply path goes
     else:
         app.run()
 
@@ -302,7 +332,7 @@ def inside(args: argparse.Namespace) -> None:
         "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
         "rss_sweep10_mib": round(marks.get("rss_sweep10", marks["rss_after_load"]), 1),
         "sweeps": counts.get("sweeps"), "child_rss_mib": counts.get("child_rss"),
-        "slow_gcs": gcs, "garbage": marks.pop("garbage", ""),
+        "slow_gcs": gcs, "stall_stacks": stalls, "garbage": marks.pop("garbage", ""),
         "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
     if args.trace_memory and snaps and snaps[-1] is not None:
@@ -354,7 +384,7 @@ def outside(args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
-    for flag in ("gc_debug", "trace_memory", "thread_poller", "census"):
+    for flag in ("gc_debug", "trace_memory", "thread_poller", "census", "stall_stacks"):
         if getattr(args, flag):
             cmd.append("--" + flag.replace("_", "-"))
     for option in ("moto", "profile"):
@@ -411,6 +441,8 @@ def main() -> None:
                         help="show what the last two thirds of the polls allocated and kept")
     parser.add_argument("--census", action="store_true",
                         help="with --fake-ec2: which kinds of GC-tracked objects grew from sweep 2 to the end")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="print where the UI thread (and the others) were when a tick came 30 ms late")
     parser.add_argument("--profile", help="write the UI thread's profile (top 40 by own time) here")
     parser.add_argument("--moto", help=argparse.SUPPRESS)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
@@ -455,6 +487,8 @@ def main() -> None:
         print(f"  {name:<{width}}  {value:>16}   target {target}")
     if result.get("garbage"):
         print("  ", result["garbage"])
+    for line in result.get("stall_stacks", []):
+        print("  stall:", line)
     for line in result.get("memory_growth", []):
         print("  kept:", line)
     if result.get("slow_gcs"):
