@@ -394,7 +394,8 @@ def outside(args: argparse.Namespace) -> dict:
                             start_new_session=True)
     os.close(slave)
     written = 0
-    deadline = time.monotonic() + 300
+    # The load, then the sweeps (the inside waits up to 3 intervals a sweep): 300 sweeps are ~10 min.
+    deadline = time.monotonic() + 300 + args.polls * args.interval * 3
     while proc.poll() is None and time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.1)
         if ready:
