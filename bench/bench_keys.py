@@ -221,25 +221,32 @@ def main() -> int:
         began = time.monotonic()
         took = key_presses(screen, args.presses)
         sweeps = int((time.monotonic() - began) / args.interval)   # about: one sweep an interval
-        action = attach_to_in_use(screen, acked)
+        load = os.getloadavg()[0]
+        took.sort()
+        p99 = took[min(len(took) - 1, int(len(took) * 0.99))]
+        print(f"key press → screen at {args.instances:,} instances + {args.volumes:,} volumes, {args.changes} "
+              f"changes a sweep every {args.interval:g} s, {COLS}x{ROWS}: {len(took)} presses over ~{sweeps} "
+              f"sweeps: median {statistics.median(took):.1f} ms, p99 {p99:.1f} ms, max {took[-1]:.1f} ms; "
+              f"load {load:.1f}")
+        # The key figure first: an attach step that fails does not take it with it.
+        figure(f"key press → screen p99 ({args.instances // 1000}k inst., pty)", round(p99, 1), "ms",
+               f"<= {KEY_P99_MS:.0f} ms", p99 <= KEY_P99_MS, f"{sweeps} sweeps, max {took[-1]:.0f} ms, load {load:.1f}")
+        try:
+            action = attach_to_in_use(screen, acked)
+        except SystemExit as failed:
+            print(failed, file=sys.stderr)
+            figure("attach acknowledged → in-use on screen", None, "s", f"<= {ACTION_S:g} s", False,
+                   str(failed).splitlines()[0].removeprefix("bench: "))
+            return 1
     finally:
         screen.quit()
         fake.kill()
         fake.wait()
     load = os.getloadavg()[0]
-    took.sort()
-    p99 = took[min(len(took) - 1, int(len(took) * 0.99))]
-    print(f"key press → screen at {args.instances:,} instances + {args.volumes:,} volumes, {args.changes} changes "
-          f"a sweep every {args.interval:g} s, {COLS}x{ROWS}: {len(took)} presses over ~{sweeps} sweeps: "
-          f"median {statistics.median(took):.1f} ms, p99 {p99:.1f} ms, max {took[-1]:.1f} ms; load {load:.1f}")
     print(f"attach-volume acknowledged → row shows in-use: {action * 1000:.0f} ms (target ≤ {ACTION_S:g} s)")
-    note = f"{sweeps} sweeps, max {took[-1]:.0f} ms, load {load:.1f}"
-    figure(f"key press → screen p99 ({args.instances // 1000}k inst., pty)", round(p99, 1), "ms",
-           f"<= {KEY_P99_MS:.0f} ms", p99 <= KEY_P99_MS, note)
     figure("attach acknowledged → in-use on screen", round(action, 2), "s", f"<= {ACTION_S:g} s",
            action <= ACTION_S, f"load {load:.1f}")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
