@@ -52,6 +52,30 @@ def records_of(raws: list[dict]):
     return {r.id: r for r in (Record.from_raw(spec, raw) for raw in raws)}
 
 
+class Samples:
+    """(when, value) pairs in two arrays of doubles allocated (and touched) up front: the probe's
+    100 samples a second must not grow this process's RSS between the readings (as lists of
+    tuples they made ~20 MiB of "growth" over a 300-sweep run: the bench's, not the monitor's)."""
+
+    def __init__(self, capacity: int) -> None:
+        from array import array
+
+        self.when = array("d", bytes(8 * capacity))
+        self.value = array("d", bytes(8 * capacity))
+        self.n = 0
+
+    def append(self, pair: tuple[float, float]) -> None:
+        if self.n < len(self.when):      # past the capacity: the last samples are not kept
+            self.when[self.n], self.value[self.n] = pair
+            self.n += 1
+
+    def last_when(self) -> float | None:
+        return self.when[self.n - 1] if self.n else None
+
+    def __iter__(self):
+        return zip(self.when[:self.n], self.value[:self.n])
+
+
 def rss_mib() -> float:
     """Resident memory of this process now (Linux)."""
     try:
@@ -76,7 +100,8 @@ def inside(args: argparse.Namespace) -> None:
         def start(self) -> FedPoller:
             return self
 
-    lags: list[tuple[float, float]] = []          # (when, lag seconds)
+    capacity = int((400 + args.polls * args.interval * 3) / TICK)   # the longest run the outer waits for
+    lags = Samples(capacity)                     # (when, lag seconds)
     applies: list[tuple[float, float, int, float]] = []  # (when, seconds, changes, cpu seconds)
     marks: dict[str, float] = {}
     keys = {"sent": 0, "handled": 0}
@@ -137,7 +162,7 @@ def inside(args: argparse.Namespace) -> None:
                               phase="")
     app = CloudshellApp(runtime, poller=poller, start_poller=False)
 
-    cpu_lags: list[tuple[float, float]] = []   # (when, UI-thread CPU seconds spent in that tick)
+    cpu_lags = Samples(capacity)   # (when, UI-thread CPU seconds spent in that tick)
 
     async def probe() -> None:
         expected = time.perf_counter() + TICK
@@ -270,7 +295,7 @@ def inside(args: argparse.Namespace) -> None:
         noted = 0.0
         while "done" not in marks:
             time.sleep(0.002)
-            last = lags[-1][0] if lags else time.perf_counter()
+            last = lags.last_when() or time.perf_counter()
             late = time.perf_counter() - last - TICK
             if late > 0.030 and last != noted:
                 noted = last
