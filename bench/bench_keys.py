@@ -142,22 +142,40 @@ def key_presses(screen: Screen, presses: int) -> list[float]:
     return took
 
 
+def _shown(screen: Screen, what: str, pattern: str, timeout: float = 20) -> None:
+    """Wait until the screen shows ``pattern`` (a user waits to see each step before the next)."""
+    found = re.compile(pattern)
+    if screen.until(lambda lines: any(found.search(x) for x in lines), timeout) is None:
+        tail = "\n".join(x.rstrip() for x in screen.vt.display[-6:])
+        raise SystemExit(f"bench: {what} not on screen in {timeout:g} s; screen ends:\n{tail}")
+
+
+def _footer(screen: Screen, what: str, table: bool, timeout: float = 20) -> None:
+    """Wait for the footer of the table (it lists ``: Command``) or of an input (it does not)."""
+    if screen.until(lambda lines: (": Command" in lines[-1]) == table, timeout) is None:
+        raise SystemExit(f"bench: {what} not on screen in {timeout:g} s; footer: {screen.vt.display[-1].rstrip()}")
+
+
 def attach_to_in_use(screen: Screen, acked: dict[str, float]) -> float:
+    """Each key waits until the screen shows the previous one's effect, as a user does: Textual
+    moves the focus on a later turn of its loop, so a key sent before the screen changed goes
+    to the old focus (``:`` into the filter, ``attach-volume vol-…1`` to the table's keys)."""
     volume, instance = f"vol-{1:017x}", f"i-{1:017x}"      # both in zone-1; odd volumes are available
     screen.send("2")                                          # the volumes view
-    screen.drain(1.0)
+    _shown(screen, "the volumes view", r"vol-[0-9a-f]{17}")
     screen.send("/")
-    screen.drain(1.0)
+    _footer(screen, "the filter's keys", False)
     screen.send(volume)
-    screen.drain(1.0)
+    _shown(screen, "the filter text", re.escape(volume))
     screen.send("\r")                  # alone: Enter in one write with the text is taken as pasted
     row = re.compile(re.escape(volume) + r".*\bavailable\b")
-    if screen.until(lambda lines: any(row.search(x) for x in lines), 10) is None:
-        raise SystemExit("bench: the available volume's row is not on screen")
+    _shown(screen, "the available volume's row", row.pattern)
+    _footer(screen, "the table's keys after the filter's Enter", True)
     screen.send(":")
-    screen.drain(1.0)
-    screen.send(f"attach-volume {volume} -i {instance} -d /dev/sdz")
-    screen.drain(1.0)
+    _shown(screen, "the command bar", r"command, e\.g\.")
+    line = f"attach-volume {volume} -i {instance} -d /dev/sdz"
+    screen.send(line)
+    _shown(screen, "the typed command line", re.escape(line))
     screen.send("\r")
     in_use = re.compile(re.escape(volume) + r".*\bin-use\b")
     seen = screen.until(lambda lines: any(in_use.search(x) for x in lines), 30)
@@ -203,25 +221,32 @@ def main() -> int:
         began = time.monotonic()
         took = key_presses(screen, args.presses)
         sweeps = int((time.monotonic() - began) / args.interval)   # about: one sweep an interval
-        action = attach_to_in_use(screen, acked)
+        load = os.getloadavg()[0]
+        took.sort()
+        p99 = took[min(len(took) - 1, int(len(took) * 0.99))]
+        print(f"key press → screen at {args.instances:,} instances + {args.volumes:,} volumes, {args.changes} "
+              f"changes a sweep every {args.interval:g} s, {COLS}x{ROWS}: {len(took)} presses over ~{sweeps} "
+              f"sweeps: median {statistics.median(took):.1f} ms, p99 {p99:.1f} ms, max {took[-1]:.1f} ms; "
+              f"load {load:.1f}")
+        # The key figure first: an attach step that fails does not take it with it.
+        figure(f"key press → screen p99 ({args.instances // 1000}k inst., pty)", round(p99, 1), "ms",
+               f"<= {KEY_P99_MS:.0f} ms", p99 <= KEY_P99_MS, f"{sweeps} sweeps, max {took[-1]:.0f} ms, load {load:.1f}")
+        try:
+            action = attach_to_in_use(screen, acked)
+        except SystemExit as failed:
+            print(failed, file=sys.stderr)
+            figure("attach acknowledged → in-use on screen", None, "s", f"<= {ACTION_S:g} s", False,
+                   str(failed).splitlines()[0].removeprefix("bench: "))
+            return 1
     finally:
         screen.quit()
         fake.kill()
         fake.wait()
     load = os.getloadavg()[0]
-    took.sort()
-    p99 = took[min(len(took) - 1, int(len(took) * 0.99))]
-    print(f"key press → screen at {args.instances:,} instances + {args.volumes:,} volumes, {args.changes} changes "
-          f"a sweep every {args.interval:g} s, {COLS}x{ROWS}: {len(took)} presses over ~{sweeps} sweeps: "
-          f"median {statistics.median(took):.1f} ms, p99 {p99:.1f} ms, max {took[-1]:.1f} ms; load {load:.1f}")
     print(f"attach-volume acknowledged → row shows in-use: {action * 1000:.0f} ms (target ≤ {ACTION_S:g} s)")
-    note = f"{sweeps} sweeps, max {took[-1]:.0f} ms, load {load:.1f}"
-    figure(f"key press → screen p99 ({args.instances // 1000}k inst., pty)", round(p99, 1), "ms",
-           f"<= {KEY_P99_MS:.0f} ms", p99 <= KEY_P99_MS, note)
     figure("attach acknowledged → in-use on screen", round(action, 2), "s", f"<= {ACTION_S:g} s",
            action <= ACTION_S, f"load {load:.1f}")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

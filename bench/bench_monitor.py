@@ -52,6 +52,30 @@ def records_of(raws: list[dict]):
     return {r.id: r for r in (Record.from_raw(spec, raw) for raw in raws)}
 
 
+class Samples:
+    """(when, value) pairs in two arrays of doubles allocated (and touched) up front: the probe's
+    100 samples a second must not grow this process's RSS between the readings (as lists of
+    tuples they made ~20 MiB of "growth" over a 300-sweep run: the bench's, not the monitor's)."""
+
+    def __init__(self, capacity: int) -> None:
+        from array import array
+
+        self.when = array("d", bytes(8 * capacity))
+        self.value = array("d", bytes(8 * capacity))
+        self.n = 0
+
+    def append(self, pair: tuple[float, float]) -> None:
+        if self.n < len(self.when):      # past the capacity: the last samples are not kept
+            self.when[self.n], self.value[self.n] = pair
+            self.n += 1
+
+    def last_when(self) -> float | None:
+        return self.when[self.n - 1] if self.n else None
+
+    def __iter__(self):
+        return zip(self.when[:self.n], self.value[:self.n])
+
+
 def rss_mib() -> float:
     """Resident memory of this process now (Linux)."""
     try:
@@ -76,7 +100,8 @@ def inside(args: argparse.Namespace) -> None:
         def start(self) -> FedPoller:
             return self
 
-    lags: list[tuple[float, float]] = []          # (when, lag seconds)
+    capacity = int((400 + args.polls * args.interval * 3) / TICK)   # the longest run the outer waits for
+    lags = Samples(capacity)                     # (when, lag seconds)
     applies: list[tuple[float, float, int, float]] = []  # (when, seconds, changes, cpu seconds)
     marks: dict[str, float] = {}
     keys = {"sent": 0, "handled": 0}
@@ -137,7 +162,7 @@ def inside(args: argparse.Namespace) -> None:
                               phase="")
     app = CloudshellApp(runtime, poller=poller, start_poller=False)
 
-    cpu_lags: list[tuple[float, float]] = []   # (when, UI-thread CPU seconds spent in that tick)
+    cpu_lags = Samples(capacity)   # (when, UI-thread CPU seconds spent in that tick)
 
     async def probe() -> None:
         expected = time.perf_counter() + TICK
@@ -260,8 +285,36 @@ def inside(args: argparse.Namespace) -> None:
         poller_real.stop()
         app.call_from_thread(app.exit)
 
+    stalls: list[str] = []     # --stall-stacks: where the UI thread was when a tick came late
+
+    def watchdog() -> None:
+        """Every 2 ms: if the probe's tick is 30 ms late, note the UI thread's and the others' stacks."""
+        import traceback
+
+        main_id = threading.main_thread().ident
+        noted = 0.0
+        while "done" not in marks:
+            time.sleep(0.002)
+            last = lags.last_when() or time.perf_counter()
+            late = time.perf_counter() - last - TICK
+            if late > 0.030 and last != noted:
+                noted = last
+                frames = sys._current_frames()
+                said = []
+                for ident, frame in frames.items():
+                    if ident == threading.get_ident():
+                        continue
+                    name = "UI" if ident == main_id else next(
+                        (t.name for t in threading.enumerate() if t.ident == ident), "?")[:12]
+                    stack = traceback.extract_stack(frame)[-4:]
+                    said.append(f"{name}: " + " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                                                         for f in reversed(stack)))
+                stalls.append(f"{round(last - T0, 2)} s +{late * 1000:.0f} ms | " + " || ".join(said))
+
     def on_ready() -> None:
         app.run_worker(probe(), group="bench", description="loop lag probe", exit_on_error=False)
+        if args.stall_stacks:
+            threading.Thread(target=watchdog, daemon=True, name="watchdog").start()
         threading.Thread(target=real_poller if args.moto else feeder, daemon=True).start()
         threading.Thread(target=typist, daemon=True).start()
 
@@ -273,7 +326,9 @@ def inside(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(app.run)
         with open(args.profile, "w") as fh:
-            pstats.Stats(profiler, stream=fh).sort_stats("tottime").print_stats(40)
+            stats = pstats.Stats(profiler, stream=fh)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats("cloudshell/", 30)   # where the apply path goes
     else:
         app.run()
 
@@ -302,7 +357,7 @@ def inside(args: argparse.Namespace) -> None:
         "rss_after_load_mib": round(marks["rss_after_load"], 1), "rss_end_mib": round(marks["rss_end"], 1),
         "rss_sweep10_mib": round(marks.get("rss_sweep10", marks["rss_after_load"]), 1),
         "sweeps": counts.get("sweeps"), "child_rss_mib": counts.get("child_rss"),
-        "slow_gcs": gcs, "garbage": marks.pop("garbage", ""),
+        "slow_gcs": gcs, "stall_stacks": stalls, "garbage": marks.pop("garbage", ""),
         "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
     if args.trace_memory and snaps and snaps[-1] is not None:
@@ -354,7 +409,7 @@ def outside(args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
-    for flag in ("gc_debug", "trace_memory", "thread_poller", "census"):
+    for flag in ("gc_debug", "trace_memory", "thread_poller", "census", "stall_stacks"):
         if getattr(args, flag):
             cmd.append("--" + flag.replace("_", "-"))
     for option in ("moto", "profile"):
@@ -364,7 +419,8 @@ def outside(args: argparse.Namespace) -> dict:
                             start_new_session=True)
     os.close(slave)
     written = 0
-    deadline = time.monotonic() + 300
+    # The load, then the sweeps (the inside waits up to 3 intervals a sweep): 300 sweeps are ~10 min.
+    deadline = time.monotonic() + 300 + args.polls * args.interval * 3
     while proc.poll() is None and time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.1)
         if ready:
@@ -411,6 +467,8 @@ def main() -> None:
                         help="show what the last two thirds of the polls allocated and kept")
     parser.add_argument("--census", action="store_true",
                         help="with --fake-ec2: which kinds of GC-tracked objects grew from sweep 2 to the end")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="print where the UI thread (and the others) were when a tick came 30 ms late")
     parser.add_argument("--profile", help="write the UI thread's profile (top 40 by own time) here")
     parser.add_argument("--moto", help=argparse.SUPPRESS)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
@@ -455,6 +513,8 @@ def main() -> None:
         print(f"  {name:<{width}}  {value:>16}   target {target}")
     if result.get("garbage"):
         print("  ", result["garbage"])
+    for line in result.get("stall_stacks", []):
+        print("  stall:", line)
     for line in result.get("memory_growth", []):
         print("  kept:", line)
     if result.get("slow_gcs"):
