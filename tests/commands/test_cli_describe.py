@@ -1,20 +1,16 @@
 """One-shot describe commands as a user runs them, cross-checked with the awscli program."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+from clirun import run_awscli, run_here
 
 
 def aws(cloud, *args):
-    out = subprocess.run([AWS, "--endpoint-url", cloud.url, *args, "--output", "json"], env=cloud.env,
-                         capture_output=True, text=True, timeout=60)
+    """What the awscli program prints for ``aws --endpoint-url URL ARGS --output json``."""
+    out = run_awscli(["--endpoint-url", cloud.url, *args, "--output", "json"], cloud.env)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -30,7 +26,7 @@ def aws(cloud, *args):
 ])
 def test_json_query_answers_exactly_as_awscli(seeded, command, aws_args, query):
     cloud, _ = seeded
-    ours = cloud.run([*cloud.endpoint_args, command, "--output", "json", "--query", query])
+    ours = cloud.here([*cloud.endpoint_args, command, "--output", "json", "--query", query])
     assert ours.returncode == 0, ours.stderr
     theirs = aws(cloud, *aws_args, "--query", query)
     assert json.loads(ours.stdout) == json.loads(theirs)
@@ -39,7 +35,7 @@ def test_json_query_answers_exactly_as_awscli(seeded, command, aws_args, query):
 
 def test_full_json_output_equals_awscli(seeded):
     cloud, _ = seeded
-    ours = cloud.run([*cloud.endpoint_args, "describe-volumes", "--output", "json"])
+    ours = cloud.here([*cloud.endpoint_args, "describe-volumes", "--output", "json"])
     assert ours.returncode == 0, ours.stderr
     assert json.loads(ours.stdout) == json.loads(aws(cloud, "ec2", "describe-volumes"))
 
@@ -47,8 +43,7 @@ def test_full_json_output_equals_awscli(seeded):
 def test_table_shows_the_seeded_instances_at_80_columns(seeded):
     cloud, facts = seeded
     env = dict(cloud.env, COLUMNS="80")
-    out = subprocess.run([sys.executable, "-m", "cloudshell", *cloud.endpoint_args, "describe-instances",
-                          "--output", "table"], env=env, capture_output=True, text=True, timeout=60)
+    out = run_here([*cloud.endpoint_args, "describe-instances", "--output", "table"], env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
@@ -59,17 +54,17 @@ def test_table_shows_the_seeded_instances_at_80_columns(seeded):
 def test_filters_and_ids_narrow_the_answer(seeded):
     cloud, facts = seeded
     running = {i.id for i in facts.instances_where(state="running")}
-    out = cloud.run([*cloud.endpoint_args, "describe-instances", "--filter", "instance-state-name=running",
+    out = cloud.here([*cloud.endpoint_args, "describe-instances", "--filter", "instance-state-name=running",
                      "--output", "json", "--query", "Reservations[].Instances[].InstanceId"])
     assert set(json.loads(out.stdout)) == running
     one = sorted(running)[0]
-    out = cloud.run([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "tsv"])
+    out = cloud.here([*cloud.endpoint_args, "euca-describe-instances", one, "--output", "tsv"])
     assert out.returncode == 0 and out.stdout.split("\t")[0] == one
 
 
 def test_tsv_output_is_one_tab_separated_line_per_record(seeded):
     cloud, facts = seeded
-    out = cloud.run([*cloud.endpoint_args, "describe-keypairs", "--output", "tsv"])
+    out = cloud.here([*cloud.endpoint_args, "describe-keypairs", "--output", "tsv"])
     assert out.returncode == 0
     assert out.stdout.splitlines()[0].split("\t")[0] == "testkey"
 
@@ -105,7 +100,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     (["describe-keypairs", "--max-items", "2"], 2, "unknown option --max-items"),
 ])
 def test_bad_input_is_one_line_and_exit_2(cloud, args, code, needle):
-    out = cloud.run([*cloud.endpoint_args, *args])
+    out = cloud.here([*cloud.endpoint_args, *args])
     assert out.returncode == code, (out.stdout, out.stderr)
     assert needle in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
@@ -115,7 +110,7 @@ def test_bad_input_is_one_line_and_exit_2(cloud, args, code, needle):
 def test_unreachable_endpoint_is_one_line_exit_1(cloud):
     from cloudshell.cloud.demo import free_port
 
-    out = cloud.run(["--endpoint-url", f"http://127.0.0.1:{free_port()}", "describe-instances"], timeout=90)
+    out = cloud.here(["--endpoint-url", f"http://127.0.0.1:{free_port()}", "describe-instances"])
     assert out.returncode == 1
     assert "cannot reach the endpoint" in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
@@ -140,7 +135,7 @@ def test_an_endpoint_answering_html_is_one_line_exit_1(cloud):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Html)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        out = cloud.run(["--endpoint-url", f"http://127.0.0.1:{server.server_port}", "describe-instances"])
+        out = cloud.here(["--endpoint-url", f"http://127.0.0.1:{server.server_port}", "describe-instances"])
     finally:
         server.shutdown()
     assert out.returncode == 1
@@ -149,8 +144,7 @@ def test_an_endpoint_answering_html_is_one_line_exit_1(cloud):
 
 def test_config_masks_the_secret_and_names_sources(cloud):
     env = dict(cloud.env, AWS_SECRET_ACCESS_KEY="s3cr3tKEYvalue0123456789WXYZ", AWS_ACCESS_KEY_ID="AKIDEXAMPLE")
-    out = subprocess.run([sys.executable, "-m", "cloudshell", *cloud.endpoint_args, "config"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    out = run_here([*cloud.endpoint_args, "config"], env)
     assert out.returncode == 0, out.stderr
     assert "s3cr3tKEYvalue" not in out.stdout and "WXYZ" in out.stdout
     assert "flag --endpoint-url" in out.stdout and "AWS_SECRET_ACCESS_KEY" in out.stdout
@@ -158,12 +152,12 @@ def test_config_masks_the_secret_and_names_sources(cloud):
 
 def test_max_items_then_starting_token_walks_the_answer_in_steps(seeded):
     cloud, _ = seeded
-    every = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--output", "json", "--query",
+    every = json.loads(cloud.here([*cloud.endpoint_args, "describe-volumes", "--output", "json", "--query",
                                   "Volumes[].VolumeId"]).stdout)
-    first = json.loads(cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3",
+    first = json.loads(cloud.here([*cloud.endpoint_args, "describe-volumes", "--max-items", "3",
                                   "--output", "json"]).stdout)
     assert [v["VolumeId"] for v in first["Volumes"]] == every[:3] and first["NextToken"]
-    out = cloud.run([*cloud.endpoint_args, "describe-volumes", "--max-items", "3", "--starting-token",
+    out = cloud.here([*cloud.endpoint_args, "describe-volumes", "--max-items", "3", "--starting-token",
                      first["NextToken"], "--output", "json", "--query", "Volumes[].VolumeId"])
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == every[3:6]

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-from clirun import run_cli
+from clirun import run_awscli, run_cli, run_here
 from two_clouds import second_server, two_clouds  # noqa: F401 - fixtures
-
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
 
 
 def aws(env, url, *args):
-    out = subprocess.run([AWS, "--endpoint-url", url, "ec2", *args], env=env, capture_output=True, text=True,
-                         timeout=60)
+    out = run_awscli(["--endpoint-url", url, "ec2", *args], env)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
 
 def test_json_is_one_document_per_cloud_each_as_awscli(two_clouds):
     t = two_clouds
-    out = run_cli(["--cloud", "a", "--cloud", "b", "describe-instances", "--output", "json"], t.env)
+    out = run_here(["--cloud", "a", "--cloud", "b", "describe-instances", "--output", "json"], t.env)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert list(doc) == ["a", "b"]
@@ -32,7 +25,7 @@ def test_json_is_one_document_per_cloud_each_as_awscli(two_clouds):
     ids = {name: {i["InstanceId"] for r in doc[name]["Reservations"] for i in r["Instances"]} for name in doc}
     assert ids["a"] and ids["b"] and not ids["a"] & ids["b"]   # two clouds, not one twice
     query = "Volumes[].VolumeId | sort(@)"
-    queried = run_cli(["--cloud", "a,b", "describe-volumes", "--query", query, "--output", "json"], t.env)
+    queried = run_here(["--cloud", "a,b", "describe-volumes", "--query", query, "--output", "json"], t.env)
     assert json.loads(queried.stdout) == {
         name: json.loads(aws(t.env, t.url(name), "describe-volumes", "--query", query, "--output", "json"))
         for name in ("a", "b")}
@@ -40,7 +33,7 @@ def test_json_is_one_document_per_cloud_each_as_awscli(two_clouds):
 
 def test_text_puts_the_cloud_first_on_every_line(two_clouds):
     t = two_clouds
-    out = run_cli(["--cloud", "a", "--cloud", "b", "describe-volumes", "--output", "text"], t.env)
+    out = run_here(["--cloud", "a", "--cloud", "b", "describe-volumes", "--output", "text"], t.env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     for name in ("a", "b"):
@@ -52,18 +45,18 @@ def test_text_puts_the_cloud_first_on_every_line(two_clouds):
 def test_a_change_goes_to_the_cloud_of_its_id_and_without_ids_needs_one_cloud(two_clouds):
     t = two_clouds
     target = t.facts_b.instances[0].id
-    out = run_cli(["--cloud", "a,b", "create-tags", target, "--tag", "owner=ops", "--output", "json"], t.env)
+    out = run_here(["--cloud", "a,b", "create-tags", target, "--tag", "owner=ops", "--output", "json"], t.env)
     assert out.returncode == 0, out.stderr
     tags_b = t.b_session.call("describe_tags", Filters=[{"Name": "resource-id", "Values": [target]}])["Tags"]
     assert {"Key": "owner", "Value": "ops"} in [{"Key": x["Key"], "Value": x["Value"]} for x in tags_b]
     tags_a = t.a.session.call("describe_tags", Filters=[{"Name": "key", "Values": ["owner"]}])["Tags"]
     assert tags_a == []
-    refused = run_cli(["--cloud", "a,b", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
+    refused = run_here(["--cloud", "a,b", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
     assert refused.returncode == 2
     assert refused.stderr.strip() == ("cloudshell: create-volume changes a cloud: with several clouds, name the "
                                       "one (--cloud NAME; open: a, b)")
     before = {n: len(t.session(n).call("describe_volumes")["Volumes"]) for n in ("a", "b")}
-    one = run_cli(["--cloud", "b", "create-volume", "-s", "1", "-z", "us-east-1a", "--output", "json"], t.env)
+    one = run_here(["--cloud", "b", "create-volume", "-s", "1", "-z", "us-east-1a", "--output", "json"], t.env)
     assert one.returncode == 0, one.stderr
     assert json.loads(one.stdout)["Size"] == 1   # one cloud named: awscli's document, as without --cloud
     after = {n: len(t.session(n).call("describe_volumes")["Volumes"]) for n in ("a", "b")}
@@ -78,11 +71,11 @@ def test_one_id_in_two_clouds_is_ambiguous_with_both_names(two_clouds):
     same = seed(t.b_session)
     target = same.instances[0].id
     assert target in {i.id for i in t.facts_a.instances}
-    out = run_cli(["--cloud", "a,b", "reboot-instances", target], t.env)
+    out = run_here(["--cloud", "a,b", "reboot-instances", target], t.env)
     assert out.returncode == 2
     assert out.stderr.strip() == (f"cloudshell: {target} is ambiguous: it is in clouds a and b "
                                   "(say which: --cloud NAME)")
-    unknown = run_cli(["--cloud", "a,b", "describe-instances", "i-00000000000000000"], t.env)
+    unknown = run_here(["--cloud", "a,b", "describe-instances", "i-00000000000000000"], t.env)
     assert unknown.returncode == 1
     assert "i-00000000000000000: in none of the clouds a, b" in unknown.stderr
 
@@ -105,8 +98,8 @@ def test_a_read_only_cloud_refuses_changes_and_the_other_does_not(two_clouds):
     t = two_clouds
     write_clouds_config(t.env, {"a": {"endpoint_url": t.a.url}, "b": {"endpoint_url": t.b_url, "read_only": True}})
     before = len(t.b_session.call("describe_volumes")["Volumes"])
-    refused = run_cli(["--cloud", "b", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
+    refused = run_here(["--cloud", "b", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
     assert refused.returncode == 1 and "refused" in refused.stderr and "nothing was sent" in refused.stderr
     assert len(t.b_session.call("describe_volumes")["Volumes"]) == before
-    done = run_cli(["--cloud", "a", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
+    done = run_here(["--cloud", "a", "create-volume", "-s", "1", "-z", "us-east-1a"], t.env)
     assert done.returncode == 0, done.stderr

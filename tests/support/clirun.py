@@ -33,6 +33,39 @@ def run_here(args: Sequence[str], env: Mapping[str, str], input: str | None = No
     """
     from cloudshell.cli import main
 
+    return _in_process(["cloudshell", *args], lambda: main(list(args)), env, input, cwd)
+
+
+# awscli's drivers, one per environment: a driver reads its config and credential files once.
+_AWS_DRIVERS: dict[frozenset, object] = {}
+
+
+def run_awscli(args: Sequence[str], env: Mapping[str, str], input: str | None = None,  # noqa: A002
+               cwd: str | Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``aws ARGS`` through the awscli program's own driver in this process, ``env`` its whole environment.
+
+    What the ``aws`` command runs (awscli.clidriver), without a Python start-up per line; the driver is
+    made once per environment, as one long-lived ``aws`` would be.
+    """
+    import awscli   # it puts its own data folder on AWS_DATA_PATH, as the aws command has it
+
+    env = dict(env, AWS_DATA_PATH=os.environ.get("AWS_DATA_PATH") or os.path.join(awscli.__path__[0], "data"))
+
+    def run() -> int:
+        from awscli.clidriver import create_clidriver
+
+        key = frozenset(env.items())
+        if key not in _AWS_DRIVERS:
+            _AWS_DRIVERS[key] = create_clidriver()
+        return _AWS_DRIVERS[key].main(list(args))
+
+    return _in_process(["aws", *args], run, env, input, cwd)
+
+
+def _in_process(argv: list[str], entry, env: Mapping[str, str], input: str | None,  # noqa: A002
+                cwd: str | Path | None) -> subprocess.CompletedProcess[str]:
+    """Run ``entry()`` as a program would run: ``env`` the whole environment, ``cwd``, stdin from
+    ``input`` (empty as /dev/null), sys.argv, stdout/stderr captured; all of it put back afterwards."""
     saved = dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr, sys.argv
     out, err = _Capture(), _Capture(errors="backslashreplace")
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
@@ -43,9 +76,9 @@ def run_here(args: Sequence[str], env: Mapping[str, str], input: str | None = No
             os.environ.update(env)
             if cwd is not None:
                 os.chdir(cwd)
-            sys.stdin, sys.stdout, sys.stderr, sys.argv = stdin, out, err, ["cloudshell", *args]
+            sys.stdin, sys.stdout, sys.stderr, sys.argv = stdin, out, err, argv
             try:
-                code = main(list(args))
+                code = entry()
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
@@ -53,8 +86,7 @@ def run_here(args: Sequence[str], env: Mapping[str, str], input: str | None = No
             os.chdir(where)
             os.environ.clear()
             os.environ.update(environ)
-    return subprocess.CompletedProcess([sys.executable, "-m", "cloudshell", *args], code or 0,
-                                       out.text(), err.text())
+    return subprocess.CompletedProcess([sys.executable, "-m", *argv], code or 0, out.text(), err.text())
 
 
 class _Capture(io.TextIOWrapper):

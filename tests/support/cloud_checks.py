@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
+from clirun import run_awscli
+
 from cloudshell.cloud.inventory import fetch
-
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
-
 
 def cloud_state(session) -> dict[str, Any]:
     """Everything a command could change: every kind's records (all shown fields) and every tag."""
@@ -29,9 +24,9 @@ def cloud_state(session) -> dict[str, Any]:
 
 
 def aws(cloud, *args: str) -> Any:
-    """``aws --endpoint-url URL ARGS --output json`` on the test's cloud; the parsed JSON (None if empty)."""
-    out = subprocess.run([AWS, "--endpoint-url", cloud.url, *args, "--output", "json"], env=cloud.env,
-                         capture_output=True, text=True, timeout=60)
+    """``aws --endpoint-url URL ARGS --output json`` on the test's cloud (the awscli program's driver, in
+    this process: clirun.run_awscli); the parsed JSON (None if empty)."""
+    out = run_awscli(["--endpoint-url", cloud.url, *args, "--output", "json"], cloud.env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout) if out.stdout.strip() else None
 
