@@ -15,7 +15,7 @@ import struct
 import urllib.request
 from xml.sax.saxutils import escape
 
-from clirun import run_cli
+from clirun import run_here
 from faultproxy import FaultProxy
 
 from cloudshell.cloud.disk_import.manifest import parse_manifest
@@ -25,7 +25,7 @@ NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"'
 
 
 def _cli(cloud, url, *args, input=None):
-    out = run_cli(["--endpoint-url", url, *args], cloud.env, input=input)
+    out = run_here(["--endpoint-url", url, *args], cloud.env, input=input)
     assert "Traceback" not in out.stderr
     return out
 
@@ -317,8 +317,8 @@ def test_bad_input_is_refused_with_one_line_and_nothing_sent(cloud, tmp_path):
                                                                    "--ignore-active-task", "--yes"]):
             out = _cli(cloud, proxy.url, "delete-disk-image", *args)
             assert out.returncode == 2, (args, out.stderr)
-        ro = run_cli(["--endpoint-url", proxy.url, "--read-only", "import-volume", str(image), "-f", "raw",
-                      "-z", "one", "-b", "imports"], cloud.env)
+        ro = run_here(["--endpoint-url", proxy.url, "--read-only", "import-volume", str(image), "-f", "raw",
+                       "-z", "one", "-b", "imports"], cloud.env)
         assert ro.returncode == 1 and "read-only" in ro.stderr
         assert proxy.count() == 0
 
