@@ -15,7 +15,7 @@ import pytest
 from conftest import isolated_env
 from hostile_s3 import Endless, hostile_s3
 
-from clirun import run_cli
+from clirun import run_here
 from cloudshell.cloud.bundle import bundle_image, download_bundle, make_demo_credentials, unbundle
 from cloudshell.cloud.bundle import keys as bkeys
 from cloudshell.cloud.bundle.errors import BadBundle
@@ -84,7 +84,7 @@ def _manifest(parts: list[tuple[str, bytes]], *, size: int | None = None, bundle
 
 
 def _cli(s3, env, *args: str, cwd: Path | None = None):
-    return run_cli(["--endpoint-url", s3.url, *args], env, cwd=cwd, timeout=120)
+    return run_here(["--endpoint-url", s3.url, *args], env, cwd=cwd)
 
 
 def _one_line(done) -> str:
@@ -254,11 +254,11 @@ def test_bundle_image_never_writes_through_a_planted_symlink(tmp_path, env, cred
     args = ["--endpoint-url", "http://127.0.0.1:9", "bundle-image", "-i", str(image), "-d", str(dest),
             "-c", str(creds.user_cert), "-k", str(creds.user_key), "--ec2cert", str(creds.cloud_cert),
             "-u", ACCOUNT]
-    done = run_cli(args, env)
+    done = run_here(args, env)
     assert done.returncode == 1, done.stderr
     assert f"{dest / 'disk.img.part.00'} already exists" in _one_line(done) and "--force" in done.stderr
     assert victim.read_text() == "precious\n" and _files(dest) == ["disk.img.part.00"]
-    done = run_cli([*args, "--force"], env)
+    done = run_here([*args, "--force"], env)
     assert done.returncode == 0, done.stderr
     assert victim.read_text() == "precious\n"
     assert not (dest / "disk.img.part.00").is_symlink()
@@ -297,10 +297,10 @@ def test_unbundle_replaces_the_image_only_with_force(tmp_path, env, creds, real_
     (out / "disk.img").write_text("older image\n")
     args = ["--endpoint-url", "http://127.0.0.1:9", "unbundle", "-m", str(src / "disk.img.manifest.xml"),
             "-d", str(out), "-k", str(creds.user_key)]
-    done = run_cli(args, env)
+    done = run_here(args, env)
     assert done.returncode == 1 and "--force" in _one_line(done)
     assert (out / "disk.img").read_text() == "older image\n"
-    done = run_cli([*args, "--force"], env)
+    done = run_here([*args, "--force"], env)
     assert done.returncode == 0, done.stderr
     assert (out / "disk.img").stat().st_size == 50_000 and _files(out) == ["disk.img"]
 

@@ -17,14 +17,13 @@ import re
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, isolated_env
 from faultproxy import FaultProxy
 
-from clirun import run_cli
+from clirun import run_cli, run_here
 from cloudshell.cloud.bundle import bundle_image, make_demo_credentials, read_manifest, upload_bundle
 from cloudshell.cloud.demo import IMAGE_TYPE_TAG
 
@@ -46,9 +45,9 @@ def bundled(tmp_path_factory, creds):
     image = folder / "disk.img"
     image.write_bytes(random.Random(6).randbytes(IMAGE_SIZE))
     env = isolated_env(folder / "env")
-    run = run_cli(["--endpoint-url", NOWHERE, "euca-bundle-image", "-i", str(image), "-d", str(folder / "out"),
-                   "-r", "x86_64", "-c", str(creds.user_cert), "-k", str(creds.user_key),
-                   "--ec2cert", str(creds.cloud_cert), "-u", "1234-5678-9012", "--output", "table"], env)
+    run = run_here(["--endpoint-url", NOWHERE, "euca-bundle-image", "-i", str(image), "-d", str(folder / "out"),
+                    "-r", "x86_64", "-c", str(creds.user_cert), "-k", str(creds.user_key),
+                    "--ec2cert", str(creds.cloud_cert), "-u", "1234-5678-9012", "--output", "table"], env)
     return image, folder / "out" / "disk.img.manifest.xml", run
 
 
@@ -58,7 +57,7 @@ def _creds_args(creds) -> list[str]:
 
 
 def _cli(cloud, *args: str, url: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return run_cli(["--endpoint-url", url or cloud.url, *args], env or cloud.env)
+    return run_here(["--endpoint-url", url or cloud.url, *args], env or cloud.env)
 
 
 def _ok(done: subprocess.CompletedProcess) -> str:
@@ -251,8 +250,7 @@ def test_malformed_invocations_exit_2_with_one_line_and_send_nothing(cloud, bund
     scratch.mkdir()
     env = dict(cloud.env, TMPDIR=str(scratch))
     with FaultProxy(cloud.url) as proxy:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            runs = list(pool.map(lambda case: _cli(cloud, *case[0], url=proxy.url, env=env), cases))
+        runs = [_cli(cloud, *args, url=proxy.url, env=env) for args, _ in cases]
         assert proxy.hits() == []   # not one request reached the endpoint
     for (args, expected), done in zip(cases, runs):
         assert done.returncode == 2, (args, done.returncode, done.stderr)

@@ -8,14 +8,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from clirun import run_cli
+from clirun import run_here
 from faultproxy import FaultProxy
 
 from cloudshell.cloud.bundle.keys import make_demo_credentials
 
 
 def _cli(cloud, *args: str, env: dict | None = None, url: str | None = None):
-    out = run_cli(["--endpoint-url", url or cloud.url, *args], env or cloud.env)
+    out = run_here(["--endpoint-url", url or cloud.url, *args], env or cloud.env)
     assert "Traceback" not in out.stderr
     return out
 

@@ -66,7 +66,7 @@ def _in_process(argv: list[str], entry, env: Mapping[str, str], input: str | Non
                 cwd: str | Path | None) -> subprocess.CompletedProcess[str]:
     """Run ``entry()`` as a program would run: ``env`` the whole environment, ``cwd``, stdin from
     ``input`` (empty as /dev/null), sys.argv, stdout/stderr captured; all of it put back afterwards."""
-    saved = dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr, sys.argv
+    saved = dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr, sys.argv, tempfile.tempdir
     out, err = _Capture(), _Capture(errors="backslashreplace")
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
         stdin.write(input or "")
@@ -77,12 +77,13 @@ def _in_process(argv: list[str], entry, env: Mapping[str, str], input: str | Non
             if cwd is not None:
                 os.chdir(cwd)
             sys.stdin, sys.stdout, sys.stderr, sys.argv = stdin, out, err, argv
+            tempfile.tempdir = None      # found again from this environment's TMPDIR, as at a start
             try:
                 code = entry()
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
-            environ, where, sys.stdin, sys.stdout, sys.stderr, sys.argv = saved
+            environ, where, sys.stdin, sys.stdout, sys.stderr, sys.argv, tempfile.tempdir = saved
             os.chdir(where)
             os.environ.clear()
             os.environ.update(environ)
