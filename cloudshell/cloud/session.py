@@ -81,6 +81,15 @@ def _refuse_non_api_body(response_dict: dict[str, Any] | None = None, **_: Any) 
     ctype = str(headers.get("content-type", headers.get("Content-Type", ""))).lower()
     head = bytes(response_dict.get("body") or b"")[:512].lstrip().lower()
     if "html" in ctype or head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
+        status = int(response_dict.get("status_code") or 0)
+        if status >= 500:
+            # A proxy's or load balancer's 502/503 page, or a server's crash page: a server error, which
+            # a read retries with backoff like any 5xx, not an endpoint that is not the API.
+            response_dict["body"] = (
+                b"<Response><Errors><Error><Code>%s</Code><Message>the endpoint answered HTTP %d with an HTML "
+                b"page (a proxy in front of it, or a server error)</Message></Error></Errors></Response>"
+                % (b"ServiceUnavailable" if status == 503 else b"InternalError", status))
+            return
         raise NotTheApi(f"HTTP {response_dict.get('status_code')} {ctype or 'no content type'}")
 
 

@@ -440,3 +440,21 @@ def test_an_actions_refresh_lands_between_pages_and_a_page_read_before_it_does_n
     listed = [q for q in proxy.queries[asked:] if q.get("Action") == ["DescribeInstances"]]
     assert listed[1].get("Filter.1.Value.1") == [target], "the refresh waited for the kind's last page"
     assert [state for at, state in after if at > first_stopped and state == "running"] == []
+
+
+def test_a_proxys_html_error_page_is_a_server_error_that_a_read_retries(cloud):
+    """A 502 page from a proxy in front of the endpoint is a passing server failure: a describe retries
+    it (with backoff, as any 5xx) and answers; if it lasts, one line naming what came back, exit 1."""
+    from clirun import run_here
+
+    with FaultProxy(cloud.url) as proxy:
+        proxy.inject("html", action="DescribeVolumes", times=1, status=502)
+        out = run_here(["--endpoint-url", proxy.url, "describe-volumes", "--output", "json"], cloud.env)
+        assert out.returncode == 0, out.stderr
+        assert "Volumes" in out.stdout and proxy.count("DescribeVolumes") == 2
+        proxy.inject("html", action="DescribeVolumes", status=502)
+        out = run_here(["--endpoint-url", proxy.url, "describe-volumes"], cloud.env)
+        assert out.returncode == 1 and out.stdout == ""
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "HTTP 502 with an HTML page" in lines[0], out.stderr
+        assert "Traceback" not in out.stderr

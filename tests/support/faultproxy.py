@@ -153,7 +153,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._reply(rule.status if rule.status != 503 else 200, rule.body, "text/xml;charset=UTF-8")
         if kind == "html":
             proxy._record(action, kind)
-            return self._reply(200, LOGIN_PAGE, "text/html; charset=utf-8")
+            # A login page answering 200 by default; with status=502…, a proxy's error page.
+            return self._reply(rule.status if rule.status != 503 else 200, LOGIN_PAGE, "text/html; charset=utf-8")
         upstream = None
         if kind not in ("reset", "hang") or rule.forward:
             upstream = self._forward(body)
