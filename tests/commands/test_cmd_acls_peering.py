@@ -10,7 +10,7 @@ from network_checks import awscli, subnet, vpc
 
 
 def _acl(cloud, monkeypatch, acl: str) -> dict:
-    return awscli(cloud, monkeypatch, "describe-network-acls", "--network-acl-ids", acl)["NetworkAcls"][0]
+    return awscli(cloud, "describe-network-acls", "--network-acl-ids", acl)["NetworkAcls"][0]
 
 
 def _entries(cloud, monkeypatch, acl: str) -> dict[tuple[int, bool], dict]:
@@ -51,7 +51,7 @@ def test_a_network_acl_its_entries_and_its_subnet(cloud, monkeypatch, capsys):
     assert code == 0, err
     assert (110, True) not in _entries(cloud, monkeypatch, acl)
 
-    default = awscli(cloud, monkeypatch, "describe-network-acls", "--filters", f"Name=vpc-id,Values={vid}",
+    default = awscli(cloud, "describe-network-acls", "--filters", f"Name=vpc-id,Values={vid}",
                      "Name=default,Values=true")["NetworkAcls"][0]
     assoc = next(a["NetworkAclAssociationId"] for a in default["Associations"] if a["SubnetId"] == sid)
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-replace-network-acl-association", assoc, "-a", acl)
@@ -65,7 +65,7 @@ def test_a_network_acl_its_entries_and_its_subnet(cloud, monkeypatch, capsys):
     assert code == 0, err
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-network-acl", acl, "--yes", "--output", "table")
     assert code == 0, err
-    assert acl not in json.dumps(awscli(cloud, monkeypatch, "describe-network-acls"))
+    assert acl not in json.dumps(awscli(cloud, "describe-network-acls"))
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-network-acl", default["NetworkAclId"], "--yes")
     assert code == 1 and "is the default ACL of" in err
@@ -81,13 +81,13 @@ def test_a_peering_connection_requested_accepted_deleted(cloud, monkeypatch, cap
     assert lines[1].startswith(f"REQUESTERVPCINFO\t{one}\t10.0.0.0/16")
     assert lines[2].startswith(f"ACCEPTERVPCINFO\t{two}")
     pcx = lines[0].split("\t")[1]
-    seen = awscli(cloud, monkeypatch, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
+    seen = awscli(cloud, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
     assert seen["VpcPeeringConnections"][0]["AccepterVpcInfo"]["VpcId"] == two
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "accept-vpc-peering-connection", pcx, "--output", "json")
     assert code == 0, err
     assert json.loads(out)["VpcPeeringConnection"]["Status"]["Code"] == "active"
-    seen = awscli(cloud, monkeypatch, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
+    seen = awscli(cloud, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
     assert seen["VpcPeeringConnections"][0]["Status"]["Code"] == "active"
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "reject-vpc-peering-connection", pcx)
@@ -96,7 +96,7 @@ def test_a_peering_connection_requested_accepted_deleted(cloud, monkeypatch, cap
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-vpc-peering-connection", pcx, "--yes",
                              "--output", "table")
     assert code == 0, err
-    seen = awscli(cloud, monkeypatch, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
+    seen = awscli(cloud, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", pcx)
     assert seen["VpcPeeringConnections"][0]["Status"]["Code"] == "deleted"
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "create-vpc-peering-connection", "-c", one, "-p", three,
@@ -105,5 +105,5 @@ def test_a_peering_connection_requested_accepted_deleted(cloud, monkeypatch, cap
     other = json.loads(out)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-reject-vpc-peering-connection", other)
     assert (code, out) == (0, ""), err
-    seen = awscli(cloud, monkeypatch, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", other)
+    seen = awscli(cloud, "describe-vpc-peering-connections", "--vpc-peering-connection-ids", other)
     assert seen["VpcPeeringConnections"][0]["Status"]["Code"] == "rejected"

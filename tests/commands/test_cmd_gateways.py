@@ -12,7 +12,7 @@ from network_checks import awscli, subnet, vpc
 
 
 def _igw(cloud, monkeypatch, igw: str) -> dict:
-    return awscli(cloud, monkeypatch, "describe-internet-gateways", "--internet-gateway-ids", igw)["InternetGateways"][0]
+    return awscli(cloud, "describe-internet-gateways", "--internet-gateway-ids", igw)["InternetGateways"][0]
 
 
 def test_an_internet_gateway_created_attached_detached_deleted(cloud, monkeypatch, capsys):
@@ -36,14 +36,14 @@ def test_an_internet_gateway_created_attached_detached_deleted(cloud, monkeypatc
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-internet-gateway", igw, "--yes", "--output", "table")
     assert code == 0, err
     assert f"deleted {igw}" in out
-    assert igw not in json.dumps(awscli(cloud, monkeypatch, "describe-internet-gateways"))
+    assert igw not in json.dumps(awscli(cloud, "describe-internet-gateways"))
 
 
 def test_create_internet_gateway_json_matches_awscli(cloud, monkeypatch, capsys):
     code, out, err = oneshot(cloud, monkeypatch, capsys, "create-internet-gateway", "--output", "json")
     assert code == 0, err
     mine = json.loads(out)["InternetGateway"]
-    theirs = awscli(cloud, monkeypatch, "create-internet-gateway")["InternetGateway"]
+    theirs = awscli(cloud, "create-internet-gateway")["InternetGateway"]
     assert set(mine) == set(theirs)
     assert mine["InternetGatewayId"] != theirs["InternetGatewayId"]
 
@@ -60,7 +60,7 @@ def test_a_nat_gateway_with_its_address(cloud, monkeypatch, capsys):
     assert lines[1].startswith(f"NATGATEWAYADDRESSES\t{reply['AllocationId']}\teni-")
     assert lines[1].split("\t")[3] == reply["PublicIp"]
     nat = lines[0].split("\t")[1]
-    seen = awscli(cloud, monkeypatch, "describe-nat-gateways", "--nat-gateway-ids", nat)["NatGateways"][0]
+    seen = awscli(cloud, "describe-nat-gateways", "--nat-gateway-ids", nat)["NatGateways"][0]
     assert seen["SubnetId"] == sid
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "create-nat-gateway", "-s", sid, "-a", reply["AllocationId"])
@@ -69,7 +69,7 @@ def test_a_nat_gateway_with_its_address(cloud, monkeypatch, capsys):
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-delete-nat-gateway", nat, "--yes")
     assert (code, out) == (0, f"{nat}\n"), err
-    state = awscli(cloud, monkeypatch, "describe-nat-gateways", "--nat-gateway-ids", nat)["NatGateways"]
+    state = awscli(cloud, "describe-nat-gateways", "--nat-gateway-ids", nat)["NatGateways"]
     assert not state or state[0]["State"] in ("deleting", "deleted")
 
 
@@ -80,7 +80,7 @@ def test_customer_and_vpn_gateways_and_a_connection_between_them(cloud, monkeypa
     assert code == 0, err
     word, cgw, state, kind, ip, asn = out.strip().split("\t")
     assert (word, kind, ip, asn) == ("CUSTOMERGATEWAY", "ipsec.1", "198.51.100.7", "65010")
-    seen = awscli(cloud, monkeypatch, "describe-customer-gateways", "--customer-gateway-ids", cgw)
+    seen = awscli(cloud, "describe-customer-gateways", "--customer-gateway-ids", cgw)
     assert seen["CustomerGateways"][0]["IpAddress"] == "198.51.100.7"
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-create-vpn-gateway", "-t", "ipsec.1")
@@ -90,7 +90,7 @@ def test_customer_and_vpn_gateways_and_a_connection_between_them(cloud, monkeypa
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-attach-vpn-gateway", "-c", vid, vgw)
     assert code == 0 and out.startswith(f"VGWATTACHMENT\t{vid}\t"), err
-    seen = awscli(cloud, monkeypatch, "describe-vpn-gateways", "--vpn-gateway-ids", vgw)["VpnGateways"][0]
+    seen = awscli(cloud, "describe-vpn-gateways", "--vpn-gateway-ids", vgw)["VpnGateways"][0]
     assert [a["VpcId"] for a in seen["VpcAttachments"] if a["State"] == "attached"] == [vid]
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-vpn-gateway", vgw, "--yes")
@@ -103,7 +103,7 @@ def test_customer_and_vpn_gateways_and_a_connection_between_them(cloud, monkeypa
     assert code == 0, err
     word, vpn, kind, *rest = out.strip().split("\t")
     assert (word, kind, rest[:2]) == ("VPNCONNECTION", "ipsec.1", [cgw, vgw])
-    seen = awscli(cloud, monkeypatch, "describe-vpn-connections", "--vpn-connection-ids", vpn)["VpnConnections"][0]
+    seen = awscli(cloud, "describe-vpn-connections", "--vpn-connection-ids", vpn)["VpnConnections"][0]
     assert (seen["CustomerGatewayId"], seen["VpnGatewayId"]) == (cgw, vgw)
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-customer-gateway", cgw, "--yes")
@@ -115,11 +115,11 @@ def test_customer_and_vpn_gateways_and_a_connection_between_them(cloud, monkeypa
                  ["delete-customer-gateway", cgw]):
         code, out, err = oneshot(cloud, monkeypatch, capsys, *args, "--yes", "--output", "table")
         assert code == 0, (args, err)
-    conns = awscli(cloud, monkeypatch, "describe-vpn-connections", "--vpn-connection-ids", vpn)["VpnConnections"]
+    conns = awscli(cloud, "describe-vpn-connections", "--vpn-connection-ids", vpn)["VpnConnections"]
     assert not conns or conns[0]["State"] in ("deleting", "deleted")
-    seen = awscli(cloud, monkeypatch, "describe-vpn-gateways", "--vpn-gateway-ids", vgw)["VpnGateways"][0]
+    seen = awscli(cloud, "describe-vpn-gateways", "--vpn-gateway-ids", vgw)["VpnGateways"][0]
     assert [a for a in seen["VpcAttachments"] if a["State"] == "attached"] == []
-    gone = awscli(cloud, monkeypatch, "describe-customer-gateways", "--customer-gateway-ids", cgw)["CustomerGateways"]
+    gone = awscli(cloud, "describe-customer-gateways", "--customer-gateway-ids", cgw)["CustomerGateways"]
     assert not gone or gone[0]["State"] in ("deleting", "deleted")
 
 
@@ -176,7 +176,7 @@ def test_dry_run_asks_ec2_and_changes_nothing(cloud, monkeypatch, capsys):
     code, out, err = oneshot(cloud, monkeypatch, capsys, "create-internet-gateway", "--dry-run", "--output", "table")
     assert code == 0, err
     assert "dry run: the request would have succeeded (DryRun)" in out
-    assert awscli(cloud, monkeypatch, "describe-internet-gateways")["InternetGateways"] == []
+    assert awscli(cloud, "describe-internet-gateways")["InternetGateways"] == []
     igw = cloud.session.call("create_internet_gateway")["InternetGateway"]["InternetGatewayId"]
     code, out, err = oneshot(cloud, monkeypatch, capsys, "attach-internet-gateway", "-c", vid, igw, "--dry-run",
                              "--output", "table")
@@ -198,4 +198,4 @@ def test_dry_run_where_ec2_honours_it_and_moto_does_not_canned(cloud, monkeypatc
         assert main(["--endpoint-url", proxy.url, "create-vpc", "10.70.0.0/16", "--dry-run", "--output", "table"]) == 0
         assert "dry run: the request would have succeeded (DryRun)" in capsys.readouterr().out
         assert [q.get("DryRun") for q in proxy.queries if q.get("Action") == ["CreateVpc"]] == [["true"]]
-    assert awscli(cloud, monkeypatch, "describe-vpcs", "--filters", "Name=cidr,Values=10.70.0.0/16")["Vpcs"] == []
+    assert awscli(cloud, "describe-vpcs", "--filters", "Name=cidr,Values=10.70.0.0/16")["Vpcs"] == []

@@ -13,7 +13,7 @@ from network_checks import awscli, image, instance_in, subnet, vpc
 
 
 def _eni(cloud, monkeypatch, eni: str) -> dict:
-    return awscli(cloud, monkeypatch, "describe-network-interfaces",
+    return awscli(cloud, "describe-network-interfaces",
                   "--network-interface-ids", eni)["NetworkInterfaces"][0]
 
 
@@ -73,7 +73,7 @@ def test_an_interface_from_creation_to_deletion(cloud, monkeypatch, capsys):
     code, out, err = oneshot(cloud, monkeypatch, capsys, "describe-network-interface-attribute", eni, "-d",
                              "--output", "json")
     assert code == 0, err
-    assert json.loads(out) == awscli(cloud, monkeypatch, "describe-network-interface-attribute",
+    assert json.loads(out) == awscli(cloud, "describe-network-interface-attribute",
                                      "--network-interface-id", eni, "--attribute", "description")
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-network-interface", eni, "--yes")
@@ -83,7 +83,7 @@ def test_an_interface_from_creation_to_deletion(cloud, monkeypatch, capsys):
     assert not _eni(cloud, monkeypatch, eni).get("Attachment", {}).get("InstanceId")
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-network-interface", eni, "--yes", "--output", "table")
     assert code == 0, err
-    gone = awscli(cloud, monkeypatch, "describe-network-interfaces", "--filters", f"Name=subnet-id,Values={sid}")
+    gone = awscli(cloud, "describe-network-interfaces", "--filters", f"Name=subnet-id,Values={sid}")
     assert eni not in json.dumps(gone)
 
 
@@ -109,7 +109,7 @@ def test_reset_source_dest_check_canned(cloud, monkeypatch, capsys):
 
 
 def _instance(cloud, monkeypatch, iid: str) -> dict:
-    return awscli(cloud, monkeypatch, "describe-instances", "--instance-ids", iid)["Reservations"][0]["Instances"][0]
+    return awscli(cloud, "describe-instances", "--instance-ids", iid)["Reservations"][0]["Instances"][0]
 
 
 def test_run_instances_into_a_subnet_with_a_public_address_and_a_fixed_private_one(cloud, monkeypatch, capsys):
@@ -161,7 +161,7 @@ def test_a_vpc_address_to_an_interface_and_moved_only_when_allowed(cloud, monkey
     assert code == 0, err
     word, _who, shown_alloc, assoc, _private = out.rstrip("\n").split("\t")
     assert (word, shown_alloc) == ("ADDRESS", alloc) and assoc.startswith("eipassoc-")
-    seen = awscli(cloud, monkeypatch, "describe-addresses", "--allocation-ids", alloc)["Addresses"][0]
+    seen = awscli(cloud, "describe-addresses", "--allocation-ids", alloc)["Addresses"][0]
     assert seen["NetworkInterfaceId"] == eni
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "associate-address", alloc, "-i", iid)
@@ -170,5 +170,5 @@ def test_a_vpc_address_to_an_interface_and_moved_only_when_allowed(cloud, monkey
     code, out, err = oneshot(cloud, monkeypatch, capsys, "associate-address", alloc, "-i", iid,
                              "--allow-reassociation", "--output", "table")
     assert code == 0, err
-    seen = awscli(cloud, monkeypatch, "describe-addresses", "--allocation-ids", alloc)["Addresses"][0]
+    seen = awscli(cloud, "describe-addresses", "--allocation-ids", alloc)["Addresses"][0]
     assert seen["InstanceId"] == iid

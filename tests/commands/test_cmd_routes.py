@@ -12,7 +12,7 @@ from network_checks import awscli, internet_gateway, main_route_table, subnet, v
 
 
 def _routes(cloud, monkeypatch, rtb: str) -> dict[str, str]:
-    table = awscli(cloud, monkeypatch, "describe-route-tables", "--route-table-ids", rtb)["RouteTables"][0]
+    table = awscli(cloud, "describe-route-tables", "--route-table-ids", rtb)["RouteTables"][0]
     return {r["DestinationCidrBlock"]: r.get("GatewayId") or r.get("NatGatewayId") or "" for r in table["Routes"]}
 
 
@@ -27,7 +27,7 @@ def test_a_route_table_its_routes_and_its_subnet(cloud, monkeypatch, capsys):
     assert out.startswith("ROUTETABLE\trtb-") and f"\t{vid}\n" in out
     assert "ROUTE\tlocal\tactive\t10.0.0.0/16\tCreateRouteTable" in out
     rtb = out.split("\t")[1]
-    assert awscli(cloud, monkeypatch, "describe-route-tables", "--route-table-ids", rtb)["RouteTables"][0]["VpcId"] == vid
+    assert awscli(cloud, "describe-route-tables", "--route-table-ids", rtb)["RouteTables"][0]["VpcId"] == vid
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-create-route", rtb, "-r", "0.0.0.0/0", "-g", igw)
     # euca2ools' create-route never prints a -g target (it reads it from a name it does not set).
@@ -44,7 +44,7 @@ def test_a_route_table_its_routes_and_its_subnet(cloud, monkeypatch, capsys):
     assert code == 0, err
     word, assoc, table, where = out.strip().split("\t")
     assert (word, table, where) == ("ASSOCIATION", rtb, sid) and assoc.startswith("rtbassoc-")
-    seen = awscli(cloud, monkeypatch, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
+    seen = awscli(cloud, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
     assert [t["RouteTableId"] for t in seen["RouteTables"]] == [rtb]
 
     main = main_route_table(s, vid)["RouteTableId"]
@@ -52,13 +52,13 @@ def test_a_route_table_its_routes_and_its_subnet(cloud, monkeypatch, capsys):
                              "--output", "json")
     assert code == 0, err
     moved = json.loads(out)["NewAssociationId"]
-    seen = awscli(cloud, monkeypatch, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
+    seen = awscli(cloud, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
     assert [t["RouteTableId"] for t in seen["RouteTables"]] == [main]
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "disassociate-route-table", moved, "--output", "table")
     assert code == 0, err
     assert f"{sid} no longer uses {main}" in out
-    seen = awscli(cloud, monkeypatch, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
+    seen = awscli(cloud, "describe-route-tables", "--filters", f"Name=association.subnet-id,Values={sid}")
     assert seen["RouteTables"] == []
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "delete-route", rtb, "-r", "0.0.0.0/0", "--yes",
@@ -68,7 +68,7 @@ def test_a_route_table_its_routes_and_its_subnet(cloud, monkeypatch, capsys):
 
     code, out, err = oneshot(cloud, monkeypatch, capsys, "euca-delete-route-table", rtb, "--yes")
     assert (code, out) == (0, ""), err
-    assert rtb not in json.dumps(awscli(cloud, monkeypatch, "describe-route-tables"))
+    assert rtb not in json.dumps(awscli(cloud, "describe-route-tables"))
 
 
 def test_a_route_to_a_nat_gateway_names_it_as_such(cloud, monkeypatch, capsys):

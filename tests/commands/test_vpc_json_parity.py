@@ -50,5 +50,5 @@ def test_creations_print_awscli_json_byte_for_byte(cloud, monkeypatch, capsys):
     for mine, theirs in pairs:
         code, out, err = oneshot(cloud, monkeypatch, capsys, *mine, "--output", "json")
         assert code == 0, (mine, err)
-        expected = awscli_text(cloud, monkeypatch, *theirs)
+        expected = awscli_text(cloud, *theirs)
         assert _masked(out) == _masked(expected), mine

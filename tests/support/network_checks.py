@@ -4,34 +4,23 @@ start-up paid once, not once per check), and the network a test builds straight 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from typing import Any
 
-_DRIVER: list[Any] = []
+from clirun import run_awscli
 
 
-def awscli(cloud, monkeypatch, *args: str) -> Any:
+def awscli(cloud, *args: str) -> Any:
     """``aws --endpoint-url URL ec2 ARGS --output json`` through awscli's own driver; the parsed JSON."""
-    text = awscli_text(cloud, monkeypatch, *args)
+    text = awscli_text(cloud, *args)
     return json.loads(text) if text.strip() else None
 
 
-def awscli_text(cloud, monkeypatch, *args: str) -> str:
-    """What ``aws --endpoint-url URL ec2 ARGS --output json`` prints, as it prints it."""
-    from awscli.clidriver import create_clidriver
-
-    for name, value in cloud.env.items():
-        if name.startswith("AWS_"):
-            monkeypatch.setenv(name, value)
-    if not _DRIVER:
-        _DRIVER.append(create_clidriver())
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = _DRIVER[0].main(["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"])
-    assert code == 0, err.getvalue()
-    return out.getvalue()
+def awscli_text(cloud, *args: str) -> str:
+    """What ``aws --endpoint-url URL ec2 ARGS --output json`` prints, as it prints it (clirun.run_awscli)."""
+    out = run_awscli(["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
 
 
 def vpc(session, cidr: str = "10.0.0.0/16") -> str:
