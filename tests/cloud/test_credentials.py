@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import run_cli, run_here
 from faultproxy import FaultProxy
 
 from cloudshell.cloud.config import GlobalFlags, resolve
@@ -60,12 +60,12 @@ def _profiles_env(cloud, config: str) -> dict[str, str]:
 def test_sso_profile_without_a_token_says_to_log_in(cloud, profile):
     env = _profiles_env(cloud, SSO_CONFIG)
     assert not (Path(env["HOME"]) / ".aws" / "sso" / "cache").exists()
-    done = run_cli(["--profile", profile, *cloud.endpoint_args, "describe-volumes"], env)
+    done = run_here(["--profile", profile, *cloud.endpoint_args, "describe-volumes"], env)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines() == [
         f"cloudshell: profile {profile} has no valid SSO login (missing or expired): "
         f"run `aws sso login --profile {profile}`"]
-    done = run_cli(["describe-volumes"], {**env, "AWS_PROFILE": profile, "AWS_ENDPOINT_URL_EC2": cloud.url})
+    done = run_here(["describe-volumes"], {**env, "AWS_PROFILE": profile, "AWS_ENDPOINT_URL_EC2": cloud.url})
     assert done.returncode == 2 and f"run `aws sso login --profile {profile}`" in done.stderr
 
 
@@ -99,24 +99,24 @@ def test_config_names_where_the_endpoint_comes_from_and_the_files(seeded):
     cloud, facts = seeded
     env = _profiles_env(cloud, ENDPOINT_CONFIG.format(url=cloud.url))
     path = env["AWS_CONFIG_FILE"]
-    rows = _config_rows(run_cli(["--profile", "plain", "config", "--output", "json"], env))
+    rows = _config_rows(run_here(["--profile", "plain", "config", "--output", "json"], env))
     assert rows["endpoint_url"] == {"Value": cloud.url, "Source": f"profile plain endpoint_url ({path})"}
     assert {"What": "aws config", "Path": path} in rows["files"]
-    rows = _config_rows(run_cli(["--profile", "grouped", "config", "--output", "json"], env))
+    rows = _config_rows(run_here(["--profile", "grouped", "config", "--output", "json"], env))
     assert rows["endpoint_url"] == {"Value": cloud.url,
                                     "Source": f"profile grouped [services here] ec2 endpoint_url ({path})"}
     assert rows["s3_endpoint_url"]["Source"] == f"profile grouped [services here] s3 endpoint_url ({path})"
     # The environment and the flag outrank the profile's file, and say so.
-    rows = _config_rows(run_cli(["--profile", "plain", "config", "--output", "json"],
-                                {**env, "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:9"}))
+    rows = _config_rows(run_here(["--profile", "plain", "config", "--output", "json"],
+                                 {**env, "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:9"}))
     assert rows["endpoint_url"] == {"Value": "http://127.0.0.1:9", "Source": "env AWS_ENDPOINT_URL_EC2"}
-    rows = _config_rows(run_cli(["--profile", "plain", "--endpoint-url", "http://127.0.0.1:8", "config",
+    rows = _config_rows(run_here(["--profile", "plain", "--endpoint-url", "http://127.0.0.1:8", "config",
                                  "--output", "json"], env))
     assert rows["endpoint_url"] == {"Value": "http://127.0.0.1:8", "Source": "flag --endpoint-url"}
-    table = run_cli(["--profile", "grouped", "config", "--output", "table"], env)
+    table = run_here(["--profile", "grouped", "config", "--output", "table"], env)
     assert f"aws config         {path}" in table.stdout and "cloudshell config" in table.stdout
     # ...and the endpoint named in the profile is the one used.
-    done = run_cli(["--profile", "grouped", "describe-volumes", "--output", "json"], env)
+    done = run_here(["--profile", "grouped", "describe-volumes", "--output", "json"], env)
     assert done.returncode == 0, done.stderr
     assert {v.id for v in facts.volumes} <= {v["VolumeId"] for v in json.loads(done.stdout)["Volumes"]}
 
@@ -125,11 +125,11 @@ def test_one_assume_role_per_command(cloud, monkeypatch):
     env = _profiles_env(cloud, ROLE_CONFIG)
     with FaultProxy(cloud.url) as sts:
         env["AWS_ENDPOINT_URL_STS"] = sts.url
-        done = run_cli(["--profile", "role", *cloud.endpoint_args, "describe-volumes", "--output", "json"], env)
+        done = run_here(["--profile", "role", *cloud.endpoint_args, "describe-volumes", "--output", "json"], env)
         assert done.returncode == 0 and json.loads(done.stdout) == {"Volumes": []}, done.stderr
         assert sts.count("AssumeRole") == 1
-        config = _config_rows(run_cli(["--profile", "role", *cloud.endpoint_args, "config", "--output", "json"],
-                                      env))
+        config = _config_rows(run_here(["--profile", "role", *cloud.endpoint_args, "config", "--output", "json"],
+                                       env))
         assert config["access_key"]["Source"] == "boto3 profile role (assume-role)"
         assert sts.count("AssumeRole") == 2
         # In one process, the EC2 and the S3 client both sign with that one role session.

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import run_here
 from conftest import isolated_env
 from hostile_ec2 import hostile_ec2, response
 
@@ -44,7 +44,7 @@ def test_eucarc_with_unterminated_braces_is_read_in_linear_time(tmp_path):
     # 900 KB of "${" with no "}" anywhere: each one used to rescan the rest of the file.
     rc = tmp_path / "eucarc"
     rc.write_text(EUCARC + ("export JUNK=" + "${" * 30_000 + "\n") * 15)
-    done = run_cli(["--eucarc", str(rc), "config"], _env(tmp_path), timeout=30)
+    done = run_here(["--eucarc", str(rc), "config"], _env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "http://10.9.9.9:8773/services/compute" in done.stdout
     assert f"eucarc {rc}" in done.stdout
@@ -64,7 +64,7 @@ def test_eucarc_braces_keep_their_meaning(tmp_path):
 def test_eucarc_over_1_mib_is_refused_with_one_line(tmp_path):
     rc = tmp_path / "eucarc"
     rc.write_text(EUCARC + ("# padding " + "x" * 1000 + "\n") * 1100)
-    done = run_cli(["--eucarc", str(rc), "config"], _env(tmp_path), timeout=30)
+    done = run_here(["--eucarc", str(rc), "config"], _env(tmp_path))
     assert done.returncode == 2
     line = _one_line(done)
     assert str(rc) in line and "too large" in line and "1,048,576 bytes" in line
@@ -74,7 +74,7 @@ def test_eucarc_over_1_mib_is_refused_with_one_line(tmp_path):
 def test_eucarc_line_over_64_kib_is_refused_with_one_line(tmp_path):
     rc = tmp_path / "eucarc"
     rc.write_text(EUCARC + "export LONG=" + "a" * (70 * 1024) + "\n")
-    done = run_cli(["--eucarc", str(rc), "config"], _env(tmp_path), timeout=30)
+    done = run_here(["--eucarc", str(rc), "config"], _env(tmp_path))
     assert done.returncode == 2
     line = _one_line(done)
     assert str(rc) in line and "line 4 is too long" in line and "65,536 bytes" in line
@@ -87,7 +87,7 @@ def test_config_toml_fifo_is_refused_without_hanging_and_nothing_is_sent(tmp_pat
     fifo = _config_file(env)
     os.mkfifo(fifo)   # nobody ever writes it: opening it for reading used to block start-up
     with hostile_ec2() as ec2:
-        done = run_cli(["--endpoint-url", ec2.url, "describe-volumes"], env, timeout=30)
+        done = run_here(["--endpoint-url", ec2.url, "describe-volumes"], env)
     assert done.returncode == 2
     line = _one_line(done)
     assert str(fifo) in line and "FIFO" in line and "regular file" in line
@@ -95,8 +95,8 @@ def test_config_toml_fifo_is_refused_without_hanging_and_nothing_is_sent(tmp_pat
 
 
 def test_config_toml_device_is_refused(tmp_path):
-    done = run_cli(["--endpoint-url", "http://127.0.0.1:9/", "describe-volumes"],
-                   _env(tmp_path, CLOUDSHELL_CONFIG="/dev/null"), timeout=30)
+    done = run_here(["--endpoint-url", "http://127.0.0.1:9/", "describe-volumes"],
+                    _env(tmp_path, CLOUDSHELL_CONFIG="/dev/null"))
     assert done.returncode == 2
     line = _one_line(done)
     assert "/dev/null" in line and "device" in line
@@ -108,7 +108,7 @@ def test_eucarc_or_ini_fifo_is_refused_by_name(tmp_path, where):
     fifo = tmp_path / where
     fifo.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(fifo)
-    done = run_cli(["config"], env, timeout=30)
+    done = run_here(["config"], env)
     assert done.returncode == 2
     line = _one_line(done)
     assert str(fifo) in line and "FIFO" in line
@@ -129,7 +129,7 @@ def test_every_config_toml_failure_is_one_line_exit_2_before_sending(tmp_path, c
     config = _config_file(env)
     config.write_bytes(content)
     with hostile_ec2() as ec2:
-        done = run_cli(["--endpoint-url", ec2.url, "describe-volumes"], env, timeout=30)
+        done = run_here(["--endpoint-url", ec2.url, "describe-volumes"], env)
     assert done.returncode == 2, done.stderr
     line = _one_line(done)
     assert str(config) in line and said in line
@@ -153,14 +153,14 @@ def test_a_settings_file_others_can_write_is_warned_about_once(tmp_path, which):
         path = _config_file(env)
         path.write_text("output = 'json'\n")
     path.chmod(0o666 if which != "ini" else 0o620)
-    done = run_cli(["config"], env, timeout=30)
+    done = run_here(["config"], env)
     assert done.returncode == 0, done.stderr
     warnings = [ln for ln in done.stderr.splitlines() if "warning" in ln]
     assert len(warnings) == 1 and done.stderr.strip() == warnings[0], done.stderr
     assert str(path) in warnings[0] and f"chmod go-w {path}" in warnings[0]
     assert ("its group" if which == "ini" else "anyone") in warnings[0]
     path.chmod(0o600)   # fixed: no word about it
-    assert run_cli(["config"], env, timeout=30).stderr == ""
+    assert run_here(["config"], env).stderr == ""
 
 
 # -- create-keypair: hostile key material --------------------------------------------------
@@ -175,7 +175,7 @@ def test_non_ascii_key_material_is_written_as_the_bytes_sent(tmp_path):
     material = "-----BEGIN RSA PRIVATE KEY-----\nMIIé€Ωkey\n-----END RSA PRIVATE KEY-----"
     env = _env(tmp_path)
     with hostile_ec2({"CreateKeyPair": _create_answer(material)}) as ec2:
-        done = run_cli(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, timeout=30, cwd=tmp_path)
+        done = run_here(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     pem = tmp_path / "hostile.pem"
     assert pem.read_bytes() == (material + "\n").encode("utf-8")
@@ -187,7 +187,7 @@ def test_non_ascii_key_material_is_written_as_the_bytes_sent(tmp_path):
 def test_a_failure_after_the_keypair_was_created_names_it(tmp_path):
     env = _env(tmp_path)
     with hostile_ec2({"CreateKeyPair": _create_answer("")}) as ec2:
-        done = run_cli(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, timeout=30, cwd=tmp_path)
+        done = run_here(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, cwd=tmp_path)
     assert done.returncode == 1
     line = _one_line(done)
     assert "keypair hostile was created but" in line and "delete-keypair hostile" in line
@@ -249,7 +249,7 @@ def test_repl_typing_past_64_kib_is_cut_with_one_line_and_the_repl_goes_on(repl)
 def test_an_unreadable_create_answer_names_the_keypair_that_may_exist(tmp_path):
     env = _env(tmp_path)
     with hostile_ec2({"CreateKeyPair": "<html>a proxy's error page"}) as ec2:
-        done = run_cli(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, timeout=30, cwd=tmp_path)
+        done = run_here(["--endpoint-url", ec2.url, "create-keypair", "hostile"], env, cwd=tmp_path)
     assert done.returncode == 1
     line = _one_line(done)
     assert "keypair hostile may have been created" in line and "describe-keypairs hostile" in line

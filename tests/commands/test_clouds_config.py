@@ -40,13 +40,13 @@ def env(tmp_path):
 
 
 def test_config_lists_each_cloud_with_its_sources_and_secrets_masked(env, tmp_path):
-    from clirun import run_cli
+    from clirun import run_here
 
     a = eucarc(tmp_path / "a", "http://127.0.0.1:1/services/compute", "AKIDA", SECRET_A)
     b = eucarc(tmp_path / "b", "http://127.0.0.1:2/services/compute", "AKIDB", SECRET_B)
     write_config(env, f'[clouds.prod]\neucarc = "{a}"\n\n[clouds.staging]\neucarc = "{b}"\n'
                       f'region = "eu-1"\nread_only = true\n')
-    out = run_cli(["--cloud", "prod", "--cloud", "staging", "config", "--output", "json"], env)
+    out = run_here(["--cloud", "prod", "--cloud", "staging", "config", "--output", "json"], env)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert list(doc) == ["prod", "staging"]
@@ -55,11 +55,11 @@ def test_config_lists_each_cloud_with_its_sources_and_secrets_masked(env, tmp_pa
     assert doc["staging"]["access_key"] == {"Value": "AKIDB", "Source": f"eucarc {b}"}
     assert doc["prod"]["endpoint_url"]["Value"] == "http://127.0.0.1:1/services/compute"
     assert doc["staging"]["region"] == {"Value": "eu-1", "Source": "config [clouds.staging] region"}
-    table = run_cli(["--cloud", "prod,staging", "config", "--output", "table"], env)
+    table = run_here(["--cloud", "prod,staging", "config", "--output", "table"], env)
     assert table.returncode == 0, table.stderr
     assert "cloud prod:" in table.stdout and "cloud staging:" in table.stdout
     assert "http://127.0.0.1:2/services/compute" in table.stdout
-    piped = run_cli(["--cloud", "prod,staging", "config"], env)   # a pipe: the cloud first on each line
+    piped = run_here(["--cloud", "prod,staging", "config"], env)   # a pipe: the cloud first on each line
     assert any(line.startswith("staging\tendpoint_url") and "127.0.0.1:2" in line for line in piped.stdout.splitlines())
     assert any(line.startswith("prod\taccess_key") and "AKIDA" in line for line in piped.stdout.splitlines())
     for output in (out.stdout, out.stderr, table.stdout, table.stderr, piped.stdout, piped.stderr):
@@ -69,14 +69,14 @@ def test_config_lists_each_cloud_with_its_sources_and_secrets_masked(env, tmp_pa
 
 
 def test_unknown_cloud_lists_the_known_ones(env):
-    from clirun import run_cli
+    from clirun import run_here
 
     write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n[clouds.aws-eu]\nregion = "eu-west-1"\n')
-    out = run_cli(["--cloud", "prod", "--cloud", "dev", "describe-instances"], env)
+    out = run_here(["--cloud", "prod", "--cloud", "dev", "describe-instances"], env)
     assert out.returncode == 2
     assert out.stderr.strip() == "cloudshell: unknown cloud 'dev' (known: prod, aws-eu)"
     assert out.stdout == ""
-    none = run_cli(["--cloud", "x", "describe-instances"], {**env, "CLOUDSHELL_CONFIG": str(Path(env["HOME"]) / "none.toml")})
+    none = run_here(["--cloud", "x", "describe-instances"], {**env, "CLOUDSHELL_CONFIG": str(Path(env["HOME"]) / "none.toml")})
     assert none.returncode == 2
     assert "unknown cloud 'x' (known: none:" in none.stderr and "has no [clouds.NAME] table" in none.stderr
 
@@ -90,10 +90,10 @@ def test_unknown_cloud_lists_the_known_ones(env):
     ('[clouds."a b"]\nregion = "r"\n', "[clouds.a b]: a cloud's name is letters, digits"),
 ])
 def test_a_bad_cloud_table_is_one_line_naming_it(env, text, says):
-    from clirun import run_cli
+    from clirun import run_here
 
     path = write_config(env, text)
-    out = run_cli(["--cloud", "prod", "describe-instances"], env)
+    out = run_here(["--cloud", "prod", "describe-instances"], env)
     assert out.returncode == 2, out.stderr
     assert says in out.stderr and str(path) in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
@@ -110,19 +110,19 @@ def test_a_bad_cloud_table_is_one_line_naming_it(env, text, says):
     (["--cloud", "prod", "describe-instances", "--bogus"], "--bogus"),
 ])
 def test_bad_cloud_flags_are_one_line_and_exit_2(env, argv, says):
-    from clirun import run_cli
+    from clirun import run_here
 
     write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n')
-    out = run_cli(argv, env)
+    out = run_here(argv, env)
     assert out.returncode == 2, out.stderr
     assert says in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and out.stdout == ""
 
 
 def test_region_list_fans_one_profile_over_regions(env):
-    from clirun import run_cli
+    from clirun import run_here
 
-    out = run_cli(["--region", "us-east-1,eu-west-1", "config", "--output", "json"], env)
+    out = run_here(["--region", "us-east-1,eu-west-1", "config", "--output", "json"], env)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert list(doc) == ["us-east-1", "eu-west-1"]
@@ -131,12 +131,12 @@ def test_region_list_fans_one_profile_over_regions(env):
 
 
 def test_same_endpoint_twice_warns(env):
-    from clirun import run_cli
+    from clirun import run_here
 
     write_config(env, '[clouds.one]\nendpoint_url = "http://127.0.0.1:9/"\n'
                       '[clouds.two]\nendpoint_url = "http://127.0.0.1:9/"\n'
                       '[clouds.three]\nendpoint_url = "http://127.0.0.1:8/"\n')
-    out = run_cli(["--cloud", "all", "config", "--output", "json"], env)
+    out = run_here(["--cloud", "all", "config", "--output", "json"], env)
     assert out.returncode == 0, out.stderr
     assert list(json.loads(out.stdout)) == ["one", "two", "three"]
     assert out.stderr.strip() == ("warning: clouds one and two name the same endpoint http://127.0.0.1:9/ "
@@ -177,11 +177,11 @@ def test_short_names():
 
 
 def test_a_cloud_that_cannot_be_set_up_is_named_and_nothing_starts(env, tmp_path):
-    from clirun import run_cli
+    from clirun import run_here
 
     write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n'
                       f'[clouds.dev]\neucarc = "{tmp_path / "missing" / "eucarc"}"\n')
-    out = run_cli(["--cloud", "prod,dev", "describe-instances"], env)
+    out = run_here(["--cloud", "prod,dev", "describe-instances"], env)
     assert out.returncode == 2
     assert out.stderr.strip() == (f"cloudshell: cloud dev (config [clouds.dev]): eucarc not found: "
                                   f"{tmp_path / 'missing' / 'eucarc'}")
@@ -189,10 +189,10 @@ def test_a_cloud_that_cannot_be_set_up_is_named_and_nothing_starts(env, tmp_path
 
 
 def test_shell_completion_offers_the_configured_clouds_and_knows_cloud_takes_a_value(env):
-    from clirun import run_cli
+    from clirun import run_here
 
     write_config(env, '[clouds.prod]\nendpoint_url = "http://127.0.0.1:9/"\n[clouds.aws-eu]\nregion = "eu-west-1"\n')
-    names = run_cli(["__complete", "bash", "", "cloudshell --cloud "], env)
+    names = run_here(["__complete", "bash", "", "cloudshell --cloud "], env)
     assert names.stdout.split() == ["aws-eu", "prod", "all"]
-    after = run_cli(["__complete", "bash", "describe-vol", "cloudshell --cloud prod describe-vol"], env)
+    after = run_here(["__complete", "bash", "describe-vol", "cloudshell --cloud prod describe-vol"], env)
     assert after.stdout.split() == ["describe-volumes"]   # prod was --cloud's value, not the command

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import run_here
 from conftest import RANDOM_SEED, isolated_env
 
 from cloudshell.cloud import idcache
@@ -55,7 +55,7 @@ def _described(url: str, tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
     """env (program on PATH, endpoint set) once real describes cached the cloud's IDs."""
     env = _program(tmp_path, {**env, "AWS_ENDPOINT_URL_EC2": url})
     for kind in ("describe-volumes", "describe-instances", "describe-groups"):
-        done = run_cli([kind, "--output", "json"], env)
+        done = run_here([kind, "--output", "json"], env)
         assert done.returncode == 0, done.stderr
     return env
 
@@ -74,7 +74,7 @@ def shell(moto_server, tmp_path_factory):
     env = _described(moto_server.url, tmp_path, isolated_env(tmp_path))
     assert bash_complete(env, ["cloudshell", "describe-vol"]) == ["describe-volumes"]
     script = tmp_path / "cloudshell.bash"
-    script.write_text(run_cli(["completion", "bash"], env).stdout)
+    script.write_text(run_here(["completion", "bash"], env).stdout)
     return moto_server.url, facts, {**env, "TEST_COMPLETION_SCRIPT": str(script)}
 
 
@@ -128,10 +128,10 @@ def test_a_full_describe_replaces_the_kind_and_a_narrow_one_adds(seeded):
     free = [v.id for v in facts.volumes if v.instance_id is None]
     gone, kept = free[0], free[1]
     cloud.session.call("delete_volume", VolumeId=gone)
-    narrow = run_cli(["describe-volumes", kept, "--output", "json"], env)
+    narrow = run_here(["describe-volumes", kept, "--output", "json"], env)
     assert narrow.returncode == 0, narrow.stderr
     assert gone in bash_complete(env, ["cloudshell", "describe-volumes", "vol-"])   # not listed: kept
-    whole = run_cli(["describe-volumes", "--output", "json"], env)
+    whole = run_here(["describe-volumes", "--output", "json"], env)
     assert whole.returncode == 0, whole.stderr
     offered = bash_complete(env, ["cloudshell", "describe-volumes", "vol-"])
     assert kept in offered and gone not in offered
@@ -169,13 +169,13 @@ def test_complete_starts_without_boto3_or_the_network(shell):
 
 def test_bad_use_of_the_entry_points_is_one_line(shell):
     _, _, env = shell
-    done = run_cli(["completion", "tcsh"], env)
+    done = run_here(["completion", "tcsh"], env)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip() == "cloudshell: completion: SHELL must be one of bash, zsh, fish, not 'tcsh'"
-    done = run_cli(["__complete", "bash"], env)
+    done = run_here(["__complete", "bash"], env)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     for shell_name in ("zsh", "fish"):
-        script = run_cli(["completion", shell_name], env)
+        script = run_here(["completion", shell_name], env)
         assert script.returncode == 0 and "cloudshell __complete " + shell_name in script.stdout
 
 
