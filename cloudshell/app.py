@@ -34,6 +34,7 @@ from cloudshell.screens.messages import (
     SshResolved,
 )
 from cloudshell.screens.timeline import Timeline
+from cloudshell.widgets import acyclic_strips
 
 if TYPE_CHECKING:
     from cloudshell.cloud.protocols import FaceRuntime, LivePoller
@@ -87,6 +88,7 @@ class CloudshellApp(App):
     def __init__(self, runtime: FaceRuntime, *, poller: LivePoller | None = None, theme: str | None = None,
                  clock: Callable[[], float] = time.time, start_poller: bool = True) -> None:
         super().__init__()
+        acyclic_strips.install()   # screen lines freed when dropped, not by full collections
         self.runtime = runtime
         # The runtime's monitor poller (in its own process) unless a test hands one in.
         self.poller: LivePoller = poller if poller is not None else runtime.monitor_poller(start=False)
