@@ -5,14 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from clirun import run_awscli, run_here
+from cloud_checks import aws, aws_text
 
-
-def aws(cloud, *args):
-    """What the awscli program prints for ``aws --endpoint-url URL ARGS --output json``."""
-    out = run_awscli(["--endpoint-url", cloud.url, *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
+from clirun import run_here
 
 
 @pytest.mark.parametrize("command, aws_args, query", [
@@ -28,7 +23,7 @@ def test_json_query_answers_exactly_as_awscli(seeded, command, aws_args, query):
     cloud, _ = seeded
     ours = cloud.here([*cloud.endpoint_args, command, "--output", "json", "--query", query])
     assert ours.returncode == 0, ours.stderr
-    theirs = aws(cloud, *aws_args, "--query", query)
+    theirs = aws_text(cloud, *aws_args, "--query", query)
     assert json.loads(ours.stdout) == json.loads(theirs)
     assert ours.stdout == theirs  # byte for byte: same indentation, same key order
 
@@ -37,7 +32,7 @@ def test_full_json_output_equals_awscli(seeded):
     cloud, _ = seeded
     ours = cloud.here([*cloud.endpoint_args, "describe-volumes", "--output", "json"])
     assert ours.returncode == 0, ours.stderr
-    assert json.loads(ours.stdout) == json.loads(aws(cloud, "ec2", "describe-volumes"))
+    assert json.loads(ours.stdout) == aws(cloud, "ec2", "describe-volumes")
 
 
 def test_table_shows_the_seeded_instances_at_80_columns(seeded):

@@ -23,12 +23,18 @@ def cloud_state(session) -> dict[str, Any]:
     return state
 
 
-def aws(cloud, *args: str) -> Any:
-    """``aws --endpoint-url URL ARGS --output json`` on the test's cloud (the awscli program's driver, in
-    this process: clirun.run_awscli); the parsed JSON (None if empty)."""
+def aws_text(cloud, *args: str) -> str:
+    """What ``aws --endpoint-url URL ARGS --output json`` prints on the test's cloud, as it prints it (the
+    awscli program's driver, in this process: clirun.run_awscli)."""
     out = run_awscli(["--endpoint-url", cloud.url, *args, "--output", "json"], cloud.env)
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout) if out.stdout.strip() else None
+    return out.stdout
+
+
+def aws(cloud, *args: str) -> Any:
+    """``aws_text`` parsed (None if awscli printed nothing)."""
+    text = aws_text(cloud, *args)
+    return json.loads(text) if text.strip() else None
 
 
 def oneshot(cloud, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:

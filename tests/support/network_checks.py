@@ -4,23 +4,19 @@ start-up paid once, not once per check), and the network a test builds straight 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from clirun import run_awscli
+from cloud_checks import aws, aws_text
 
 
 def awscli(cloud, *args: str) -> Any:
     """``aws --endpoint-url URL ec2 ARGS --output json`` through awscli's own driver; the parsed JSON."""
-    text = awscli_text(cloud, *args)
-    return json.loads(text) if text.strip() else None
+    return aws(cloud, "ec2", *args)
 
 
 def awscli_text(cloud, *args: str) -> str:
-    """What ``aws --endpoint-url URL ec2 ARGS --output json`` prints, as it prints it (clirun.run_awscli)."""
-    out = run_awscli(["--endpoint-url", cloud.url, "ec2", *args, "--output", "json"], cloud.env)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
+    """What ``aws --endpoint-url URL ec2 ARGS --output json`` prints, as it prints it."""
+    return aws_text(cloud, "ec2", *args)
 
 
 def vpc(session, cidr: str = "10.0.0.0/16") -> str:
