@@ -14,6 +14,7 @@ both screens on one grid, which is all these tests need.
 from __future__ import annotations
 
 from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
+import copy
 import fcntl
 import os
 import re
@@ -112,7 +113,32 @@ class _Screen(pyte.Screen):
 
     def reset(self) -> None:
         self.wrapped = set()
+        self._main = None
         super().reset()
+
+    # pyte draws both screens on one grid; a terminal keeps the main screen aside while the
+    # alternate one is up and shows it again on leaving, so what a full-screen face drew never
+    # passes for what a prompt printed after it.
+    def set_mode(self, *modes: int, **kwargs) -> None:
+        if kwargs.get("private") and set(modes) & set(ALT_SCREEN) and getattr(self, "_main", None) is None:
+            self._main = ({y: dict(line) for y, line in self.buffer.items()}, copy.copy(self.cursor),
+                          set(self.wrapped))
+            super().set_mode(*modes, **kwargs)
+            self.erase_in_display(2)
+            return
+        super().set_mode(*modes, **kwargs)
+
+    def reset_mode(self, *modes: int, **kwargs) -> None:
+        super().reset_mode(*modes, **kwargs)
+        main = getattr(self, "_main", None)
+        if kwargs.get("private") and set(modes) & set(ALT_SCREEN) and main is not None:
+            self._main = None
+            lines, cursor, wrapped = main
+            self.buffer.clear()
+            for y, line in lines.items():
+                self.buffer[y].update(line)
+            self.cursor, self.wrapped = cursor, wrapped
+            self.dirty.update(range(self.lines))
 
 
 class Terminal:
