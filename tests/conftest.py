@@ -27,6 +27,12 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
     signal.signal(signal.SIGHUP, lambda signum, frame: None)
 
+# Some machine images set PYTHONDONTWRITEBYTECODE: every program the tests start would then compile
+# cloudshell (on PYTHONPATH from the source tree) and the helpers again, ~0.2 s of CPU each, hundreds
+# of times a run. The run writes the byte code once, into __pycache__ folders git ignores.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 # The package may not be installed into the venv; the helpers (clirun, waiting, terminal, …) live in
