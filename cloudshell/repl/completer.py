@@ -32,3 +32,26 @@ class InventoryCompleter(Completer):
         for c in complete(document.text_before_cursor, self.inventory, self.registry, extra=self.extra):
             yield Completion(c.text, start_position=c.start_position, display=c.display,
                              display_meta=c.meta)
+
+
+class LoadingCompleter(Completer):
+    """Another completer, counting the completions in flight (``loading``).
+
+    prompt_toolkit runs one completion at a time and drops a start asked for while one
+    runs; resetting the menu then (a new snapshot arrived) would cancel the one in flight
+    for good, and with it a Tab that was waiting for its candidates."""
+
+    def __init__(self, inner: Completer) -> None:
+        self.inner = inner
+        self.loading = 0
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        return self.inner.get_completions(document, complete_event)
+
+    async def get_completions_async(self, document: Document, complete_event: CompleteEvent):
+        self.loading += 1
+        try:
+            async for completion in self.inner.get_completions_async(document, complete_event):
+                yield completion
+        finally:
+            self.loading -= 1

@@ -40,7 +40,7 @@ from cloudshell.completion import prepare
 from cloudshell.output import clean, emit
 from cloudshell.progress import ProgressBars
 from cloudshell.repl.clouds import USE_HELP, CloudsCompleter, ReplClouds
-from cloudshell.repl.completer import InventoryCompleter
+from cloudshell.repl.completer import InventoryCompleter, LoadingCompleter
 from cloudshell.repl.history import PrivateHistory, secret_in
 from cloudshell.repl.keys import MAX_LINE, build_key_bindings
 from cloudshell.repl.lexer import STYLES, lexer_for
@@ -105,9 +105,10 @@ class Repl:
         self._app_context: contextvars.Context | None = None
         self.history = history if history is not None else self._open_history()
         self.in_thread = _loop_running()
+        self.menu_completer = LoadingCompleter(ThreadedCompleter(DynamicCompleter(self.current_completer)))
         self.session: PromptSession[str] = PromptSession(
             message=self.prompt_message,
-            completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
+            completer=self.menu_completer,
             complete_while_typing=True,
             lexer=PygmentsLexer(lexer_for(self.registry.names())),
             style=merge_styles([style_from_pygments_dict(STYLES), UI_STYLE, *self._monochrome()]),
@@ -224,7 +225,10 @@ class Repl:
         app.invalidate()
 
     def _refresh_menu(self) -> None:
-        """An open menu nobody is walking yet is recomputed from the new snapshot (loop thread)."""
+        """An open menu nobody is walking yet is recomputed from the new snapshot (loop thread).
+        One still loading is left to finish (LoadingCompleter says why); the next snapshot redoes it."""
+        if self.menu_completer.loading:
+            return
         buffer = self.session.default_buffer
         state = buffer.complete_state
         if state is not None and state.complete_index is None:

@@ -12,6 +12,7 @@ import asyncio
 import io
 import re
 import stat
+import threading
 import time
 
 import pytest
@@ -27,6 +28,7 @@ from cloudshell.cloud.poller import Health, Poller
 from cloudshell.cloud.runtime import Runtime
 from cloudshell.commands.registry import Registry
 from cloudshell.repl import run_repl_on
+from cloudshell.repl.completer import InventoryCompleter
 from cloudshell.repl.history import PrivateHistory, secret_in
 from cloudshell.repl.lexer import IDS, lexer_for
 from cloudshell.repl.toolbar import toolbar_fragments
@@ -137,6 +139,37 @@ def test_new_resources_complete_while_typing_and_the_line_survives_updates(bare,
         assert d.tab_until(lambda text, meta: text == made["VolumeId"]) == made["VolumeId"]
     finally:
         d.close()
+
+
+def test_a_snapshot_landing_while_tab_waits_for_candidates_does_not_lose_the_tab(live, drive_live, monkeypatch):
+    """Tab pressed while its candidates are still being computed, and a sweep lands then: the menu
+    must still come (CI saw the menu never come in the two-cloud REPL on a loaded machine)."""
+    cloud, facts, _, poller = live
+    d = drive_live()
+    d.type("describe-volumes vol")
+    until(lambda: d.repl.menu_completer.loading == 0, what="the typing's completions done")
+    gate, entered = threading.Event(), threading.Event()
+    original = InventoryCompleter.get_completions
+
+    def held(self, document, event):          # the completer thread is slow this once
+        entered.set()
+        gate.wait(20)
+        yield from original(self, document, event)
+    monkeypatch.setattr(InventoryCompleter, "get_completions", held)
+    d.send("-\t")                             # the last character and Tab in one read, as a fast typist
+    until(entered.is_set, what="the completion in flight")
+    delivered = threading.Event()
+    app = d.repl.session.app
+    unsubscribe = poller.subscribe(lambda update: app.loop.call_soon_threadsafe(delivered.set))
+    try:
+        swept = poller.requests
+        poller.refresh_now()
+        until(lambda: poller.requests > swept and delivered.is_set(), 30, "a snapshot delivered to the prompt")
+    finally:
+        unsubscribe()
+    gate.set()
+    until(lambda: re.fullmatch(r"describe-volumes vol-[0-9a-f]+", d.buffer.text), 15,
+          f"Tab's first candidate on the line (line {d.buffer.text!r}, menu {d.buffer.complete_state})")
 
 
 def test_output_above_the_prompt_and_every_error_one_red_line(live, drive_live):
