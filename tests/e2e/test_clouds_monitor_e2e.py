@@ -38,6 +38,18 @@ def command(term: Terminal, line: str) -> None:
     term.type(line)
 
 
+def filter_for(term: Terminal, text: str) -> None:
+    """``/``, the text, Enter, as a person types them: each once the screen shows the one before (an
+    Enter in the same read as the text comes as part of a paste and leaves the filter line open; a key
+    typed then goes into the filter)."""
+    term.type("/")
+    term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
+    term.type(text)
+    term.wait(lambda s: s.rstrip("\n").split("\n")[-3].strip() == text, 10, f"{text!r} on the filter line")
+    term.keys("Enter")
+    term.wait(lambda s: "q Quit" in s.rstrip("\n").split("\n")[-1], 10, "the filter line closed (the footer's keys back)")
+
+
 def monitor(t) -> Terminal:
     env = {**t.env, "TERM": "screen"}
     env.pop("COLUMNS", None)
@@ -59,10 +71,7 @@ def test_two_clouds_in_one_monitor_live_filtered_and_never_attached_across(two_c
         ia, ib = t.facts_a.instances[0].id, t.facts_b.instances[0].id
         rename(t.a.session, ia, "live-from-a")
         rename(t.b_session, ib, "live-from-b")
-        term.type("/")
-        term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
-        term.type("live-from")
-        term.keys("Enter")
+        filter_for(term, "live-from")
         term.wait(lambda s: re.search(rf"a\s+{ia}\s+live-from-a", s) and re.search(rf"b\s+{ib}\s+live-from-b", s),
                   30, "both clouds' renames, live")
         term.keys("Escape")
@@ -88,12 +97,8 @@ def test_two_clouds_in_one_monitor_live_filtered_and_never_attached_across(two_c
         a_ids = {i.id for i in t.facts_a.instances}
         b_running = {i.id for i in t.facts_b.instances if i.state == "running" and i.zone == zone}
         term.type("2")                        # the volumes view
-        term.type("/")
-        term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
-        term.type(vol_b.id)
-        term.keys("Enter")
-        term.wait(lambda s: re.search(rf"^>b\s+{vol_b.id}", s, re.M) and "Enter keeps it" not in s, 10,
-                  "the cursor on b's volume, the filter line closed")
+        filter_for(term, vol_b.id)
+        term.wait(lambda s: re.search(rf"^>b\s+{vol_b.id}", s, re.M), 10, "the cursor on b's volume")
         term.type("a")
         screen = term.wait(lambda s: "Attach" in s and "of cloud b" in s and any(i in s for i in b_running), 10,
                            "the picker")
@@ -136,10 +141,7 @@ def test_one_server_down_is_stale_alone_and_comes_back(two_clouds):
         assert {r[1] for r in rows(screen)} == {"a", "b"}   # b's last rows stay shown
         ia = t.facts_a.instances[1].id
         rename(t.a.session, ia, "while-b-is-down")
-        term.type("/")
-        term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
-        term.type("while-b")
-        term.keys("Enter")
+        filter_for(term, "while-b")
         term.wait(lambda s: re.search(rf"a\s+{ia}\s+while-b-is-down", s), 30, "a still live")
         t.b_server.start(timeout=60)
         term.wait(lambda s: "a ok · b ok" in status(s), 90, "b back by itself")
@@ -166,10 +168,7 @@ def test_broken_credentials_in_one_cloud_show_it_failing_while_the_other_works(t
             assert {r[1] for r in rows(screen)} == {"a"}
             ia = t.facts_a.instances[2].id
             rename(t.a.session, ia, "a-goes-on")
-            term.type("/")
-            term.wait(lambda s: "Enter keeps it" in s, 10, "the filter line")
-            term.type("a-goes-on")
-            term.keys("Enter")
+            filter_for(term, "a-goes-on")
             term.wait(lambda s: re.search(rf"a\s+{ia}\s+a-goes-on", s), 30, "a still live")
             term.keys("C-q")
             assert term.wait_exit(30) == 0
