@@ -8,14 +8,10 @@ import io
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-import threading
-import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,49 +73,10 @@ def _copy_bundle(result, dest: Path) -> Path:
     return dest / result.manifest_path.name
 
 
-@pytest.fixture(scope="module")
-def _bundle_moto() -> Iterator[str]:
-    """A moto server of our own (child process, 127.0.0.1, free port) for the S3 tests."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2_", "EUCA"))}
-    env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    ready = threading.Event()
-
-    def drain() -> None:  # werkzeug logs every request: keep the pipe empty
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            if "Running on" in line:
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert ready.wait(60) and proc.poll() is None, "moto server did not start"
-        urllib.request.urlopen(f"{url}/moto-api/", timeout=10).close()
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture
-def s3(_bundle_moto: str) -> Iterator[CloudSession]:
-    urllib.request.urlopen(urllib.request.Request(f"{_bundle_moto}/moto-api/reset", method="POST"),
-                           timeout=10).close()
-    session = CloudSession.for_url(_bundle_moto)
-    try:
-        yield session
-    finally:
-        session.close()
+def s3(cloud) -> CloudSession:
+    """The run's shared moto server, emptied for this test (conftest's ``cloud``), and its session."""
+    return cloud.session
 
 
 # -- round trips ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import run_here
 from terminal import Terminal
 from two_clouds import second_server, two_clouds, write_clouds_config  # noqa: F401 - fixtures
 
@@ -48,10 +48,10 @@ def test_one_shot_in_every_format_keeps_both_secrets(secret_clouds):
                  ["config", "--output", "text"], ["describe-instances", "--output", "json"],
                  ["describe-volumes", "--output", "text"], ["describe-volumes", "i-00000000000000000"],
                  ["describe-volumes", "--bogus"], ["create-volume", "-s", "1", "-z", "us-east-1a"]):
-        done = run_cli(["--cloud", "a,b", *args], env, timeout=90)
+        done = run_here(["--cloud", "a,b", *args], env)
         assert_no_secret(done.stdout + done.stderr, " ".join(args))
         assert "Traceback" not in done.stderr
-    config = json.loads(run_cli(["--cloud", "a,b", "config", "--output", "json"], env).stdout)
+    config = json.loads(run_here(["--cloud", "a,b", "config", "--output", "json"], env).stdout)
     for name in ("a", "b"):   # each cloud's own keys, masked to their last four
         assert config[name]["access_key"]["Value"] == f"AKID{name.upper()}0000000001"
         assert config[name]["secret_key"]["Value"] == "*" * 16 + SECRETS[name][-4:]

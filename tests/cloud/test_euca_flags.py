@@ -17,12 +17,12 @@ def test_leading_a_and_s_are_credentials_but_command_options_after_it():
 
 
 def test_one_shot_with_euca2ools_credential_flags_works_and_warns(cloud):
-    out = cloud.run(["-I", "AKIDEXAMPLE", "-S", "SECRETEXAMPLE1234", "-U", cloud.url, "euca-describe-keypairs"])
+    out = cloud.here(["-I", "AKIDEXAMPLE", "-S", "SECRETEXAMPLE1234", "-U", cloud.url, "euca-describe-keypairs"])
     assert out.returncode == 0, out.stderr
     assert "visible to every user of this host in ps" in out.stderr
     assert "SECRETEXAMPLE1234" not in out.stderr + out.stdout
-    out = cloud.run(["-a", "AKIDEXAMPLE", "-s", "SECRETEXAMPLE1234", "--url", cloud.url, "describe-regions",
-                     "--output", "json"])
+    out = cloud.here(["-a", "AKIDEXAMPLE", "-s", "SECRETEXAMPLE1234", "--url", cloud.url, "describe-regions",
+                      "--output", "json"])
     assert out.returncode == 0, out.stderr
     assert '"RegionName"' in out.stdout
 

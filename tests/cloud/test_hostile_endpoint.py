@@ -1,7 +1,7 @@
 """A hostile EC2 endpoint: crafted addresses, trickled answers, endless pages, echoed secrets, C1 codes.
 
-Every test runs the real program against ``hostile_ec2`` on 127.0.0.1 and
-asserts what a user sees, and what reached (or never reached) the endpoint.
+Every test runs the real program (cli.main, in this process: clirun.run_here) against ``hostile_ec2``
+on 127.0.0.1 and asserts what a user sees, and what reached (or never reached) the endpoint.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
+from clirun import run_here
 from conftest import isolated_env
 from monitor_harness import monitor, screen_text
 from monitor_harness import until as pilot_until
@@ -29,9 +29,8 @@ from cloudshell.commands import registry
 INSTANCE = "i-0123456789abcdef0"
 
 
-def _run(env: dict[str, str], url: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cloudshell", "--endpoint-url", url, *args], env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False)
+def _run(env: dict[str, str], url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_here(["--endpoint-url", url, *args], env)
 
 
 def _fake_ssh(tmp_path: Path, env: dict[str, str]) -> Path:
@@ -101,19 +100,12 @@ def test_every_mutating_command_with_a_bad_query_sends_nothing(tmp_path: Path) -
     for cmd in commands:
         words = shlex.split(cmd.example)
         lines.append([words[0], "--query", "[", *words[1:], "--yes"])
-    driver = ("import json, sys\nfrom cloudshell.cli import main\n"
-              "codes = [main(argv) for argv in json.loads(sys.argv[1])]\n"
-              "print(json.dumps(codes))\n")
     env = isolated_env(tmp_path)
     with hostile_ec2({"TerminateInstances": response("TerminateInstances", "<instancesSet/>")}) as ec2:
-        argvs = [["--endpoint-url", ec2.url, *line] for line in lines]
-        done = subprocess.run([sys.executable, "-c", driver, json.dumps(argvs)], env=env, capture_output=True,
-                              text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
-        assert done.returncode == 0, done.stderr
-        codes = json.loads(done.stdout.splitlines()[-1])
+        done = [_run(env, ec2.url, *line) for line in lines]
         assert ec2.received == [], f"sent: {ec2.actions()}"
-    assert dict(zip((c.name for c in commands), codes)) == {c.name: 2 for c in commands}
-    assert done.stderr.count("is not a JMESPath expression") == len(commands)
+    assert dict(zip((c.name for c in commands), (d.returncode for d in done))) == {c.name: 2 for c in commands}
+    assert "".join(d.stderr for d in done).count("is not a JMESPath expression") == len(commands)
 
 
 def test_a_query_too_deep_is_refused_before_sending(tmp_path: Path) -> None:
@@ -133,7 +125,7 @@ def test_a_trickling_endpoint_fails_at_the_deadline(tmp_path: Path) -> None:
     env = isolated_env(tmp_path)
     with hostile_ec2({"DescribeInstances": trickle}) as ec2:
         started = time.monotonic()
-        done = _run(env, ec2.url, "--deadline", "2", "describe-instances", timeout=30)
+        done = _run(env, ec2.url, "--deadline", "2", "describe-instances")
         took = time.monotonic() - started
     assert done.returncode == 1, done.stderr
     assert "did not answer within 2 s (slow endpoint)" in done.stderr

@@ -4,10 +4,9 @@ their filters and IDs, and the inventory's refresh by ID (issue 13 item 1)."""
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from clirun import AWSCLI, run_batch, run_cli
+from clirun import run_awscli, run_here
 from conftest import RANDOM_SEED, isolated_env
 from network_world import build_network
 
@@ -64,7 +63,8 @@ def _cases(ids: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
 
 @pytest.fixture(scope="module")
 def network(moto_server, tmp_path_factory):
-    """(IDs, {case: (awscli's outcome, cloudshell's)}) on one network cloud, both batches run first."""
+    """(IDs, {case: (awscli's outcome, cloudshell's)}) on one network cloud, every line run first: both
+    programs' own drivers in this process (clirun.run_awscli, run_here)."""
     if not moto_server.running:
         moto_server.start()
     moto_server.reset(random_seed=RANDOM_SEED)
@@ -77,11 +77,12 @@ def network(moto_server, tmp_path_factory):
     url = ["--endpoint-url", moto_server.url]
     cases = _cases(ids)
     euca = [[f"euca-{ours}", *url] for ours, _aws, _key in NETWORK.values()]
-    with ThreadPoolExecutor(2) as pool:
-        theirs = pool.submit(run_batch, AWSCLI, [["ec2", *a, *url] for a, _ in cases.values()], env)
-        ours = pool.submit(run_batch, "cloudshell.cli:main", [[*b, *url] for _, b in cases.values()] + euca, env)
-        mine = ours.result()
-        outcomes = dict(zip(cases, zip(theirs.result(), mine)))
+    def outcome(done) -> dict:
+        return {"stdout": done.stdout, "stderr": done.stderr, "code": done.returncode}
+
+    theirs = [outcome(run_awscli(["ec2", *a, *url], env)) for a, _ in cases.values()]
+    mine = [outcome(run_here(argv, env)) for argv in [[*b, *url] for _, b in cases.values()] + euca]
+    outcomes = dict(zip(cases, zip(theirs, mine)))
     outcomes |= {f"{kind}-euca": (None, got) for kind, got in zip(NETWORK, mine[len(cases):])}
     return ids, outcomes, moto_server.url
 
@@ -118,13 +119,13 @@ def test_every_kind_lists_what_was_built_and_the_narrowed_cases_hold_it(network)
 def test_the_default_table_shows_names_and_key_facts(network, tmp_path):
     ids, _outcomes, url = network
     env = isolated_env(tmp_path)
-    out = run_cli(["--endpoint-url", url, "describe-subnets", "--output", "tsv"], env)
+    out = run_here(["--endpoint-url", url, "describe-subnets", "--output", "tsv"], env)
     assert out.returncode == 0, out.stderr
     rows = {line.split("\t")[0]: line.split("\t") for line in out.stdout.splitlines()}
     assert rows[ids["subnet"]][:7] == [ids["subnet"], "lab-a", "available", "10.20.1.0/24", "us-east-1a",
                                       rows[ids["subnet"]][5], ids["vpc"]]
     assert 240 <= int(rows[ids["subnet"]][5]) <= 251      # a /24's free addresses, less what is in it
-    out = run_cli(["--endpoint-url", url, "describe-route-tables", ids["rtb"], "--output", "tsv"], env)
+    out = run_here(["--endpoint-url", url, "describe-route-tables", ids["rtb"], "--output", "tsv"], env)
     assert out.stdout.split("\t")[:5] == [ids["rtb"], "lab-rt", ids["vpc"], "no", ids["subnet"]]
     assert f"0.0.0.0/0→{ids['igw']}" in out.stdout
 
@@ -137,7 +138,7 @@ def test_the_default_table_shows_names_and_key_facts(network, tmp_path):
     ("describe-nat-gateways", "--nat-gateway-ids=eni-12345678", "is not a NAT gateway ID"),
 ])
 def test_an_id_of_the_wrong_kind_is_refused_before_sending(cloud, command, given, expected):
-    out = cloud.run([*cloud.endpoint_args, command, given])
+    out = cloud.here([*cloud.endpoint_args, command, given])
     assert out.returncode == 2
     assert expected in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
     assert out.stdout == ""

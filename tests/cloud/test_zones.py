@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from clirun import run_here
 from conftest import isolated_env
 from hostile_ec2 import hostile_ec2, response
 from monitor_harness import fed_monitor, monitor, screen_text, small_cloud, synthetic_inventory, table_ids, until
@@ -40,18 +40,18 @@ def _euca(params: dict[str, str]) -> str:
 
 
 def _run(env: dict[str, str], url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cloudshell", "--endpoint-url", url, *args], env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False)
+    """``cloudshell --endpoint-url URL ARGS`` through cli.main in this process (clirun.run_here)."""
+    return run_here(["--endpoint-url", url, *args], env)
 
 
 def test_one_shot_lists_the_zones_with_their_state(cloud):
-    plain = cloud.run([*cloud.endpoint_args, "describe-availability-zones", "--output", "json"])
+    plain = cloud.here([*cloud.endpoint_args, "describe-availability-zones", "--output", "json"])
     assert plain.returncode == 0, plain.stderr
     zones = json.loads(plain.stdout)["AvailabilityZones"]
     assert {"us-east-1a", "us-east-1b"} <= {z["ZoneName"] for z in zones}
     assert {z["State"] for z in zones} == {"available"}
     # A cloud that does not know `verbose` (moto, AWS) still lists every zone for it.
-    verbose = cloud.run([*cloud.endpoint_args, "describe-availability-zones", "verbose", "--output", "json"])
+    verbose = cloud.here([*cloud.endpoint_args, "describe-availability-zones", "verbose", "--output", "json"])
     assert verbose.returncode == 0, verbose.stderr
     assert json.loads(verbose.stdout) == json.loads(plain.stdout)
 

@@ -2,19 +2,18 @@
 
 Every case is one command line given to both programs, awscli's spelling on
 the left, cloudshell's on the right, ``--endpoint-url`` last on both (global
-flags go anywhere). Both run in one batch each (tests/support/clirun.py run_batch: one
-interpreter start-up per program, not one per line), against a cloud seeded
-once for the module, before any comparison is made.
+flags go anywhere). Both run in this process (tests/support/clirun.py: run_awscli is the
+awscli program's own driver, run_here cloudshell's cli.main; no interpreter start-up per
+line), against a cloud seeded once for the module, before any comparison is made.
 """
 
 from __future__ import annotations
 
 import json
 import stat
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from clirun import AWSCLI, run_batch, run_cli, run_module
+from clirun import run_awscli, run_here
 from conftest import RANDOM_SEED, isolated_env
 
 from cloudshell.cloud.demo import seed
@@ -121,12 +120,10 @@ def compared(moto_server, tmp_path_factory):
         session.close()
     env = isolated_env(tmp_path_factory.mktemp("parity"))
     url = ["--endpoint-url", moto_server.url]
-    with ThreadPoolExecutor(2) as pool:   # two child processes side by side
-        theirs = pool.submit(run_batch, AWSCLI,
-                             [["ec2", *_given(a, facts), *url] for a, _ in CASES.values()], env)
-        ours = pool.submit(run_batch, "cloudshell.cli:main",
-                           [[*_given(b, facts), *url] for _, b in CASES.values()], env)
-        return dict(zip(CASES, zip(theirs.result(), ours.result())))
+    theirs = [run_awscli(["ec2", *_given(a, facts), *url], env) for a, _ in CASES.values()]
+    ours = [run_here([*_given(b, facts), *url], env) for _, b in CASES.values()]
+    return {case: tuple({"stdout": d.stdout, "stderr": d.stderr, "code": d.returncode} for d in pair)
+            for case, pair in zip(CASES, zip(theirs, ours))}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -162,15 +159,14 @@ def test_empty_answers_print_nothing_and_create_keypair_answers_key_material(see
         (["create-tags", web, "--tag", "team=ops"], ["create-tags", "--resources", web, "--tags", "Key=team,Value=ops"]),
     ):
         for fmt in ("json", "text"):
-            mine = run_cli([*ours, "--output", fmt, "--yes", *url], cloud.env)
-            real = run_module("awscli", ["ec2", *theirs, "--output", fmt, *url], cloud.env)
+            mine = run_here([*ours, "--output", fmt, "--yes", *url], cloud.env)
+            real = run_awscli(["ec2", *theirs, "--output", fmt, *url], cloud.env)
             assert (mine.returncode, real.returncode) == (0, 0), (mine.stderr, real.stderr)
             assert mine.stdout == real.stdout == "", (ours, fmt)
 
-    real = json.loads(run_module("awscli", ["ec2", "create-key-pair", "--key-name", "theirs", *url],
-                                 cloud.env).stdout)
+    real = json.loads(run_awscli(["ec2", "create-key-pair", "--key-name", "theirs", *url], cloud.env).stdout)
     key = cloud.tmp_path / "ours.pem"
-    out = run_cli(["create-keypair", "ours", "-f", str(key), "--output", "json", *url], cloud.env)
+    out = run_here(["create-keypair", "ours", "-f", str(key), "--output", "json", *url], cloud.env)
     assert out.returncode == 0, out.stderr
     mine = json.loads(out.stdout)
     assert list(mine) == list(real) and "KeyFile" not in mine   # awscli's keys, in its order

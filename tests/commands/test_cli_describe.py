@@ -1,8 +1,6 @@
 """One-shot describe commands as a user runs them, cross-checked with the awscli program."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from cloud_checks import aws, aws_text
@@ -68,8 +66,7 @@ def test_demo_flag_shows_the_seeded_cloud(tmp_path):
     from conftest import isolated_env
 
     env = isolated_env(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "cloudshell", "--demo", "describe-instances", "--output", "tsv"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    out = run_here(["--demo", "describe-instances", "--output", "tsv"], env)
     assert out.returncode == 0, out.stderr
     assert {"web-1", "db-1"} <= {line.split("\t")[1] for line in out.stdout.splitlines()}
 

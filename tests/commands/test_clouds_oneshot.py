@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clirun import run_awscli, run_cli, run_here
+from clirun import run_awscli, run_here
 from two_clouds import second_server, two_clouds  # noqa: F401 - fixtures
 
 
@@ -83,8 +83,8 @@ def test_one_id_in_two_clouds_is_ambiguous_with_both_names(two_clouds):
 def test_two_demo_clouds_with_different_seeds(tmp_path):
     from conftest import isolated_env
 
-    out = run_cli(["--demo", "--demo-clouds", "2", "describe-instances", "--output", "json"],
-                  isolated_env(tmp_path), timeout=120)
+    out = run_here(["--demo", "--demo-clouds", "2", "describe-instances", "--output", "json"],
+                   isolated_env(tmp_path))
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert list(doc) == ["demo1", "demo2"]

@@ -10,7 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from clirun import run_cli
+from clirun import run_here
 from cloud_checks import aws, boot_images, instance_ids, instance_state, launch, oneshot
 
 from cloudshell.commands import registry
@@ -146,7 +146,7 @@ def console_endpoint():
 def test_console_output_escapes_control_characters_unless_raw(cloud, console_endpoint):
     args = ["--endpoint-url", console_endpoint, "get-console-output", "i-1a2b3c4d"]
     for fmt in ("table", "text"):
-        out = run_cli([*args, "--output", fmt], cloud.env)
+        out = run_here([*args, "--output", fmt], cloud.env)
         assert out.returncode == 0, out.stderr
         assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\x9b" not in out.stdout
         assert "i-1a2b3c4d" in out.stdout and "red" in out.stdout

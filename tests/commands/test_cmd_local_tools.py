@@ -54,9 +54,7 @@ def test_version(cloud):
 
 def test_generate_environment_config_hides_the_secret_unless_asked(cloud):
     env = dict(cloud.env, AWS_SECRET_ACCESS_KEY="s3cr3t-value-123", AWS_ACCESS_KEY_ID="AKIDEXAMPLE")
-    from clirun import run_cli
-
-    out = run_cli(["--endpoint-url", cloud.url, "euca-generate-environment-config"], env)
+    out = run_here(["--endpoint-url", cloud.url, "euca-generate-environment-config"], env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert f"EC2_URL={cloud.url}; export EC2_URL;" in lines
@@ -64,7 +62,7 @@ def test_generate_environment_config_hides_the_secret_unless_asked(cloud):
     assert "s3cr3t" not in out.stdout + out.stderr
     assert "# AWS_SECRET_ACCESS_KEY is set but not shown (add --show-secret to include it)" in lines
     assert not any(x.startswith("#") for x in lines[:3])   # comments last: eval-safe
-    simple = run_cli(["--endpoint-url", cloud.url, "generate-environment-config", "--simple"], env)
+    simple = run_here(["--endpoint-url", cloud.url, "generate-environment-config", "--simple"], env)
     assert f"EC2_URL={cloud.url}" in simple.stdout.splitlines() and "s3cr3t" not in simple.stdout
-    asked = run_cli(["--endpoint-url", cloud.url, "generate-environment-config", "--show-secret"], env)
+    asked = run_here(["--endpoint-url", cloud.url, "generate-environment-config", "--show-secret"], env)
     assert "AWS_SECRET_ACCESS_KEY=s3cr3t-value-123; export AWS_SECRET_ACCESS_KEY;" in asked.stdout.splitlines()

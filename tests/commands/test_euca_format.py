@@ -12,14 +12,11 @@ import json
 import os
 
 import pytest
-from clirun import run_batch
+from clirun import run_here
 from conftest import RANDOM_SEED, isolated_env
 
 from cloudshell.cloud.demo import seed
 from cloudshell.cloud.session import CloudSession
-
-CLI = "cloudshell.cli:main"
-
 
 @pytest.fixture(scope="module")
 def world(moto_server, tmp_path_factory):
@@ -31,9 +28,11 @@ def world(moto_server, tmp_path_factory):
     return moto_server.url, facts, env
 
 
-def _run(world, *argvs: list[str]) -> list[dict]:
-    url, _, env = world
-    return run_batch(CLI, [[*argv, "--endpoint-url", url] for argv in argvs], env)
+def _run(world, *argvs: list[str], env: dict[str, str] | None = None) -> list[dict]:
+    """Each command line through cli.main in this process (clirun.run_here): stdout, stderr, exit code."""
+    url, _, world_env = world
+    done = [run_here([*argv, "--endpoint-url", url], env or world_env) for argv in argvs]
+    return [{"stdout": d.stdout, "stderr": d.stderr, "code": d.returncode} for d in done]
 
 
 def _records(stdout: str, word: str) -> list[list[str]]:
@@ -187,8 +186,8 @@ def test_mutations_print_euca2ools_confirmation_lines(world):
 
 
 def test_add_keypair_puts_the_key_on_stdout_as_the_seed_expects(world, tmp_path):
-    url, _, env = world
-    out, = run_batch(CLI, [["euca-add-keypair", "seedkey", "--endpoint-url", url]], dict(env, PWD=str(tmp_path)))
+    _, _, env = world
+    out, = _run(world, ["euca-add-keypair", "seedkey"], env=dict(env, PWD=str(tmp_path)))
     lines = out["stdout"].splitlines()
     assert out["code"] == 0, out["stderr"]
     assert lines[0].startswith("KEYPAIR\tseedkey\t") and lines[1] == "-----BEGIN RSA PRIVATE KEY-----"
@@ -197,7 +196,7 @@ def test_add_keypair_puts_the_key_on_stdout_as_the_seed_expects(world, tmp_path)
     assert not os.path.exists("seedkey.pem") and not (tmp_path / "seedkey.pem").exists()
     # -f still writes the 0600 file, and then stdout has the KEYPAIR line only.
     key = tmp_path / "k.priv"
-    out, = run_batch(CLI, [["euca-add-keypair", "-f", str(key), "filekey", "--endpoint-url", url]], env)
+    out, = _run(world, ["euca-add-keypair", "-f", str(key), "filekey"])
     assert out["stdout"].splitlines()[0].startswith("KEYPAIR\tfilekey\t") and len(out["stdout"].splitlines()) == 1
     assert key.read_text().startswith("-----BEGIN") and (key.stat().st_mode & 0o777) == 0o600
 

@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import run_here
 
 from cloudshell.cloud.bundle.keys import make_demo_credentials
 
@@ -23,14 +23,14 @@ def publishing(cloud):
                EUCALYPTUS_CERT=str(creds.cloud_cert), EC2_USER_ID="123456789012")
     work = cloud.tmp_path / "work"
     work.mkdir()
-    made = run_cli(["--demo-tarball", "lucid-server-uec-amd64.tar.gz"], env, cwd=work)
+    made = run_here(["--demo-tarball", "lucid-server-uec-amd64.tar.gz"], env, cwd=work)
     assert made.returncode == 0, made.stderr
     return cloud, env, work, work / "lucid-server-uec-amd64.tar.gz"
 
 
 def _publish(cloud, env, work, *args, s3=None):
-    return run_cli(["uec-publish-tarball", *args, "--endpoint-url", cloud.url,
-                    "--s3-endpoint-url", s3 or cloud.url], env, cwd=work, timeout=180)
+    return run_here(["uec-publish-tarball", *args, "--endpoint-url", cloud.url,
+                     "--s3-endpoint-url", s3 or cloud.url], env, cwd=work)
 
 
 def _images(cloud) -> dict[str, dict]:

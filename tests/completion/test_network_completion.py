@@ -85,17 +85,17 @@ def test_run_instances_s_offers_subnets_with_zone_and_free_count_then_g_that_vpc
 def test_the_shell_completion_cache_narrows_as_well(cloud, tmp_path):
     """`cloudshell __complete` (what bash's Tab runs) reads the ID cache real describes wrote: the
     columns a narrowing needs (a subnet's and a group's VPC) are kept there too."""
-    from clirun import run_cli
+    from clirun import run_here
 
     ids = build_network(cloud.session)
     env = {**cloud.env, "AWS_ENDPOINT_URL_EC2": cloud.url}
     for command in ("describe-subnets", "describe-groups", "describe-route-tables", "describe-vpcs",
                     "describe-internet-gateways"):
-        done = run_cli([command, "--output", "json"], env)
+        done = run_here([command, "--output", "json"], env)
         assert done.returncode == 0, done.stderr
 
     def tab(line: str) -> list[str]:
-        done = run_cli(["__complete", "bash", line.rpartition(" ")[2], line], env)
+        done = run_here(["__complete", "bash", line.rpartition(" ")[2], line], env)
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 

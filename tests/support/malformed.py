@@ -2,8 +2,9 @@
 
 A table is ``[(name, argv, needle), …]``; ``{name}`` in an argv word or a needle stands for one of the
 seeded cloud's resources (safety_world.World.names). ``refusals(CASES)`` makes the table's test: every
-command line runs in one real ``python -m cloudshell``-like process (clirun.run_batch: the console
-entry, one interpreter start-up for the table) against the module's seeded cloud, and each must
+command line runs through the console entry (cli.main) in this process (clirun.run_here: its own
+environment, cwd, stdin and captured output; no interpreter start-up) against the module's seeded
+cloud, and each must
 
 - exit 2 with exactly one line on stderr, ``cloudshell: …`` naming the bad value (the needle),
 - print nothing on stdout and no traceback,
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 from cloud_checks import cloud_state
-from clirun import run_batch
+from clirun import run_here
 
 Case = tuple[str, Sequence[str], str]
 
@@ -43,8 +44,8 @@ def refusals(cases: Sequence[Case], files: Mapping[str, bytes | None] | None = N
                 path = world.tmp / name
                 path.mkdir() if data is None else path.write_bytes(data)
             before = _files(world.tmp)
-            results = run_batch("cloudshell.cli:main", [world.argv(list(argv)) for _, argv, _ in cases],
-                                world.env, cwd=world.tmp)
+            done = [run_here(world.argv(list(argv)), world.env, cwd=world.tmp) for _, argv, _ in cases]
+            results = [{"stdout": d.stdout, "stderr": d.stderr, "code": d.returncode} for d in done]
             ran.update(world=world, results=dict(zip(names, results)), state=cloud_state(world.session),
                        new_files=_files(world.tmp) - before)
         return ran
