@@ -47,7 +47,7 @@ def filter_for(term: Terminal, text: str) -> None:
     term.type(text)
     term.wait(lambda s: s.rstrip("\n").split("\n")[-3].strip() == text, 10, f"{text!r} on the filter line")
     term.keys("Enter")
-    term.wait(lambda s: "q Quit" in s.rstrip("\n").split("\n")[-1], 10, "the filter line closed (the footer's keys back)")
+    term.wait(lambda s: "q Quit" in s.rstrip("\n").split("\n")[-1], 10, "the filter line closed (the keys back)")
 
 
 def monitor(t) -> Terminal:
