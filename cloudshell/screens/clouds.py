@@ -79,6 +79,23 @@ class CloudViews:
         self.notify(f"showing {chosen.label() if chosen.name else 'every cloud'}", timeout=2)  # type: ignore[attr-defined]
         self.refresh_status()  # type: ignore[attr-defined]
 
+    def cloud_counts(self, inv: Any) -> dict[str, int]:
+        """The status bar's counts: every kind's records, or only the shown cloud's (``c``)."""
+        from cloudshell.cloud.inventory import fields_getter
+        from cloudshell.cloud.kinds import KINDS
+
+        chosen = self.cloud_filter
+        short = chosen.short if chosen is not None else None
+        kinds = [k for k in KINDS if inv.has(k)]
+        if short is None:
+            return {k: len(inv.of(k)) for k in kinds}
+        counts = {}
+        for k in kinds:
+            records = inv.of(k)
+            fields = fields_getter(records)
+            counts[k] = sum(1 for rid in records if fields(rid).get("cloud") == short)
+        return counts
+
     def cloud_place(self, label: str, region: str) -> tuple[str, str]:
         """The status bar's where: ``cloud b`` and its region, or ``2 clouds``; one cloud: as given."""
         chosen = self.cloud_filter

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
 from cloudshell.cloud.inventory import Change, Inventory
-from cloudshell.cloud.kinds import KINDS, VIEW_KINDS, VIEWED
+from cloudshell.cloud.kinds import VIEW_KINDS, VIEWED
 from cloudshell.cloud.poller import Health
 from cloudshell.screens.actions import ResourceActions
 from cloudshell.screens.clouds import CloudViews
@@ -125,7 +125,7 @@ class MainScreen(CloudViews, Screen):
         label, region = self.cloud_place(label, str(region))   # several clouds: which are shown
         self.query_one(StatusBar).show(
             label=label, region=str(region),
-            counts={k: len(inv.of(k)) for k in KINDS if inv.has(k)},
+            counts=self.cloud_counts(inv),
             age=inv.age(app.clock()), health_state=health.state,
             health=phase or health.describe(app.clock()), actions=actions,
             read_only=runtime.read_only)

@@ -6,6 +6,7 @@ it), the Cloud column at 80 columns, the c filter, and that one cloud keeps the 
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from monitor_harness import (
@@ -61,6 +62,8 @@ async def test_one_cloud_stale_draws_only_its_rows_stale_and_c_filters():
         await pilot.press("c")
         await until(pilot, lambda: "cloud prod" in screen_text(app), what="the prod filter")
         assert {table.records[r]["cloud"] for r in table.order} == {"prod"}
+        status = next(line for line in screen_text(app).splitlines() if "cloud prod" in line)
+        assert re.search(r"\b3 ?inst\b", status), status        # prod's 3, not both clouds' 6
         assert clouds.current_name == "prod"
         await pilot.press("c")
         await until(pilot, lambda: "cloud aws-eu" in screen_text(app), what="the aws-eu filter")
@@ -68,6 +71,8 @@ async def test_one_cloud_stale_draws_only_its_rows_stale_and_c_filters():
         await pilot.press("c")
         await until(pilot, lambda: "2 clouds" in screen_text(app), what="every cloud again")
         assert len(table.order) == 6
+        status = next(line for line in screen_text(app).splitlines() if "2 clouds" in line)
+        assert re.search(r"\b6 ?inst\b", status), status
 
 
 async def test_one_cloud_has_no_cloud_column_and_c_is_the_console():
