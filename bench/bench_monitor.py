@@ -458,7 +458,7 @@ def inside(args: argparse.Namespace) -> None:
         "sweeps": counts.get("sweeps"), "child_rss_mib": counts.get("child_rss"),
         "slow_gcs": gcs, "gc_totals": {g: [n, round(t, 1), round(m, 1)] for g, (n, t, m) in gc_totals.items()},
         "promoted": promoted, "full_garbage": garbage, "promoted_kinds": promoted_kinds.most_common(25),
-        "promoted_at_full": at_full,
+        "promoted_at_full": at_full, "promoted_pending": [sum(since_full.values()), since_full.most_common(15)],
         "tracked": tracked, "owners": marks.pop("owners", ""), "stall_stacks": stalls, "garbage": marks.pop("garbage", ""),
         "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
@@ -634,6 +634,9 @@ def main() -> None:
         print("  moved to the oldest generation by young collections, by type:", result["promoted_kinds"])
     for at, n, kinds in result.get("promoted_at_full", []):
         print(f"  full collection at {at} s came after {n} objects moved up since the one before:", kinds)
+    if result.get("promoted_pending", [0])[0]:
+        n, kinds = result["promoted_pending"]
+        print(f"  moved up since the last full collection, at the end: {n}:", kinds)
     for at, n, kinds in result.get("full_garbage", []):
         print(f"  full collection at {at} s freed {n}:", kinds)
     if result.get("tracked"):
