@@ -365,6 +365,16 @@ def inside(args: argparse.Namespace) -> None:
             bumped.clear()
         time.sleep(0.5)
         marks["rss_end"] = rss_mib()
+        if args.gc_garbage:
+            import gc
+
+            # The cyclic garbage waiting for the next full collection now, by type (after the figures).
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            gc.set_debug(0)
+            kinds = Counter(_what(o) for o in gc.garbage)
+            garbage.append(("end", len(gc.garbage), kinds.most_common(20)))
+            gc.garbage.clear()
         if census:
             marks["owners"] = _owners()
             now = _census()
