@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 
@@ -118,6 +119,9 @@ def inside(args: argparse.Namespace) -> None:
     gcs: list[tuple] = []
     gc_totals: dict[int, list] = {}
     garbage: list = []         # --gc-garbage: (at s, objects, their kinds) freed by each full collection
+    promoted_kinds: Counter = Counter()   # --gc-promoted: what young collections moved to generation 2, by type
+    since_full: Counter = Counter()
+    at_full: list = []
     promoted: list = [0, []]   # --gc-debug: moved to generation 2 since the last full collection (now, at each full)
     tracked: list[tuple[int, int, int]] = []   # --census: (sweep, tracked objects, of them in generation 2)
     snaps: list = []
@@ -174,16 +178,30 @@ def inside(args: argparse.Namespace) -> None:
                 if args.gc_garbage and info["generation"] == 2:
                     gc.set_debug(gc.DEBUG_SAVEALL)
                 if info["generation"] == 1:   # what it examines; survivors go to the oldest generation
-                    started["young"] = len(gc.get_objects(0)) + len(gc.get_objects(1))
+                    young = gc.get_objects(0) + gc.get_objects(1)
+                    started["young"] = len(young)
+                    if args.gc_promoted:
+                        started["ids"] = {id(o): _what(o) for o in young}
+                    del young
                 started["t"] = time.perf_counter()
             elif "t" in started:
                 if info["generation"] == 1 and "young" in started:
                     # An upper bound of CPython's long_lived_pending: a full collection starts when
                     # it passes a quarter of the objects that survived the last full one.
                     promoted[0] += started.pop("young") - info["collected"]
+                    if "ids" in started:
+                        # Exactly what moved to the oldest generation, by type (untracked tuples did not).
+                        ids = started.pop("ids")
+                        moved = [ids[i] for i in map(id, gc.get_objects(2)) if i in ids]
+                        promoted_kinds.update(moved)
+                        since_full.update(moved)
                 elif info["generation"] == 2:
                     promoted[1].append(promoted[0])
                     promoted[0] = 0
+                    if args.gc_promoted:   # what moved up since the last full one and so brought this one
+                        at_full.append((round(time.perf_counter() - T0, 1), sum(since_full.values()),
+                                        since_full.most_common(12)))
+                        since_full.clear()
                 if args.gc_garbage and info["generation"] == 2:
                     gc.set_debug(0)
                     # What this full collection found unreachable, by type; then its containers are
@@ -205,9 +223,7 @@ def inside(args: argparse.Namespace) -> None:
                                 threading.current_thread().name[:8], round(time.perf_counter() - T0, 2),
                                 info["collected"]))
         gc.callbacks.append(on_gc)
-        if args.gc_garbage:
-            from collections import Counter
-
+        if args.gc_garbage or args.gc_promoted:
             def _what(o) -> str:
                 name = type(o).__name__
                 if name == "function":
@@ -334,6 +350,7 @@ def inside(args: argparse.Namespace) -> None:
         marks["loaded"] = time.perf_counter()
         time.sleep(1.0)
         marks["rss_after_load"] = rss_mib()
+        promoted_kinds.clear()      # --gc-promoted: the sweeps' promotions, not the start-up's
         end = time.monotonic() + args.polls * args.interval * (3 if args.changes else 1)
         while time.monotonic() < end and (not args.changes or seen["tables"] < args.polls + 1):
             if seen["tables"] == 11 and "rss_sweep10" not in marks:
@@ -348,6 +365,16 @@ def inside(args: argparse.Namespace) -> None:
             bumped.clear()
         time.sleep(0.5)
         marks["rss_end"] = rss_mib()
+        if args.gc_garbage:
+            import gc
+
+            # The cyclic garbage waiting for the next full collection now, by type (after the figures).
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            gc.set_debug(0)
+            kinds = Counter(_what(o) for o in gc.garbage)
+            garbage.append(("end", len(gc.garbage), kinds.most_common(20)))
+            gc.garbage.clear()
         if census:
             marks["owners"] = _owners()
             now = _census()
@@ -440,7 +467,8 @@ def inside(args: argparse.Namespace) -> None:
         "rss_sweep10_mib": round(marks.get("rss_sweep10", marks["rss_after_load"]), 1),
         "sweeps": counts.get("sweeps"), "child_rss_mib": counts.get("child_rss"),
         "slow_gcs": gcs, "gc_totals": {g: [n, round(t, 1), round(m, 1)] for g, (n, t, m) in gc_totals.items()},
-        "promoted": promoted, "full_garbage": garbage,
+        "promoted": promoted, "full_garbage": garbage, "promoted_kinds": promoted_kinds.most_common(25),
+        "promoted_at_full": at_full, "promoted_pending": [sum(since_full.values()), since_full.most_common(15)],
         "tracked": tracked, "owners": marks.pop("owners", ""), "stall_stacks": stalls, "garbage": marks.pop("garbage", ""),
         "marks": {k: round(v - T0, 2) for k, v in marks.items() if not k.startswith("rss")},
     }
@@ -493,7 +521,7 @@ def outside(args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--inside", "--out", str(out), "--instances", str(args.instances),
            "--changes", str(args.changes), "--polls", str(args.polls), "--interval", str(args.interval),
            "--size", args.size]
-    for flag in ("gc_debug", "gc_garbage", "trace_memory", "thread_poller", "census", "stall_stacks"):
+    for flag in ("gc_debug", "gc_garbage", "gc_promoted", "trace_memory", "thread_poller", "census", "stall_stacks"):
         if getattr(args, flag):
             cmd.append("--" + flag.replace("_", "-"))
     for option in ("moto", "profile"):
@@ -538,6 +566,8 @@ def main() -> None:
     parser.add_argument("--gc-debug", action="store_true", help="print garbage collections over 10 ms")
     parser.add_argument("--gc-garbage", action="store_true",
                         help="with --gc-debug: what each full collection freed, by type (DEBUG_SAVEALL)")
+    parser.add_argument("--gc-promoted", action="store_true",
+                        help="with --gc-debug: exactly what young collections moved to the oldest generation, by type")
     parser.add_argument("--fake-ec2", type=int, default=0, metavar="N",
                         help="the real poller (its own process) against bench/fake_ec2.py with N instances, "
                              "--volumes V, --changes K per sweep")
@@ -610,6 +640,13 @@ def main() -> None:
     if result.get("promoted"):
         print("  moved to the oldest generation since the last full collection, at each full one / now:",
               result["promoted"][1], "/", result["promoted"][0])
+    if result.get("promoted_kinds"):
+        print("  moved to the oldest generation by young collections, by type:", result["promoted_kinds"])
+    for at, n, kinds in result.get("promoted_at_full", []):
+        print(f"  full collection at {at} s came after {n} objects moved up since the one before:", kinds)
+    if result.get("promoted_pending", [0])[0]:
+        n, kinds = result["promoted_pending"]
+        print(f"  moved up since the last full collection, at the end: {n}:", kinds)
     for at, n, kinds in result.get("full_garbage", []):
         print(f"  full collection at {at} s freed {n}:", kinds)
     if result.get("tracked"):

@@ -43,11 +43,13 @@ class Entry:
 
 def _pack(entry: Entry) -> tuple:
     """One flat tuple of strings and numbers (nested tuples would stay tracked a collection longer)."""
-    c = entry.change
-    if c is None:
+    if entry.change is None:
         return (entry.at, entry.what, entry.message)
-    return (entry.at, entry.what, entry.message, c.kind, c.id, c.what, c.at, c.name,
-            *(cell for triple in c.fields for cell in triple))
+    return _pack_change(entry.change, entry.at)
+
+
+def _pack_change(c: Change, at: float) -> tuple:
+    return (at, "change", "", c.kind, c.id, c.what, c.at, c.name, *(cell for triple in c.fields for cell in triple))
 
 
 def _unpack(t: tuple) -> Entry:
@@ -79,17 +81,22 @@ class Timeline:
         return len(self._packed)
 
     def add_changes(self, changes: Iterable[Change]) -> None:
+        """Packed straight from the changes: no Entry is made unless a listener (the open
+        timeline screen) is there to be handed one (500 changes a sweep, 1,000 objects less)."""
         now = self.clock()
-        new = [Entry(c.at or now, "change", change=c) for c in changes]
-        self._add(new)
+        packed = [_pack_change(c, c.at or now) for c in changes]
+        if not packed:
+            return
+        self._packed.extend(packed)
+        if self._listeners:
+            self._tell([_unpack(t) for t in packed])
 
     def add_action(self, text: str, *, ok: bool = True) -> None:
-        self._add([Entry(self.clock(), "action" if ok else "failed", text)])
+        entry = Entry(self.clock(), "action" if ok else "failed", text)
+        self._packed.append(_pack(entry))
+        self._tell([entry])
 
-    def _add(self, new: list[Entry]) -> None:
-        if not new:
-            return
-        self._packed.extend(_pack(e) for e in new)
+    def _tell(self, new: list[Entry]) -> None:
         for fn in list(self._listeners):
             fn(new)
 

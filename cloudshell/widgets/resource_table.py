@@ -383,9 +383,16 @@ class ResourceTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
+            self.refresh()
         elif row >= top + visible:
             self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
-        self.refresh()
+            self.refresh()
+        elif previous in self._index:
+            # No scroll: only the line the cursor left and the one it is on change (a key press
+            # repaints two lines, not the whole table, while sweeps land).
+            self._refresh_rows((previous, self.cursor_id))
+        else:
+            self.refresh()
         if previous != self.cursor_id:
             self.post_message(self.CursorMoved(self, self.cursor_id))
 

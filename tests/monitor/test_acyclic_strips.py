@@ -32,3 +32,15 @@ def test_other_cuts_still_divide_and_are_cached() -> None:
     assert [part.text for part in parts] == ["ab", "cdef"]
     assert strip.divide([2, 6]) is parts          # the cache still answers
     assert Strip.divide.__wrapped__ is not Strip.divide
+
+
+def test_a_strip_makes_only_the_caches_it_uses_and_they_still_answer() -> None:
+    acyclic_strips.install()
+    strip = Strip([Segment("abc"), Segment("def")])
+    assert acyclic_strips.made_caches(strip) == set()           # no FIFOCache made with the strip
+    cropped = strip.crop(1, 5)
+    assert cropped.text == "bcde"
+    assert acyclic_strips.made_caches(strip) == {"_crop_cache"}
+    assert strip.crop(1, 5) is cropped            # the crop cache still answers
+    assert strip.adjust_cell_length(8).text == "abcdef  "
+    assert acyclic_strips.made_caches(strip) == {"_crop_cache", "_line_length_cache"}
