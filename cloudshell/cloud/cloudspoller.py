@@ -141,9 +141,9 @@ class CloudsPoller:
         # One cloud's update at a time, merged and handed on in order: two bridge threads
         # interleaved could otherwise hand an older merge on after a newer one.
         with self._serial:
-            self._publish(update)
+            self._publish(update, name)
 
-    def _publish(self, update: PollUpdate) -> None:
+    def _publish(self, update: PollUpdate, name: str) -> None:
         with self._lock:
             arrived = self._rebuild()
             merged, health, subscribers = self._inventory, self._health, list(self._subscribers)
@@ -151,7 +151,8 @@ class CloudsPoller:
             self._changed.notify_all()
         # A cloud's first records of a kind are no change to its poller (nothing to diff against),
         # but they are new rows of a table the other clouds already fill.
-        out = PollUpdate(merged, (*update.changes, *arrived), health)
+        short = self.shorts[name]   # each change says which cloud it happened in (the timeline, the REPL)
+        out = PollUpdate(merged, (*(replace(c, cloud=short) for c in update.changes), *arrived), health)
         for fn in subscribers:
             try:
                 fn(out)
@@ -176,7 +177,8 @@ class CloudsPoller:
                 key = (name, kind)
                 cached = self._tagged.get(key)
                 if cached is None:
-                    arrived.extend(Change(kind, rid, "added", at=inv.fetched_at, name=rec.name)
+                    arrived.extend(Change(kind, rid, "added", at=inv.fetched_at, name=rec.name,
+                                          cloud=self.shorts[name])
                                    for rid, rec in recs.items())
                 if cached is None or cached[0] is not recs:
                     cached = self._tagged[key] = (recs, _tag(recs, self.shorts[name]))

@@ -230,9 +230,14 @@ class Change:
     fields: tuple[tuple[str, str, str], ...] = ()  # (field, old, new)
     at: float = 0.0
     name: str = ""
+    cloud: str = ""                             # several clouds: the short name of the one it is in
 
     def describe(self) -> str:
-        """One line for the timeline: ``i-1234 (web-1) pending → running``."""
+        """One line for the timeline: ``i-1234 (web-1) pending → running``; with several clouds,
+        the cloud first: ``prod · i-1234 (web-1) pending → running``."""
+        return f"{self.cloud} · {self._what()}" if self.cloud else self._what()
+
+    def _what(self) -> str:
         who = named(self.id, self.name)
         if self.what == "added":
             return f"{who} appeared"

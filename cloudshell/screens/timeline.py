@@ -49,15 +49,16 @@ def _pack(entry: Entry) -> tuple:
 
 
 def _pack_change(c: Change, at: float) -> tuple:
-    return (at, "change", "", c.kind, c.id, c.what, c.at, c.name, *(cell for triple in c.fields for cell in triple))
+    return (at, "change", "", c.kind, c.id, c.what, c.at, c.name, c.cloud,
+            *(cell for triple in c.fields for cell in triple))
 
 
 def _unpack(t: tuple) -> Entry:
     if len(t) == 3:
         return Entry(*t)
-    at, what, message, kind, rid, cwhat, cat, name, *cells = t
+    at, what, message, kind, rid, cwhat, cat, name, cloud, *cells = t
     fields = tuple(tuple(cells[n:n + 3]) for n in range(0, len(cells), 3))
-    return Entry(at, what, message, Change(kind, rid, cwhat, fields, cat, name))
+    return Entry(at, what, message, Change(kind, rid, cwhat, fields, cat, name, cloud))
 
 
 class Timeline:

@@ -140,3 +140,28 @@ async def test_the_networks_view_shows_each_clouds_vpcs_with_their_cloud_and_c_f
         await until(pilot, lambda: {table.records[r]["cloud"] for r in table.order} == {"prod"}
                     and len(table.order) == 2, what="only prod's VPC and subnet")
         assert "no networks" not in screen_text(app)
+
+
+async def test_the_timeline_names_the_cloud_of_each_change():
+    pa, pb = FedPoller(), FedPoller()
+    clouds = CloudSet([cloud_runtime("prod"), cloud_runtime("aws-eu")])
+    merged = CloudsPoller({"prod": pa, "aws-eu": pb}, {"prod": "prod", "aws-eu": "aws-eu"})
+    app = CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
+    inv_a, inv_b = two_inventories()
+    async with app.run_test(size=(120, 30)) as pilot:
+        pa.feed(inv_a)
+        pb.feed(inv_b)
+        await until(pilot, lambda: app.screen.query("#view-instances") and len(app.screen.table.order) == 6,
+                    what="both clouds' rows")
+        stopped = instance_raw(102, state="stopped", name="b-node-102")
+        pb.feed(synthetic_inventory([r for r in (instance_raw(n, name=f"b-node-{n}") for n in (101, 103))]
+                                    + [stopped]))
+        target = stopped["InstanceId"]
+        await until(pilot, lambda: any(target in e.text for e in app.timeline.entries), what="b's change")
+        await pilot.press("t")
+        await until(pilot, lambda: type(app.screen).__name__ == "TimelineScreen", what="timeline")
+        await pilot.pause()
+        text = " ".join(line.text for line in app.screen.query_one("#timeline-log").lines)
+        text = re.sub(r"\s+", " ", text)        # the log wraps a long line
+        assert f"aws-eu · {target} (b-node-102) running → stopped" in text, text
+        assert f"prod · {target}" not in text
