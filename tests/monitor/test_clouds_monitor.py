@@ -31,11 +31,16 @@ def two_inventories():
     return a, b
 
 
-async def test_one_cloud_stale_draws_only_its_rows_stale_and_c_filters():
+def two_cloud_monitor():
+    """(prod's poller, aws-eu's poller, the CloudSet, the app over both, merged)."""
     pa, pb = FedPoller(), FedPoller()
     clouds = CloudSet([cloud_runtime("prod"), cloud_runtime("aws-eu")])
     merged = CloudsPoller({"prod": pa, "aws-eu": pb}, {"prod": "prod", "aws-eu": "aws-eu"})
-    app = CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
+    return pa, pb, clouds, CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
+
+
+async def test_one_cloud_stale_draws_only_its_rows_stale_and_c_filters():
+    pa, pb, clouds, app = two_cloud_monitor()
     inv_a, inv_b = two_inventories()
     async with app.run_test(size=(80, 24)) as pilot:
         pa.feed(inv_a)
@@ -143,10 +148,7 @@ async def test_the_networks_view_shows_each_clouds_vpcs_with_their_cloud_and_c_f
 
 
 async def test_the_timeline_names_the_cloud_of_each_change():
-    pa, pb = FedPoller(), FedPoller()
-    clouds = CloudSet([cloud_runtime("prod"), cloud_runtime("aws-eu")])
-    merged = CloudsPoller({"prod": pa, "aws-eu": pb}, {"prod": "prod", "aws-eu": "aws-eu"})
-    app = CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
+    pa, pb, clouds, app = two_cloud_monitor()
     inv_a, inv_b = two_inventories()
     async with app.run_test(size=(120, 30)) as pilot:
         pa.feed(inv_a)
