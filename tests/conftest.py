@@ -94,6 +94,19 @@ def moto_server() -> Iterator[MotoServer]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def second_server() -> Iterator[MotoServer]:
+    """A second moto server for the tests of several clouds (tests/support/two_clouds.py), one for
+    the run rather than one per module: each start costs a few seconds of a loaded machine."""
+    server = MotoServer()
+    server.start(timeout=60)
+    try:
+        server.preload(timeout=180)
+        yield server
+    finally:
+        server.stop()
+
+
 @dataclass
 class CloudUnderTest:
     """An empty endpoint for one test, and what a subprocess needs to reach it."""

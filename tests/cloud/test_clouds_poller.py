@@ -10,7 +10,7 @@ from waiting import until  # noqa: I001 - tests/ is on sys.path (conftest)
 
 import pytest
 from faultproxy import FaultProxy
-from two_clouds import second_server, two_clouds  # noqa: F401 - fixtures
+from two_clouds import two_clouds  # noqa: F401 - fixtures
 
 from cloudshell.cloud.clouds import CloudSpec
 from cloudshell.cloud.cloudset import health_word, open_cloud_set

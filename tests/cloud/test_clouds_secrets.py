@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from clirun import run_here
 from terminal import Terminal
-from two_clouds import second_server, two_clouds, write_clouds_config  # noqa: F401 - fixtures
+from two_clouds import two_clouds, write_clouds_config  # noqa: F401 - fixtures
 
 SECRETS = {"a": "Zq7dWm4Rx9/KpLr8tYv3bHc6jF1gE5uTiN0sQaXe", "b": "Hn2pLs8Vb4/QwEr6tYu1iOp3aSdF7gJkZx9cV5Bm"}
 WINDOWS = {s[i:i + 10] for s in SECRETS.values() for i in range(len(s) - 9)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from clirun import run_awscli, run_here
-from two_clouds import second_server, two_clouds  # noqa: F401 - fixtures
+from two_clouds import two_clouds  # noqa: F401 - fixtures
 
 
 def aws(env, url, *args):

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from terminal import Terminal
-from two_clouds import second_server, two_clouds  # noqa: F401 - fixtures
+from two_clouds import two_clouds  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
 

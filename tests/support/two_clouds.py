@@ -1,7 +1,7 @@
 """Two moto servers as two clouds, ``a`` and ``b``, named in an isolated config.toml.
 
-Import the fixtures into a test module (``from two_clouds import second_server, two_clouds``):
-``a`` is the run's shared server (the ``cloud`` fixture), ``b`` a second server of the module.
+Import the fixture into a test module (``from two_clouds import two_clouds``): ``a`` is the run's
+shared server (the ``cloud`` fixture), ``b`` the run's second one (conftest's ``second_server``).
 Both are seeded with the demo cloud; ``b`` with another random seed, so their IDs differ.
 """
 
@@ -54,17 +54,6 @@ def write_clouds_config(env: dict[str, str], clouds: dict[str, dict[str, Any]]) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     return path
-
-
-@pytest.fixture(scope="module")
-def second_server() -> Iterator[MotoServer]:
-    server = MotoServer()
-    server.start(timeout=60)
-    try:
-        server.preload(timeout=180)
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
