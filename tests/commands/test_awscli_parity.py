@@ -14,6 +14,7 @@ import stat
 
 import pytest
 from clirun import run_awscli, run_here
+from waiting import until
 from conftest import RANDOM_SEED, isolated_env
 
 from cloudshell.cloud.demo import seed
@@ -173,3 +174,39 @@ def test_empty_answers_print_nothing_and_create_keypair_answers_key_material(see
     assert mine["KeyMaterial"].startswith("-----BEGIN") and "PRIVATE KEY-----" in mine["KeyMaterial"]
     assert key.read_text().strip() == mine["KeyMaterial"].strip()   # -f still writes the key, 0600
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+# -- awscli's spellings of the resource parameters ---------------------------------------------
+
+def test_awscli_command_lines_act_the_same_through_cloudshell(seeded):
+    """A script's ``aws ec2`` lines, with ``cloudshell`` in front instead: the same cloud afterwards."""
+    cloud, facts = seeded
+    url, call = cloud.endpoint_args, cloud.session.call
+    web = facts.instance("web-1")
+    vol = call("create_volume", mutating=True, Size=1, AvailabilityZone=web.zone)["VolumeId"]
+    snap = call("create_snapshot", mutating=True, VolumeId=vol)["SnapshotId"]
+
+    def ours(*words: str) -> None:
+        done = run_here([*words, "--yes", *url], cloud.env)
+        assert done.returncode == 0, (words, done.stderr)
+
+    def volume() -> dict:
+        return call("describe_volumes", VolumeIds=[vol])["Volumes"][0]
+
+    ours("attach-volume", "--volume-id", vol, "--instance-id", web.id, "--device", "/dev/sdk")
+    until(lambda: volume()["State"] == "in-use", 30, "the volume attached")
+    assert volume()["Attachments"][0]["InstanceId"] == web.id and volume()["Attachments"][0]["Device"] == "/dev/sdk"
+    ours("detach-volume", "--volume-id", vol)
+    until(lambda: volume()["State"] == "available", 30, "the volume detached")
+    ours("delete-snapshot", "--snapshot-id", snap)
+    assert not call("describe_snapshots", Filters=[{"Name": "snapshot-id", "Values": [snap]}])["Snapshots"]
+    ours("delete-volume", "--volume-id=" + vol)
+    assert not call("describe_volumes", Filters=[{"Name": "volume-id", "Values": [vol]}])["Volumes"]
+    running = [i.id for i in facts.instances if i.state == "running"][:2]
+    ours("stop-instances", "--instance-ids", *running)
+    reservations = call("describe_instances", InstanceIds=running)["Reservations"]
+    states = {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
+    assert set(states.values()) <= {"stopping", "stopped"}, states
+    # A value missing: one line, exit 2, nothing sent.
+    done = run_here(["delete-volume", "--volume-id", *url], cloud.env)
+    assert done.returncode == 2 and "--volume-id needs a value" in done.stderr, done.stderr
