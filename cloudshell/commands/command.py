@@ -63,6 +63,12 @@ class Command:
         if rows:
             width = min(28, max(len(h) for h, _ in rows))
             lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
+        from cloudshell.commands.grammar import aws_spellings
+
+        spelled = aws_spellings(self)
+        if spelled:
+            lines += ["", "awscli's spellings too: " + ", ".join(
+                f"{name} ({p.label if p.positional else p.flags[0].rstrip(':')})" for name, p in spelled.items())]
         lines += ["", "common options: --output table|json|text|tsv|euca, --query JMESPATH, --yes, --dry-run, --help, "
                   "--show-empty-fields"]
         if self.example:

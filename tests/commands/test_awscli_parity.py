@@ -207,6 +207,8 @@ def test_awscli_command_lines_act_the_same_through_cloudshell(seeded):
     reservations = call("describe_instances", InstanceIds=running)["Reservations"]
     states = {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
     assert set(states.values()) <= {"stopping", "stopped"}, states
+    shown = run_here(["attach-volume", "--help"], cloud.env).stdout
+    assert "awscli's spellings too: --volume-id (VOLUME), --instance-id (-i)" in shown, shown
     # A value missing: one line, exit 2, nothing sent.
     done = run_here(["delete-volume", "--volume-id", *url], cloud.env)
     assert done.returncode == 2 and "--volume-id needs a value" in done.stderr, done.stderr
