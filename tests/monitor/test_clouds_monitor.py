@@ -39,14 +39,19 @@ def two_cloud_monitor():
     return pa, pb, clouds, CloudshellApp(clouds, poller=merged, clock=lambda: FIXED_NOW + 3)
 
 
+async def both_fed(app, pilot, pa, pb):
+    """Both clouds' three instances fed, and drawn: the instances table."""
+    inv_a, inv_b = two_inventories()
+    pa.feed(inv_a)
+    pb.feed(inv_b)
+    return await until(pilot, lambda: app.screen.query("#view-instances") and len(app.screen.table.order) == 6
+                       and app.screen.table, what="both clouds' rows")
+
+
 async def test_one_cloud_stale_draws_only_its_rows_stale_and_c_filters():
     pa, pb, clouds, app = two_cloud_monitor()
-    inv_a, inv_b = two_inventories()
     async with app.run_test(size=(80, 24)) as pilot:
-        pa.feed(inv_a)
-        pb.feed(inv_b)
-        table = await until(pilot, lambda: app.screen.query("#view-instances") and len(app.screen.table.order) == 6
-                            and app.screen.table, what="both clouds' rows")
+        table = await both_fed(app, pilot, pa, pb)
         text = screen_text(app)
         header = next(line for line in text.splitlines() if "ID" in line)
         assert header.split()[:2] == ["Cloud", "ID▲"]
@@ -149,12 +154,8 @@ async def test_the_networks_view_shows_each_clouds_vpcs_with_their_cloud_and_c_f
 
 async def test_the_timeline_names_the_cloud_of_each_change():
     pa, pb, clouds, app = two_cloud_monitor()
-    inv_a, inv_b = two_inventories()
     async with app.run_test(size=(120, 30)) as pilot:
-        pa.feed(inv_a)
-        pb.feed(inv_b)
-        await until(pilot, lambda: app.screen.query("#view-instances") and len(app.screen.table.order) == 6,
-                    what="both clouds' rows")
+        await both_fed(app, pilot, pa, pb)
         stopped = instance_raw(102, state="stopped", name="b-node-102")
         pb.feed(synthetic_inventory([r for r in (instance_raw(n, name=f"b-node-{n}") for n in (101, 103))]
                                     + [stopped]))
