@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from cloudshell.cloud.kinds import kind_of_value
 from cloudshell.commands.params import COMMON_PARAMS, Param
 
 
@@ -41,6 +44,24 @@ class Command:
                 out[f.rstrip(":")] = p
         return out
 
+    @cached_property
+    def aws_spellings(self) -> dict[str, Param]:
+        """awscli's names for the resource parameters, beside euca2ools': from the kind's describe
+        parameter (``InstanceIds`` → ``--instance-ids`` for a list, ``--instance-id`` for one), so
+        ``terminate-instances --instance-ids i-…`` and ``attach-volume --volume-id V --instance-id I``
+        read as awscli's (grammar.scan). A flag the command has itself wins. Made once a command."""
+        flags = self.flag_map()
+        out: dict[str, Param] = {}
+        for p in self.params:
+            kind = kind_of_value(p.kind) if p.kind and p.takes_value else None
+            if kind is None or not kind.ids_param:
+                continue
+            plural = "--" + re.sub(r"(?<!^)(?=[A-Z])", "-", kind.ids_param).lower()
+            name = plural if p.nargs in ("*", "+") or p.action == "append" else plural.removesuffix("s")
+            if name not in flags:
+                out.setdefault(name, p)
+        return out
+
     def usage(self) -> str:
         return " ".join([self.name] + [p.usage() for p in self.params])
 
@@ -63,12 +84,10 @@ class Command:
         if rows:
             width = min(28, max(len(h) for h, _ in rows))
             lines += ["", "arguments:"] + [f"  {h:<{width}}  {t}" for h, t in rows]
-        from cloudshell.commands.grammar import aws_spellings
-
-        spelled = aws_spellings(self)
-        if spelled:
+        if self.aws_spellings:
             lines += ["", "awscli's spellings too: " + ", ".join(
-                f"{name} ({p.label if p.positional else p.flags[0].rstrip(':')})" for name, p in spelled.items())]
+                f"{name} ({p.label if p.positional else p.flags[0].rstrip(':')})"
+                for name, p in self.aws_spellings.items())]
         lines += ["", "common options: --output table|json|text|tsv|euca, --query JMESPATH, --yes, --dry-run, --help, "
                   "--show-empty-fields"]
         if self.example:

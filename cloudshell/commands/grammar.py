@@ -8,7 +8,6 @@ Parsing never exits the process: bad input raises :class:`UsageError` with one l
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -92,26 +91,6 @@ class Scan:
         return None
 
 
-def aws_spellings(cmd: Command) -> dict[str, Param]:
-    """awscli's names for a command's resource parameters, beside euca2ools': from the kind's
-    describe parameter (``InstanceIds`` → ``--instance-ids`` for a list, ``--instance-id`` for one),
-    so ``terminate-instances --instance-ids i-…`` and ``attach-volume --volume-id V --instance-id I``
-    read as awscli's. A flag the command has itself wins."""
-    from cloudshell.cloud.kinds import kind_of_value
-
-    flags = cmd.flag_map()
-    out: dict[str, Param] = {}
-    for p in cmd.params:
-        kind = kind_of_value(p.kind) if p.kind and p.takes_value else None
-        if kind is None or not kind.ids_param:
-            continue
-        plural = "--" + re.sub(r"(?<!^)(?=[A-Z])", "-", kind.ids_param).lower()
-        name = plural if p.nargs in ("*", "+") or p.action == "append" else plural.removesuffix("s")
-        if name not in flags:
-            out.setdefault(name, p)
-    return out
-
-
 def scan(cmd: Command, tokens: Sequence[str], *, words: bool = False, until_word: bool = False) -> Scan:
     """The one reading of a command's words (see :class:`Scan`).
 
@@ -141,7 +120,7 @@ def scan(cmd: Command, tokens: Sequence[str], *, words: bool = False, until_word
         p = flags.get(name)
         i += 1
         if p is None and not words and cmd.name:
-            p = aws_spellings(cmd).get(name)
+            p = cmd.aws_spellings.get(name)
             if p is not None and p.positional:   # awscli names a positional: its words are loose words
                 end = i
                 while end < len(tokens) and not _is_option(tokens[end]) and (end == i or p.nargs in ("*", "+")):

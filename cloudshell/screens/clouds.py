@@ -10,6 +10,8 @@ from typing import Any
 
 from textual.binding import Binding
 
+from cloudshell.cloud.inventory import fields_getter
+from cloudshell.cloud.kinds import KINDS
 from cloudshell.monitor_clouds import CloudFilter, clouds_of
 
 
@@ -79,21 +81,25 @@ class CloudViews:
         self.notify(f"showing {chosen.label() if chosen.name else 'every cloud'}", timeout=2)  # type: ignore[attr-defined]
         self.refresh_status()  # type: ignore[attr-defined]
 
-    def cloud_counts(self, inv: Any) -> dict[str, int]:
-        """The status bar's counts: every kind's records, or only the shown cloud's (``c``)."""
-        from cloudshell.cloud.inventory import fields_getter
-        from cloudshell.cloud.kinds import KINDS
+    _counted: tuple[Any, str | None, dict[str, int]] | None = None   # (snapshot, cloud, its counts)
 
+    def cloud_counts(self, inv: Any) -> dict[str, int]:
+        """The status bar's counts: every kind's records, or only the shown cloud's (``c``).
+        Counted once a snapshot and cloud: the status clock asks every second."""
         chosen = self.cloud_filter
         short = chosen.short if chosen is not None else None
+        if self._counted is not None and self._counted[0] is inv and self._counted[1] == short:
+            return self._counted[2]
         kinds = [k for k in KINDS if inv.has(k)]
         if short is None:
-            return {k: len(inv.of(k)) for k in kinds}
-        counts = {}
-        for k in kinds:
-            records = inv.of(k)
-            fields = fields_getter(records)
-            counts[k] = sum(1 for rid in records if fields(rid).get("cloud") == short)
+            counts = {k: len(inv.of(k)) for k in kinds}
+        else:
+            counts = {}
+            for k in kinds:
+                records = inv.of(k)
+                fields = fields_getter(records)
+                counts[k] = sum(1 for rid in records if fields(rid).get("cloud") == short)
+        self._counted = (inv, short, counts)
         return counts
 
     def cloud_place(self, label: str, region: str) -> tuple[str, str]:

@@ -111,29 +111,28 @@ class _Screen(pyte.Screen):
             self.wrapped.clear()
         super().erase_in_display(how, *args, **kwargs)
 
-    def reset(self) -> None:
+    def reset(self) -> None:   # pyte's __init__ calls it first: every attribute below exists from then on
         self.wrapped = set()
-        self._main = None
+        self._main: tuple | None = None   # the main screen, set aside while the alternate one is up
         super().reset()
 
     # pyte draws both screens on one grid; a terminal keeps the main screen aside while the
     # alternate one is up and shows it again on leaving, so what a full-screen face drew never
     # passes for what a prompt printed after it.
     def set_mode(self, *modes: int, **kwargs) -> None:
-        if kwargs.get("private") and set(modes) & set(ALT_SCREEN) and getattr(self, "_main", None) is None:
+        entering = bool(kwargs.get("private") and set(modes) & set(ALT_SCREEN)) and self._main is None
+        if entering:
             self._main = ({y: dict(line) for y, line in self.buffer.items()}, copy.copy(self.cursor),
                           set(self.wrapped))
-            super().set_mode(*modes, **kwargs)
-            self.erase_in_display(2)
-            return
         super().set_mode(*modes, **kwargs)
+        if entering:
+            self.erase_in_display(2)
 
     def reset_mode(self, *modes: int, **kwargs) -> None:
         super().reset_mode(*modes, **kwargs)
-        main = getattr(self, "_main", None)
-        if kwargs.get("private") and set(modes) & set(ALT_SCREEN) and main is not None:
+        if kwargs.get("private") and set(modes) & set(ALT_SCREEN) and self._main is not None:
+            lines, cursor, wrapped = self._main
             self._main = None
-            lines, cursor, wrapped = main
             self.buffer.clear()
             for y, line in lines.items():
                 self.buffer[y].update(line)
