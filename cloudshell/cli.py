@@ -266,8 +266,11 @@ def _opener(args: CliArgs, *, early_poller: bool = False) -> Callable[[], Runtim
     if args.command and args.command[0] not in ("repl", "config", "help"):
         # Fail on an unknown command or a bad value before any credential, demo or network work.
         from cloudshell.commands import registry
+        from cloudshell.commands.context import read_only_refusal
 
-        registry().parse(args.command)
+        inv = registry().parse(args.command)
+        if v.get("read_only") and inv.command.mutates and not inv.wants_help:
+            raise read_only_refusal(inv.command.name)     # before any demo start or connection
     several = _several_clouds(args, flags, interval, deadline)
     if several is not None:
         return several

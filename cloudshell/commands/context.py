@@ -57,6 +57,11 @@ def truncation_warning(pages: Any) -> tuple[str, ...]:
             "offered more; narrow it with --filter or IDs",)
 
 
+def read_only_refusal(name: str) -> Refused:
+    """What ``--read-only`` answers a mutating command (or operation) with."""
+    return Refused(f"{name}: refused, cloudshell runs --read-only (nothing was sent)")
+
+
 @dataclass
 class Context:
     """Everything a command handler may use. Faces build one; handlers never see a UI."""
@@ -111,7 +116,7 @@ class Context:
     # -- acting on it ----------------------------------------------------------------
     def guard_mutation(self, name: str) -> None:
         if self.read_only:
-            raise Refused(f"{name}: refused, cloudshell runs --read-only (nothing was sent)")
+            raise read_only_refusal(name)
 
     def send(self, operation: str, *, service: str = "ec2", **params: Any) -> dict[str, Any]:
         """Send one mutating call, honouring --read-only and --dry-run (EC2's DryRun)."""

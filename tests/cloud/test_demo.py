@@ -22,6 +22,7 @@ from cloudshell.cloud import demo
 from cloudshell.cloud.demo import (
     ACTIVITY_TAG, IMAGE_TYPE_TAG, KERNEL_TAG, RAMDISK_TAG, DemoActivity, DemoCloud, MotoServer, seed,
 )
+from cloudshell.cloud.demo.server import SERVER_MODULE
 from cloudshell.cloud.errors import CloudError, ConfigError
 from cloudshell.cloud.session import CloudSession
 
@@ -56,7 +57,7 @@ def process_gone(pid: int) -> bool:
 
 def is_moto(pid: int) -> bool:
     try:
-        return b"moto.server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return SERVER_MODULE.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 

@@ -22,6 +22,7 @@ def _call_pool() -> int:
 
 def test_short_soak_keeps_memory_threads_and_fds_level(cloud):
     before, pool_before = sample(0, 0.0), _call_pool()
+    names_before = {t.ident: t.name for t in threading.enumerate()}
     report = soak(cloud.url, cycles=120, resources=100, interval=1.0, warmup=30, samples=5)
     after, pool_after = sample(0, 0.0), _call_pool()
 
@@ -34,6 +35,8 @@ def test_short_soak_keeps_memory_threads_and_fds_level(cloud):
     assert report.fds_delta <= FD_SLACK, growth
     # Everything the soak opened is closed again: its poller thread, its sessions' sockets.
     assert not [t for t in threading.enumerate() if t.name == "cloudshell-poller"]
-    assert after.threads - pool_after == before.threads - pool_before
+    new = sorted(t.name for t in threading.enumerate()
+                 if t.ident not in names_before and t.name != "cloudshell-call")
+    assert after.threads - pool_after == before.threads - pool_before, f"threads left behind: {new}"
     assert pool_after <= max(pool_before, 8), "the deadline pool grew with the requests"
     assert after.fds <= before.fds, (before, after)

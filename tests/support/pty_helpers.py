@@ -8,6 +8,8 @@ from pathlib import Path
 
 from terminal import Terminal
 
+from cloudshell.cloud.demo.server import SERVER_MODULE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -37,7 +39,7 @@ def moto_children(term: Terminal) -> list[int]:
     """The moto servers among the terminal's children (the demo's cloud)."""
     def moto(pid: int) -> bool:
         try:
-            return b"moto.server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            return SERVER_MODULE.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             return False
     return [pid for pid in term.children() if moto(pid)]

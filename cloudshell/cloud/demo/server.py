@@ -30,6 +30,9 @@ from cloudshell.cloud.demo.seeding import DEMO_REGION
 from cloudshell.cloud.errors import CloudError, ConfigError
 
 MOTO_MISSING = "--demo needs moto's server: pip install 'cloudshell[demo]'"
+# What the child runs: moto.server's main, lightened (motoserve.py). Its name is in the child's command
+# line, which is how the tests find a demo's server among a program's children.
+SERVER_MODULE = "cloudshell.cloud.demo.motoserve"
 
 
 def moto_available() -> bool:
@@ -122,10 +125,11 @@ class MotoServer:
         env["MOTO_PORT"] = str(self.port)
         if not self.load_default_amis:
             env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-        argv = [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)]
+        argv = [sys.executable, "-m", SERVER_MODULE, "-H", self.host, "-p", str(self.port)]
         with self._tail_lock:
             self._tail.clear()
         if self.log_path is not None:
+            argv.append("--log-requests")       # a log file asked for gets every request's line
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
             out: Any = self._log
