@@ -91,7 +91,7 @@ class Poller(PollerCore):
         self.stale_after_failures = stale_after_failures
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._pending_ids: set[str] = set()
+        self._pending_ids: dict[str, None] = {}  # in the order asked: what an action acted on first
         self._pending_kinds: set[str] = set()
         self._thread: threading.Thread | None = None
         self._sweeps = 0
@@ -120,12 +120,12 @@ class Poller(PollerCore):
 
     def refresh_now(self, ids: Iterable[str] = (), kinds: Iterable[str] = ()) -> None:
         """Re-read these resources (or whole kinds; nothing given = a full sweep) at once."""
-        ids, kinds = set(ids), set(kinds)
+        ids, kinds = list(dict.fromkeys(ids)), set(kinds)
         until = time.monotonic() + ACTED_FOR
         with self._lock:
             if not ids and not kinds:
                 self._pending_kinds.update(self.kinds)
-            self._pending_ids.update(ids)
+            self._pending_ids.update(dict.fromkeys(ids))
             self._pending_kinds.update(k for k in kinds if k in KINDS)
             self._acted.update(dict.fromkeys(ids, until))
             self._quiet = 0                      # something was just done: back to the base interval
@@ -149,16 +149,18 @@ class Poller(PollerCore):
             try:
                 with self._lock:
                     ids, kinds = self._pending_ids, self._pending_kinds
-                    self._pending_ids, self._pending_kinds = set(), set()
+                    self._pending_ids, self._pending_kinds = {}, set()
+                if ids:   # an action's IDs first, by ID, before any whole kind (it names those
+                    self._refresh_ids(ids)   # too) or a due sweep: the instances alone take seconds
                 if now >= next_full or kinds >= set(self.kinds):
                     self._sweep(self._due_kinds(), full=True)
                     next_full = time.monotonic() + self.sweep_interval()
                 else:
                     if kinds:
                         self._sweep(tuple(kinds))
-                    ids |= self._transitional_ids() | self._acted_ids()
-                    if ids:
-                        self._refresh_ids(ids)
+                    more = (self._transitional_ids() | self._acted_ids()) - ids.keys()
+                    if more:
+                        self._refresh_ids(more)
                 hot = self._transitional_ids() or self._acted_ids()
                 if hot:
                     self._quiet = 0
@@ -286,16 +288,18 @@ class Poller(PollerCore):
         (``_newer``), so a page fetched before the refresh cannot undo it. A failure
         here puts the IDs back for the loop to retry after the sweep."""
         with self._lock:
-            ids, self._pending_ids = self._pending_ids, set()
+            ids, self._pending_ids = self._pending_ids, {}
         if ids:
             try:
                 self._refresh_ids(ids)
             except CloudshellError as exc:
-                log.warning("poller: a refresh between kinds failed: %s", exc)
+                log.warning("poller: a refresh by ID failed: %s", exc)
                 with self._lock:
-                    self._pending_ids |= ids   # tried again after the sweep
+                    self._pending_ids = ids | self._pending_ids   # tried again on a later turn
 
-    def _refresh_ids(self, ids: set[str]) -> PollUpdate:
+    def _refresh_ids(self, ids: Iterable[str]) -> PollUpdate:
+        """Re-read ``ids`` by ID, a kind at a time in the order the IDs come, each kind published
+        as soon as it is in (an attached volume is not held behind its instance's describe)."""
         inv = self._inventory
         by_kind: dict[str, set[str]] = {}
         for rid in ids:
@@ -305,13 +309,16 @@ class Poller(PollerCore):
                 kind = KINDS.get(rec.kind) if rec else None
             if kind is not None and kind.name in self.kinds:
                 by_kind.setdefault(kind.name, set()).add(rid)
+        if not by_kind:
+            return self._publish(inv, ())
         for name, wanted in by_kind.items():
             recs, _ = self._fetch(name, wanted)
             seen = self._fresh.setdefault(name, {})
             seen.update(dict.fromkeys(wanted - set(recs)))
             seen.update(recs)
-            inv = inv.patch(name, recs, removed=wanted - set(recs), at=time.time())
-        return self._publish(inv, tuple(by_kind))
+            update = self._publish(self._inventory.patch(name, recs, removed=wanted - set(recs), at=time.time()),
+                                   (name,))
+        return update
 
     def _publish(self, inv: Inventory, kinds: Iterable[str] | None = None) -> PollUpdate:
         old = self._inventory
