@@ -1,0 +1,76 @@
+"""Benchmark: the CPU the demo's moto server spends per request, as cloudshell runs it and as moto runs itself.
+
+Starts one server each way (``python -m cloudshell.cloud.demo.motoserve``, the lightened one
+``--demo`` and the tests use, and plain ``python -m moto.server``), seeds each with the demo cloud,
+then sends DescribeKeyPairs (a small answer: what is left is the server's cost per request) and
+DescribeInstances for ``--seconds`` each, reading the server's CPU from /proc before and after.
+Also the CPU of one seed (the tests' ``seeded`` fixture, ~100 a run).
+
+    python bench/bench_demo_server.py [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from report import figure  # noqa: E402
+
+from cloudshell.cloud.demo import MotoServer, seed, server  # noqa: E402
+from cloudshell.cloud.session import CloudSession  # noqa: E402
+
+TARGET_MS = 2.0     # a simple request, server side (moto as it is: ~4 ms)
+
+
+def cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(module: str, seconds: float) -> dict[str, float]:
+    server.SERVER_MODULE = module
+    moto = MotoServer()
+    moto.start(60)
+    try:
+        moto.preload(("ec2",))
+        session = CloudSession.for_url(moto.url)
+        seed(session)                                   # moto loads its code on each first call
+        moto.reset(random_seed=0)
+        before = cpu_of(moto.pid)
+        seed(session)
+        out = {"seed": cpu_of(moto.pid) - before}
+        for operation in ("describe_key_pairs", "describe_instances"):
+            before, began, n = cpu_of(moto.pid), time.monotonic(), 0
+            while time.monotonic() - began < seconds:
+                session.call(operation)
+                n += 1
+            out[operation] = (cpu_of(moto.pid) - before) * 1000 / n
+        session.close()
+        return out
+    finally:
+        moto.stop()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    light = measure("cloudshell.cloud.demo.motoserve", args.seconds)
+    plain = measure("moto.server", args.seconds)
+    for name, got in (("lightened (motoserve)", light), ("moto.server as it is", plain)):
+        print(f"{name:24} DescribeKeyPairs {got['describe_key_pairs']:.2f} ms, DescribeInstances "
+              f"{got['describe_instances']:.2f} ms of server CPU per request; one seed {got['seed']:.2f} s")
+    ms = light["describe_key_pairs"]
+    figure("demo server CPU per simple request", round(ms, 2), "ms", f"<= {TARGET_MS:g} ms", ms <= TARGET_MS,
+           f"moto.server as it is: {plain['describe_key_pairs']:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
