@@ -32,6 +32,8 @@ from types import MappingProxyType, SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cloudshell.cloud.demo.no_orphans import child_setup  # noqa: E402 - after the path; imports no moto
+
 STALL_TARGET_MS = 50.0
 TICK = 0.010
 T0 = time.perf_counter()
@@ -510,7 +512,8 @@ def outside(args: argparse.Namespace) -> dict:
     elif args.fake_ec2:
         fake = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_ec2.py")),
                                  "--instances", str(args.fake_ec2), "--volumes", str(args.volumes),
-                                 "--changes", str(args.changes)], stdout=subprocess.PIPE, text=True)
+                                 "--changes", str(args.changes)], stdout=subprocess.PIPE, text=True,
+                                preexec_fn=child_setup(os.getpid()))  # noqa: PLW1509 - dies with the bench
         args.moto = fake.stdout.readline().strip()
     cols, rows = (int(x) for x in args.size.split("x"))
     master, slave = pty.openpty()
@@ -527,8 +530,9 @@ def outside(args: argparse.Namespace) -> dict:
     for option in ("moto", "profile"):
         if getattr(args, option) is not None:
             cmd += ["--" + option.replace("_", "-"), str(getattr(args, option))]
+    # The monitor under test dies with the bench (a bench killed by `timeout` left it running).
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=child_setup(os.getpid()))  # noqa: PLW1509
     os.close(slave)
     written = 0
     # The load, then the sweeps (the inside waits up to 3 intervals a sweep): 300 sweeps are ~10 min.
