@@ -148,17 +148,17 @@ class Poller(PollerCore):
             now = time.monotonic()
             try:
                 with self._lock:
-                    ids, kinds = self._pending_ids, self._pending_kinds
-                    self._pending_ids, self._pending_kinds = {}, set()
-                if ids:   # an action's IDs first, by ID, before any whole kind (it names those
-                    self._refresh_ids(ids)   # too) or a due sweep: the instances alone take seconds
+                    kinds, self._pending_kinds = self._pending_kinds, set()
+                # An action's IDs first, by ID, before any whole kind (it names those too) or a
+                # due sweep: the instances alone take seconds.
+                served = self._serve_pending_ids()
                 if now >= next_full or kinds >= set(self.kinds):
                     self._sweep(self._due_kinds(), full=True)
                     next_full = time.monotonic() + self.sweep_interval()
                 else:
                     if kinds:
                         self._sweep(tuple(kinds))
-                    more = (self._transitional_ids() | self._acted_ids()) - ids.keys()
+                    more = (self._transitional_ids() | self._acted_ids()) - served.keys()
                     if more:
                         self._refresh_ids(more)
                 hot = self._transitional_ids() or self._acted_ids()
@@ -281,12 +281,13 @@ class Poller(PollerCore):
         self._kind_health[name] = KindHealth(state=state, reason=reason, failures=failures,
                                              since=prev.since if prev else time.time(), retry_at=retry_at)
 
-    def _serve_pending_ids(self) -> None:
-        """Between two pages or kinds of a sweep: re-read the IDs an action asked for, publish them now.
+    def _serve_pending_ids(self) -> dict[str, None]:
+        """Re-read the IDs an action asked for and publish them now: first on each turn of the
+        loop, and between two pages or kinds of a sweep. Returns the IDs it read (or tried).
 
         What is re-read while a kind's pages come in is laid over that kind's answer
         (``_newer``), so a page fetched before the refresh cannot undo it. A failure
-        here puts the IDs back for the loop to retry after the sweep."""
+        here puts the IDs back to be tried again on a later turn."""
         with self._lock:
             ids, self._pending_ids = self._pending_ids, {}
         if ids:
@@ -296,6 +297,7 @@ class Poller(PollerCore):
                 log.warning("poller: a refresh by ID failed: %s", exc)
                 with self._lock:
                     self._pending_ids = ids | self._pending_ids   # tried again on a later turn
+        return ids
 
     def _refresh_ids(self, ids: Iterable[str]) -> PollUpdate:
         """Re-read ``ids`` by ID, a kind at a time in the order the IDs come, each kind published

@@ -57,8 +57,9 @@ class MotoServer:
 
     def __init__(self, port: int | None = None, *, host: str = "127.0.0.1",
                  load_default_amis: bool = False, log_path: str | os.PathLike[str] | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, module: str = SERVER_MODULE) -> None:
         self.host = host
+        self.module = module            # what the child runs (bench_demo_server compares moto.server)
         self.port = port
         self.load_default_amis = load_default_amis
         self.log_path = Path(log_path) if log_path is not None else None
@@ -125,7 +126,7 @@ class MotoServer:
         env["MOTO_PORT"] = str(self.port)
         if not self.load_default_amis:
             env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-        argv = [sys.executable, "-m", SERVER_MODULE, "-H", self.host, "-p", str(self.port)]
+        argv = [sys.executable, "-m", self.module, "-H", self.host, "-p", str(self.port)]
         with self._tail_lock:
             self._tail.clear()
         if self.log_path is not None:
