@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudshell import __version__
+from cloudshell.cloud.botoshare import share
 from cloudshell.cloud.deadline import Expired, Workers
 from cloudshell.cloud.errors import CloudError, ConfigError, OutcomeUnknown, UsageError
 from cloudshell.cloud.profiles import is_sso_failure, resolved_provider, sso_login_needed
@@ -214,23 +215,6 @@ class RetryPolicy:
         return random.uniform(0.5, 1.0) * min(self.cap, base * 2 ** (attempts - 1))
 
 
-# botocore parses its JSON models per Session (EC2's service model alone is megabytes: ~150 ms, most
-# of a one-shot command's CPU). One loader per process, keyed by its search path, keeps them parsed:
-# every further session (several clouds, the REPL's `use`, a command run in-process) reuses them.
-_LOADERS: dict[str, Any] = {}
-_LOADERS_LOCK = threading.Lock()
-
-
-def _share_loader(bs: Any) -> None:
-    """Give the botocore session the process's data loader for its data path (made on first use)."""
-    key = str(bs.get_config_variable("data_path") or "")
-    with _LOADERS_LOCK:
-        loader = _LOADERS.get(key)
-        if loader is None:
-            loader = _LOADERS[key] = bs.get_component("data_loader")
-    bs.register_component("data_loader", loader)
-
-
 class CloudSession:
     """EC2 and S3 clients for one endpoint, made once, used from any thread."""
 
@@ -270,7 +254,7 @@ class CloudSession:
         try:
             if self._boto_session is None:
                 bs = botocore.session.Session(profile=None if ep.access_key else ep.profile)
-                _share_loader(bs)
+                share(bs)
                 if ep.access_key:
                     bs.set_credentials(ep.access_key, ep.secret_key, ep.session_token)
                 elif (resolved := resolved_provider(ep.profile)) is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 
 import pytest
 from terminal import Terminal
@@ -148,11 +149,17 @@ def test_the_networks_view_shows_each_vpc_then_its_subnets_exactly_and_the_insta
         eni = raw["NetworkInterfaces"][0]
         seen_lines: set[str] = set()
         for _ in range(40):     # a few lines at a time: no line of the detail scrolls by unseen
-            seen_lines |= set(term.lines())
+            before = term.lines()
+            seen_lines |= set(before)
             if any(line.startswith(" Console output") for line in seen_lines):
                 break
             term.keys("Down", "Down", "Down", "Down", "Down")
-            term.pump(0.3)
+            # Each five lines drawn before the next five are pressed (on a loaded machine two
+            # batches could land in one frame, ten lines scrolling by unseen); at the end nothing moves.
+            moved = time.monotonic() + 5
+            while term.lines() == before and time.monotonic() < moved:
+                term.pump(0.05)
+            term.pump(0.1)
 
         def line_with(pattern: str) -> bool:
             return any(re.fullmatch(r" " + pattern + r"\s*", line) for line in seen_lines)

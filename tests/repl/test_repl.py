@@ -133,8 +133,13 @@ def test_new_resources_complete_while_typing_and_the_line_survives_updates(bare,
         made = cloud.session.call("create_volume", mutating=True, AvailabilityZone="us-east-1a", Size=1)
         swept = poller.requests
         poller.refresh_now()                 # as if the next sweep came while the user types
-        until(lambda: poller.requests > swept and made["VolumeId"] in poller.inventory.of("volumes"),
-              what="the sweep")
+        # The REPL's own completer holds the sweep (the poller's inventory is set a moment before its
+        # subscribers run: a Tab between the two completed from the old snapshot, CI saw it once).
+        until(lambda: poller.requests > swept and made["VolumeId"] in d.repl.completer.inventory.of("volumes"),
+              what="the sweep, in the REPL's completer")
+        # A menu the typing opened is recomputed from the new snapshot (Repl._refresh_menu, on the loop).
+        until(lambda: d.buffer.complete_state is None or made["VolumeId"] in
+              [c.text for c in d.buffer.complete_state.completions], what="the open menu refreshed")
         assert d.buffer.text == "attach-volume "
         assert d.tab_until(lambda text, meta: text == made["VolumeId"]) == made["VolumeId"]
     finally:
