@@ -207,8 +207,8 @@ def test_a_part_streamed_without_end_is_cut_at_the_declared_size(s3, env, tmp_pa
     assert expected in _one_line(done)
     assert _files(dest) == []   # no part, no temporary file
     # The client hung up; it did not read on (the server tells what it sent once the socket is closed).
-    sent = until(lambda: s3.sent.get("hostile/img.part.00"), 30, "the server to see the client hang up")
-    assert sent < 4 << 20
+    until(lambda: "hostile/img.part.00" in s3.ended, 30, "the server to see the client hang up")
+    assert s3.sent["hostile/img.part.00"] < 4 << 20
 
 
 def test_parts_past_the_declared_bundle_size_are_refused_after_the_first(s3, env, tmp_path):

@@ -9,6 +9,7 @@ prove what was fetched, deleted, or cut short.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ class HostileS3:
     listings: dict[str, list[str]] = field(default_factory=dict)        # bucket -> keys to list
     received: list[tuple[str, str]] = field(default_factory=list)       # (method, "bucket/key")
     sent: dict[str, int] = field(default_factory=dict)                  # "bucket/key" -> body bytes out
+    ended: set[str] = field(default_factory=set)                        # streams the server stopped
     url: str = ""
 
     def put(self, bucket: str, key: str, body: bytes | Endless) -> None:
@@ -136,6 +138,10 @@ def _handler(state: HostileS3) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             block = bytes(64 << 10)
             out = 0
+            # A small send buffer: what counts as sent is then what the client took, give or take
+            # 64 KiB, not what the kernel's buffers held for it (up to 4 MiB on loopback, seen once
+            # on a loaded machine as exactly 4194304 bytes "sent" to a client that had hung up).
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 << 10)
             try:
                 while out < body.limit:
                     if body.content_length is None:
@@ -148,6 +154,7 @@ def _handler(state: HostileS3) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(b"0\r\n\r\n")
             except OSError:   # the client hung up: what a careful one does
                 pass
+            state.ended.add(key)
             self.close_connection = True
 
     return Handler
