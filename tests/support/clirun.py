@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
@@ -36,11 +37,15 @@ def run_here(args: Sequence[str], env: Mapping[str, str], input: str | None = No
     return _in_process(["cloudshell", *args], lambda: main(list(args)), env, input, cwd)
 
 
-# awscli's driver for the last environment it ran in: a driver reads its config and credential files
-# once. Only the last one is kept: each holds its own copy of every service model (~50,000 objects the
-# collector walks), and one kept per test's environment made a worker's heap 1.3-1.6 million objects,
-# each full collection of it 1.1-1.8 s.
-_AWS_DRIVERS: dict[frozenset, object] = {}
+@functools.lru_cache(maxsize=1)
+def _aws_driver(environment: frozenset) -> object:
+    """awscli's driver for the last environment it ran in (a driver reads its config and credential
+    files once). Only the last one is kept: each holds its own copy of every service model (~50,000
+    objects the collector walks), and one kept per test's environment made a worker's heap 1.3-1.6
+    million objects, each full collection of it 1.1-1.8 s. Called with that environment in place."""
+    from awscli.clidriver import create_clidriver
+
+    return create_clidriver()
 
 
 def run_awscli(args: Sequence[str], env: Mapping[str, str], input: str | None = None,  # noqa: A002
@@ -55,13 +60,7 @@ def run_awscli(args: Sequence[str], env: Mapping[str, str], input: str | None = 
     env = dict(env, AWS_DATA_PATH=os.environ.get("AWS_DATA_PATH") or os.path.join(awscli.__path__[0], "data"))
 
     def run() -> int:
-        from awscli.clidriver import create_clidriver
-
-        key = frozenset(env.items())
-        if key not in _AWS_DRIVERS:
-            _AWS_DRIVERS.clear()
-            _AWS_DRIVERS[key] = create_clidriver()
-        return _AWS_DRIVERS[key].main(list(args))
+        return _aws_driver(frozenset(env.items())).main(list(args))
 
     return _in_process(["aws", *args], run, env, input, cwd)
 
